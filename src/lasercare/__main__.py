@@ -1,0 +1,3 @@
+from lasercare.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,258 @@
+"""The `lasercare` command.
+
+Each command imports what it needs when it runs, so `lasercare plan` never pays for the web app or the imaging
+libraries (the cold-start budget of docs/cli.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+EXIT_OK = 0
+EXIT_KNOWLEDGE = 1  # the knowledge base or clinic policy file is broken
+EXIT_INVALID = 2  # the input (intake, arguments) is invalid
+
+COMMANDS = {
+    "plan": "make a cited treatment plan from a consultation intake (JSON or TOML)",
+    "knowledge": "check the knowledge base and clinic policy, or show what it says about a code",
+    "demo": "print the plan of a built-in demo intake",
+}
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=32, width=100)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lasercare",
+        formatter_class=_Formatter,
+        description="lasercare: laser skin rejuvenation from the first consultation to the last follow-up.",
+        epilog="Commands:\n" + "\n".join(f"  {name:<11} {text}" for name, text in COMMANDS.items())
+        + "\n\nRun 'lasercare COMMAND --help' for a command's options. Documentation: docs/cli.md.",
+    )
+    parser.add_argument("--version", action="version", version=f"lasercare {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    policy_help = "clinic policy file (TOML) overriding the practice-policy defaults; default: $LASERCARE_POLICY"
+    plan = sub.add_parser(
+        "plan",
+        help=COMMANDS["plan"],
+        formatter_class=_Formatter,
+        description="Make a treatment plan from a consultation intake in the format of "
+        "contracts/intake.schema.json.\nPrints a plan for people, or with --json the plan document "
+        "(contracts/plan.schema.json).",
+        epilog="Exit status: 0 with a plan; 2 when the intake is invalid (the message names the field);\n"
+        "1 when the knowledge base or the clinic policy file is broken.\n\n"
+        "Examples:\n  lasercare plan intake.json\n  lasercare plan --json --on 2026-12-01 intake.toml\n"
+        "  cat intakes.jsonl | lasercare plan --jsonl > plans.jsonl",
+    )
+    plan.add_argument("intake", nargs="?", help="intake file (.json or .toml), or - for standard input")
+    plan.add_argument("--json", action="store_true", help="print the plan as JSON")
+    plan.add_argument("--jsonl", action="store_true",
+                      help="read one JSON intake per line on standard input, write one JSON plan per line")
+    plan.add_argument("--on", type=_day, metavar="YYYY-MM-DD", help="consultation day (default: today)")
+    plan.add_argument("--policy", metavar="FILE", help=policy_help)
+
+    knowledge = sub.add_parser("knowledge", help=COMMANDS["knowledge"], formatter_class=_Formatter,
+                               description="Inspect the clinical knowledge base (docs/clinical-knowledge.md).")
+    ksub = knowledge.add_subparsers(dest="knowledge_command", metavar="ACTION", title="actions")
+    check = ksub.add_parser("check", help="validate the knowledge base and the clinic policy file; list every problem",
+                            formatter_class=_Formatter)
+    check.add_argument("--policy", metavar="FILE", help=policy_help)
+    show = ksub.add_parser(
+        "show",
+        help="what the knowledge base says about a modality, finding, medication, source or policy value",
+        formatter_class=_Formatter,
+        epilog="Examples:\n  lasercare knowledge show nafl_1550\n  lasercare knowledge show hsv_history\n"
+        "  lasercare knowledge show 'Doxycycline 100 mg'\n  lasercare knowledge show tetracycline",
+    )
+    show.add_argument("code", help="a modality, finding, medication class or name, source id or policy key")
+    show.add_argument("--json", action="store_true", help="print as JSON")
+    show.add_argument("--policy", metavar="FILE", help=policy_help)
+
+    demo = sub.add_parser("demo", help=COMMANDS["demo"], formatter_class=_Formatter,
+                          description="Print the plan of a built-in demo intake (see src/lasercare/demo_intake.json).")
+    demo.add_argument("--json", action="store_true", help="print the plan as JSON")
+    demo.add_argument("--on", type=_day, metavar="YYYY-MM-DD", help="consultation day (default: today)")
+    return parser
+
+
+def _version() -> str:
+    from lasercare import __version__  # noqa: PLC0415
+
+    return __version__
+
+
+def _error(message: str, stream: TextIO | None = None) -> None:
+    print(f"lasercare: {message}", file=stream or sys.stderr)
+
+
+def _policy_path(given: str | None) -> str | None:
+    return given or os.environ.get("LASERCARE_POLICY") or None
+
+
+def _load_knowledge(policy: str | None) -> Any:
+    from lasercare.engine import KnowledgeError, load_knowledge  # noqa: PLC0415
+
+    try:
+        return load_knowledge(_policy_path(policy))
+    except KnowledgeError as error:
+        _error(str(error))
+        return None
+
+
+def _read_document(name: str) -> Any:
+    """The intake document from a file or standard input; raises ValueError with a readable message."""
+    if name == "-":
+        text = sys.stdin.read()
+        label = "standard input"
+    else:
+        path = Path(name)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ValueError(f"{name}: no such file") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise ValueError(f"{name}: cannot be read: {error}") from None
+        label = name
+    is_toml = name.endswith(".toml") or (name == "-" and not text.lstrip().startswith(("{", "[")))
+    if is_toml:
+        import tomllib  # noqa: PLC0415
+
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"{label}: not valid TOML: {error}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{label}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from lasercare.engine import IntakeError, make_plan, plan_to_dict, read_intake  # noqa: PLC0415
+
+    if args.jsonl and args.intake not in (None, "-"):
+        _error("plan --jsonl reads standard input; give no INTAKE (or -)")
+        return EXIT_INVALID
+    if not args.jsonl and args.intake is None:
+        _error("plan: give an INTAKE file, or - to read standard input (see 'lasercare plan --help')")
+        return EXIT_INVALID
+    on = args.on or date.today()
+    if args.jsonl:
+        knowledge = _load_knowledge(args.policy)
+        if knowledge is None:
+            return EXIT_KNOWLEDGE
+        return _plan_lines(knowledge, on)
+    try:
+        document = _read_document(args.intake)
+    except ValueError as error:
+        _error(str(error))
+        return EXIT_INVALID
+    try:
+        intake = read_intake(document, on)
+    except IntakeError as error:
+        _error(f"invalid intake: {error}")
+        return EXIT_INVALID
+    knowledge = _load_knowledge(args.policy)
+    if knowledge is None:
+        return EXIT_KNOWLEDGE
+    plan = make_plan(intake, on, knowledge)
+    if args.json:
+        json.dump(plan_to_dict(plan), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        from lasercare.engine.report import render_plan  # noqa: PLC0415
+
+        sys.stdout.write(render_plan(plan))
+    return EXIT_OK
+
+
+def _plan_lines(knowledge: Any, on: date) -> int:
+    from lasercare.engine import IntakeError, make_plan, plan_to_dict, read_intake  # noqa: PLC0415
+
+    invalid = 0
+    write = sys.stdout.write
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            intake = read_intake(json.loads(line), on)
+        except json.JSONDecodeError as error:
+            invalid += 1
+            write(dumps({"error": f"not valid JSON: {error.msg} at column {error.colno}", "line": number}) + "\n")
+            continue
+        except IntakeError as error:
+            invalid += 1
+            write(dumps({"error": str(error), "field": error.field, "line": number}) + "\n")
+            continue
+        write(dumps(plan_to_dict(make_plan(intake, on, knowledge))) + "\n")
+    return EXIT_INVALID if invalid else EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from importlib.resources import files  # noqa: PLC0415
+
+    from lasercare.engine import make_plan, plan_to_dict, read_intake  # noqa: PLC0415
+    from lasercare.engine.report import render_plan  # noqa: PLC0415
+
+    document = json.loads(files("lasercare").joinpath("demo_intake.json").read_text(encoding="utf-8"))
+    on = args.on or date.today()
+    knowledge = _load_knowledge(None)
+    if knowledge is None:
+        return EXIT_KNOWLEDGE
+    plan = make_plan(read_intake(document, on), on, knowledge)
+    if args.json:
+        json.dump(plan_to_dict(plan), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        print("Demo intake (src/lasercare/demo_intake.json):")
+        print(json.dumps(document, indent=2))
+        print()
+        sys.stdout.write(render_plan(plan))
+    return EXIT_OK
+
+
+def _knowledge(args: argparse.Namespace) -> int:
+    from lasercare.knowledge_cli import check_knowledge, show_knowledge  # noqa: PLC0415
+
+    if args.knowledge_command == "check":
+        return check_knowledge(_policy_path(args.policy))
+    if args.knowledge_command == "show":
+        return show_knowledge(args.code, _policy_path(args.policy), as_json=args.json)
+    _error("knowledge: give an action: check or show (see 'lasercare knowledge --help')")
+    return EXIT_INVALID
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    handlers = {"plan": _plan, "knowledge": _knowledge, "demo": _demo}
+    if args.command is None:
+        parser.print_help()
+        return EXIT_INVALID
+    try:
+        return handlers[args.command](args)
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: not an error of ours.
+        sys.stderr.close()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130

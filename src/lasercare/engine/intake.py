@@ -1,0 +1,335 @@
+"""The consultation intake: what the planner knows about one patient at one consultation.
+
+`read_intake` turns a JSON-like document in the format of ../shared/contracts/intake.schema.json into frozen
+values, or raises `IntakeError` naming the offending field (for example ``concerns[1].code``). It checks the
+schema by hand rather than with jsonschema so that `lasercare plan` starts fast, and it adds the checks a
+schema cannot express: real calendar dates, and history dates that are not after the consultation day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from .codes import AREAS, CONCERNS, CONDITIONS, PHOTOTYPES, PROCEDURE_KINDS, SEVERITY_SCALES, SEXES
+
+
+class IntakeError(ValueError):
+    """An intake that does not satisfy the contract; `field` is a path such as ``concerns[0].code``."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+        super().__init__(f"{field}: {problem}" if field else problem)
+
+
+@dataclass(frozen=True, slots=True)
+class Patient:
+    age: int
+    sex: str = "unknown"
+    pregnant: bool = False
+    breastfeeding: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PhototypeEvidence:
+    """What the consultation gathered about the skin phototype; at least one part is present."""
+
+    fitzpatrick: str | None = None
+    questionnaire: tuple[int, ...] | None = None
+    ita_deg: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Concern:
+    code: str
+    severity: int = 2
+    scale: str | None = None
+    areas: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Goals:
+    max_downtime_days: int | None = None
+    max_sessions: int | None = None
+    budget: float | None = None
+    currency: str | None = None
+    ready_by: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Medication:
+    name: str
+    current: bool = True
+    stopped_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Procedure:
+    kind: str
+    on: date
+    areas: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    medications: tuple[Medication, ...] = ()
+    conditions: frozenset[str] = frozenset()
+    last_sun_exposure_on: date | None = None
+    procedures: tuple[Procedure, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    patient: Patient
+    phototype: PhototypeEvidence
+    concerns: tuple[Concern, ...]
+    goals: Goals = Goals()
+    history: History = History()
+
+    @property
+    def treatment_areas(self) -> frozenset[str]:
+        return frozenset(area for concern in self.concerns for area in concern.areas)
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, Sequence):
+        return "a list"
+    return type(value).__name__
+
+
+def _object(value: object, field: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise IntakeError(field, f"must be an object, not {_kind(value)}")
+    return value
+
+
+def _list(value: object, field: str) -> Sequence[Any]:
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        raise IntakeError(field, f"must be a list, not {_kind(value)}")
+    return value
+
+
+def _integer(value: object, field: str, minimum: int | None = None, maximum: int | None = None) -> int:
+    # JSON has one number type: 3.0 is an integer to the schema, 3.5 is not.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise IntakeError(field, f"must be an integer, not {_kind(value)}")
+    if minimum is not None and value < minimum:
+        raise IntakeError(field, f"must be at least {minimum}, not {value}")
+    if maximum is not None and value > maximum:
+        raise IntakeError(field, f"must be at most {maximum}, not {value}")
+    return value
+
+
+def _number(value: object, field: str, minimum: float | None = None, maximum: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise IntakeError(field, f"must be a number, not {_kind(value)}")
+    number = float(value)
+    if number != number or number in (float("inf"), float("-inf")):
+        raise IntakeError(field, "must be a finite number")
+    if minimum is not None and number < minimum:
+        raise IntakeError(field, f"must be at least {minimum:g}, not {number:g}")
+    if maximum is not None and number > maximum:
+        raise IntakeError(field, f"must be at most {maximum:g}, not {number:g}")
+    return number
+
+
+def _boolean(value: object, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise IntakeError(field, f"must be true or false, not {_kind(value)}")
+    return value
+
+
+def _code(value: object, field: str, codes: Sequence[str]) -> str:
+    if not isinstance(value, str) or value not in codes:
+        shown = repr(value) if isinstance(value, str) else _kind(value)
+        raise IntakeError(field, f"{shown} is not one of: {', '.join(codes)}")
+    return value
+
+
+def _date(value: object, field: str, not_after: date | None = None) -> date:
+    if not isinstance(value, str) or not _DATE.match(value):
+        shown = repr(value) if isinstance(value, str) else _kind(value)
+        raise IntakeError(field, f"{shown} is not a date in the form YYYY-MM-DD")
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise IntakeError(field, f"{value!r} is not a real calendar date") from None
+    if not_after is not None and day > not_after:
+        raise IntakeError(field, f"{value} is after the consultation day {not_after.isoformat()}")
+    return day
+
+
+def _areas(value: object, field: str) -> tuple[str, ...]:
+    return tuple(_code(area, f"{field}[{i}]", AREAS) for i, area in enumerate(_list(value, field)))
+
+
+def _patient(doc: object) -> Patient:
+    raw = _object(doc, "patient")
+    if "age" not in raw:
+        raise IntakeError("patient.age", "is required")
+    return Patient(
+        age=_integer(raw["age"], "patient.age", 0, 120),
+        sex=_code(raw["sex"], "patient.sex", SEXES) if "sex" in raw else "unknown",
+        pregnant=_boolean(raw["pregnant"], "patient.pregnant") if "pregnant" in raw else False,
+        breastfeeding=(
+            _boolean(raw["breastfeeding"], "patient.breastfeeding") if "breastfeeding" in raw else False
+        ),
+    )
+
+
+def _phototype(doc: object) -> PhototypeEvidence:
+    raw = _object(doc, "phototype")
+    if not raw:
+        raise IntakeError("phototype", "give at least one of fitzpatrick, questionnaire or ita_deg")
+    fitzpatrick = _code(raw["fitzpatrick"], "phototype.fitzpatrick", PHOTOTYPES) if "fitzpatrick" in raw else None
+    questionnaire: tuple[int, ...] | None = None
+    if "questionnaire" in raw:
+        answers = _list(raw["questionnaire"], "phototype.questionnaire")
+        if len(answers) != 10:
+            raise IntakeError("phototype.questionnaire", f"must have 10 answers, not {len(answers)}")
+        questionnaire = tuple(
+            _integer(answer, f"phototype.questionnaire[{i}]", 0, 4) for i, answer in enumerate(answers)
+        )
+    ita = _number(raw["ita_deg"], "phototype.ita_deg", -90, 90) if "ita_deg" in raw else None
+    return PhototypeEvidence(fitzpatrick=fitzpatrick, questionnaire=questionnaire, ita_deg=ita)
+
+
+def _concerns(doc: object) -> tuple[Concern, ...]:
+    items = _list(doc, "concerns")
+    if not items:
+        raise IntakeError("concerns", "must list at least one concern")
+    merged: dict[str, Concern] = {}
+    for i, item in enumerate(items):
+        field = f"concerns[{i}]"
+        raw = _object(item, field)
+        if "code" not in raw:
+            raise IntakeError(f"{field}.code", "is required")
+        concern = Concern(
+            code=_code(raw["code"], f"{field}.code", CONCERNS),
+            severity=_integer(raw["severity"], f"{field}.severity", 1, 3) if "severity" in raw else 2,
+            scale=_code(raw["scale"], f"{field}.scale", SEVERITY_SCALES) if "scale" in raw else None,
+            areas=_areas(raw["areas"], f"{field}.areas") if "areas" in raw else (),
+        )
+        earlier = merged.get(concern.code)
+        if earlier is not None:
+            # The same concern entered twice (say for two areas) is one concern at its worst severity.
+            concern = Concern(
+                code=concern.code,
+                severity=max(earlier.severity, concern.severity),
+                scale=earlier.scale or concern.scale,
+                areas=earlier.areas + tuple(a for a in concern.areas if a not in earlier.areas),
+            )
+        merged[concern.code] = concern
+    return tuple(merged.values())
+
+
+def _goals(doc: object, on: date) -> Goals:
+    raw = _object(doc, "goals")
+    currency = None
+    if "currency" in raw:
+        currency = raw["currency"]
+        if not isinstance(currency, str) or not _CURRENCY.match(currency):
+            raise IntakeError("goals.currency", "must be a three-letter ISO 4217 code such as EUR")
+    return Goals(
+        max_downtime_days=(
+            _integer(raw["max_downtime_days"], "goals.max_downtime_days", 0) if "max_downtime_days" in raw else None
+        ),
+        max_sessions=_integer(raw["max_sessions"], "goals.max_sessions", 1) if "max_sessions" in raw else None,
+        budget=_number(raw["budget"], "goals.budget", 0) if "budget" in raw else None,
+        currency=currency,
+        ready_by=_date(raw["ready_by"], "goals.ready_by") if "ready_by" in raw else None,
+    )
+
+
+def _medication(doc: object, field: str, on: date) -> Medication:
+    raw = _object(doc, field)
+    if "name" not in raw:
+        raise IntakeError(f"{field}.name", "is required")
+    name = raw["name"]
+    if not isinstance(name, str) or not name.strip():
+        raise IntakeError(f"{field}.name", "must be a non-empty string")
+    current = _boolean(raw["current"], f"{field}.current") if "current" in raw else True
+    stopped_on = _date(raw["stopped_on"], f"{field}.stopped_on", on) if "stopped_on" in raw else None
+    if stopped_on is not None and raw.get("current") is True:
+        raise IntakeError(f"{field}.stopped_on", "is given but current is true: a medication taken now has not stopped")
+    if stopped_on is not None:
+        current = False
+    return Medication(name=name.strip(), current=current, stopped_on=stopped_on)
+
+
+def _procedure(doc: object, field: str, on: date) -> Procedure:
+    raw = _object(doc, field)
+    for key in ("kind", "on"):
+        if key not in raw:
+            raise IntakeError(f"{field}.{key}", "is required")
+    areas: tuple[str, ...] = ()
+    if "areas" in raw:
+        items = _list(raw["areas"], f"{field}.areas")
+        for i, area in enumerate(items):
+            if not isinstance(area, str):
+                raise IntakeError(f"{field}.areas[{i}]", f"must be a string, not {_kind(area)}")
+        areas = tuple(items)
+    return Procedure(
+        kind=_code(raw["kind"], f"{field}.kind", PROCEDURE_KINDS),
+        on=_date(raw["on"], f"{field}.on", on),
+        areas=areas,
+    )
+
+
+def _history(doc: object, on: date) -> History:
+    raw = _object(doc, "history")
+    medications = tuple(
+        _medication(item, f"history.medications[{i}]", on)
+        for i, item in enumerate(_list(raw.get("medications", []), "history.medications"))
+    )
+    conditions = frozenset(
+        _code(item, f"history.conditions[{i}]", CONDITIONS)
+        for i, item in enumerate(_list(raw.get("conditions", []), "history.conditions"))
+    )
+    procedures = tuple(
+        _procedure(item, f"history.procedures[{i}]", on)
+        for i, item in enumerate(_list(raw.get("procedures", []), "history.procedures"))
+    )
+    sun = (
+        _date(raw["last_sun_exposure_on"], "history.last_sun_exposure_on", on)
+        if "last_sun_exposure_on" in raw
+        else None
+    )
+    return History(medications=medications, conditions=conditions, last_sun_exposure_on=sun, procedures=procedures)
+
+
+def read_intake(doc: object, on: date) -> Intake:
+    """Validate an intake document for a consultation on `on` and return it as frozen values."""
+    raw = _object(doc, "")
+    for key in ("patient", "phototype", "concerns"):
+        if key not in raw:
+            raise IntakeError(key, "is required")
+    return Intake(
+        patient=_patient(raw["patient"]),
+        phototype=_phototype(raw["phototype"]),
+        concerns=_concerns(raw["concerns"]),
+        goals=_goals(raw["goals"], on) if "goals" in raw else Goals(),
+        history=_history(raw["history"], on) if "history" in raw else History(),
+    )

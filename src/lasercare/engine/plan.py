@@ -1,0 +1,159 @@
+"""The treatment plan: what the engine returns, as frozen values that carry their own reasons and sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from .knowledge_model import Range, Source
+
+
+@dataclass(frozen=True, slots=True)
+class PhototypeAssessment:
+    fitzpatrick: str
+    basis: str  # clinician, questionnaire or photo
+    label: str  # what to show: "IV", or "V-VI" when the questionnaire cannot tell V from VI
+    questionnaire_score: int | None = None
+    questionnaire_type: str | None = None
+    ita_deg: float | None = None
+    ita_category: str | None = None
+    photo_estimate: str | None = None
+    disagreement: str | None = None
+    note: str = ""
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RecognisedMedication:
+    name: str  # as written in the intake
+    matched: str | None  # the lexicon's name, or None when not recognised
+    classes: tuple[str, ...]
+    current: bool
+    stopped_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    name: str
+    severity: str
+    applies_to: tuple[str, ...]  # modality codes, or ("all",)
+    rationale: str
+    sources: tuple[str, ...]
+    evidence: str
+    adjustments: tuple[str, ...] = ()
+    because: str = ""  # what in the intake raised it
+    wait_until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    effect: str
+    rate: str
+    evidence: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernCoverage:
+    concern: str
+    benefit: str
+    role: str
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class CostEstimate:
+    min: float
+    max: float
+    currency: str
+    within_budget: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class TreatmentOption:
+    modality: str
+    name: str
+    suitability: str
+    concerns: tuple[str, ...]
+    coverage: tuple[ConcernCoverage, ...]
+    sessions: Range
+    interval_weeks: Range
+    downtime_days: Range
+    rationale: str
+    decided_by: tuple[str, ...]  # coverage, evidence, phototype, downtime, sessions, ready_by, budget, findings
+    sources: tuple[str, ...]
+    risks: tuple[Risk, ...]
+    wavelengths_nm: tuple[int, ...]
+    eyewear_nm: tuple[int, ...]
+    family: str
+    score: float
+    cost: CostEstimate | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProtocolStepPlan:
+    id: str
+    text: str
+    evidence: str
+    sources: tuple[str, ...]
+    days_before: int | None = None
+    days_after: int | None = None
+    on: date | None = None  # for preparation, the date counted back from the first session
+
+
+@dataclass(frozen=True, slots=True)
+class Protocol:
+    preparation: tuple[ProtocolStepPlan, ...] = ()
+    day_of: tuple[ProtocolStepPlan, ...] = ()
+    aftercare: tuple[ProtocolStepPlan, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledSession:
+    session: int
+    earliest_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class HoldBack:
+    """Something that delays the first session: a waiting period or a preparation step."""
+
+    reason: str
+    until: date
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    modality: str
+    sessions: int
+    first_on: date
+    last_on: date
+    recovered_by: date
+    held_back_by: tuple[HoldBack, ...]
+    ready_by: date | None = None
+    in_time: bool | None = None
+    summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TreatmentPlan:
+    knowledge_version: str
+    policy_version: str
+    consultation_on: date
+    phototype: PhototypeAssessment
+    findings: tuple[Finding, ...]
+    eligible: bool
+    why_not_eligible: tuple[str, ...]
+    options: tuple[TreatmentOption, ...]
+    protocol: Protocol
+    schedule: tuple[ScheduledSession, ...]
+    course: Course | None
+    medications: tuple[RecognisedMedication, ...]
+    notes: tuple[str, ...]
+    sources: tuple[Source, ...]  # every source the plan cites, in first-cited order
+
+    @property
+    def chosen(self) -> TreatmentOption | None:
+        """The first option whose suitability is recommended or acceptable."""
+        return next((o for o in self.options if o.suitability in ("recommended", "acceptable")), None)

@@ -1,0 +1,106 @@
+"""Preparation, day-of and aftercare steps for a modality, tailored to this patient.
+
+Steps and the conditions that add them are data (knowledge/protocols.toml); this module decides which apply and
+dates the preparation steps back from the first session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .codes import phototype_index
+from .knowledge_model import Knowledge, Modality, ProtocolStep, StepCondition
+from .plan import Protocol, ProtocolStepPlan
+
+
+@dataclass(frozen=True, slots=True)
+class Circumstances:
+    """What about the patient decides which steps apply, gathered once per plan."""
+
+    phototype: str
+    findings: frozenset[str]
+    medication_classes: frozenset[str]
+    areas: frozenset[str]  # treatment areas; empty when the intake named none
+
+
+def _holds(condition: StepCondition, modality: Modality, who: Circumstances, knowledge: Knowledge) -> bool:
+    if condition.families and modality.family not in condition.families:
+        return False
+    if condition.modalities and modality.code not in condition.modalities:
+        return False
+    if condition.ablative is not None and modality.ablative != condition.ablative:
+        return False
+    if condition.findings and not condition.findings & who.findings:
+        return False
+    if condition.medication_classes and not condition.medication_classes & who.medication_classes:
+        return False
+    # A step for the face holds when no area was named: the face is where rejuvenation is usually done.
+    if condition.areas and who.areas and not condition.areas & who.areas:
+        return False
+    if condition.phototype_at_least is not None and phototype_index(who.phototype) < phototype_index(
+        condition.phototype_at_least
+    ):
+        return False
+    return not (condition.policy_flag is not None and not knowledge.policy[condition.policy_flag])
+
+
+def applies(step: ProtocolStep, modality: Modality, who: Circumstances, knowledge: Knowledge) -> bool:
+    return not step.when or any(_holds(c, modality, who, knowledge) for c in step.when)
+
+
+def days_before(step: ProtocolStep, knowledge: Knowledge) -> int | None:
+    if step.days_before_policy is not None:
+        value = knowledge.policy.days(step.days_before_policy)
+        return value * 7 if step.days_before_policy.endswith("_weeks") else value
+    return step.days_before
+
+
+def lead_days(modality: Modality, who: Circumstances, knowledge: Knowledge) -> tuple[int, str]:
+    """The longest preparation that must be complete before the first session, and what it is."""
+    longest, what = 0, ""
+    for step in knowledge.steps:
+        if step.blocks_first_session and applies(step, modality, who, knowledge):
+            days = days_before(step, knowledge) or 0
+            if days > longest:
+                longest, what = days, step.id
+    return longest, what
+
+
+def _text(step: ProtocolStep, modality: Modality, knowledge: Knowledge) -> str:
+    values: dict[str, object] = {key: item.value for key, item in knowledge.policy.values.items()}
+    values["modality"] = modality.name
+    values["eyewear"] = modality.eyewear_text
+    values["wavelengths"] = ", ".join(f"{w:,} nm" for w in modality.wavelengths_nm)
+    return step.text.format_map(values)
+
+
+def build_protocol(
+    modality: Modality, who: Circumstances, knowledge: Knowledge, first_on: date | None, consultation_on: date
+) -> Protocol:
+    phases: dict[str, list[ProtocolStepPlan]] = {"preparation": [], "day_of": [], "aftercare": []}
+    for step in knowledge.steps:
+        if not applies(step, modality, who, knowledge):
+            continue
+        before = days_before(step, knowledge)
+        on = None
+        if before is not None and first_on is not None:
+            on = max(consultation_on, first_on - timedelta(days=before))
+        phases[step.phase].append(
+            ProtocolStepPlan(
+                id=step.id,
+                text=_text(step, modality, knowledge),
+                evidence=step.evidence.level,
+                sources=step.evidence.sources,
+                days_before=before,
+                days_after=step.days_after,
+                on=on,
+            )
+        )
+    phases["preparation"].sort(key=lambda s: -(s.days_before or 0))
+    phases["aftercare"].sort(key=lambda s: s.days_after or 0)
+    return Protocol(
+        preparation=tuple(phases["preparation"]),
+        day_of=tuple(phases["day_of"]),
+        aftercare=tuple(phases["aftercare"]),
+    )

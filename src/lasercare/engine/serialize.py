@@ -1,0 +1,151 @@
+"""The plan as a JSON document satisfying ../shared/contracts/plan.schema.json, with more fields besides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .knowledge_model import Range
+from .plan import Finding, ProtocolStepPlan, TreatmentOption, TreatmentPlan
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _range(value: Range) -> dict[str, int | float]:
+    return {"min": _number(value.min), "max": _number(value.max)}
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "code": finding.code,
+        "name": finding.name,
+        "severity": finding.severity,
+        "applies_to": list(finding.applies_to),
+        "rationale": finding.rationale,
+        "sources": list(finding.sources),
+        "evidence": finding.evidence,
+        "because": finding.because,
+    }
+    if finding.adjustments:
+        out["adjustments"] = list(finding.adjustments)
+    if finding.wait_until is not None:
+        out["wait_until"] = finding.wait_until.isoformat()
+    return out
+
+
+def _option(option: TreatmentOption) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "modality": option.modality,
+        "name": option.name,
+        "suitability": option.suitability,
+        "concerns": list(option.concerns),
+        "coverage": [
+            {"concern": c.concern, "benefit": c.benefit, "role": c.role, "evidence": c.evidence}
+            for c in option.coverage
+        ],
+        "sessions": _range(option.sessions),
+        "interval_weeks": _range(option.interval_weeks),
+        "downtime_days": _range(option.downtime_days),
+        "rationale": option.rationale,
+        "decided_by": list(option.decided_by),
+        "sources": list(option.sources),
+        "risks": [
+            {"effect": r.effect, "rate": r.rate, "evidence": r.evidence, "sources": list(r.sources)}
+            for r in option.risks
+        ],
+        "family": option.family,
+        "wavelengths_nm": list(option.wavelengths_nm),
+        "eyewear_nm": list(option.eyewear_nm),
+        "score": option.score,
+    }
+    if option.cost is not None:
+        out["cost"] = {
+            "min": _number(option.cost.min),
+            "max": _number(option.cost.max),
+            "currency": option.cost.currency,
+            "within_budget": option.cost.within_budget,
+        }
+    return out
+
+
+def _step(step: ProtocolStepPlan) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": step.id, "text": step.text, "evidence": step.evidence, "sources": list(step.sources)}
+    if step.days_before is not None:
+        out["days_before"] = step.days_before
+    if step.days_after is not None:
+        out["days_after"] = step.days_after
+    if step.on is not None:
+        out["on"] = step.on.isoformat()
+    return out
+
+
+def plan_to_dict(plan: TreatmentPlan) -> dict[str, Any]:
+    phototype = plan.phototype
+    photo: dict[str, Any] = {"fitzpatrick": phototype.fitzpatrick, "basis": phototype.basis, "label": phototype.label}
+    if phototype.questionnaire_score is not None:
+        photo["questionnaire_score"] = phototype.questionnaire_score
+        photo["questionnaire_type"] = phototype.questionnaire_type
+    if phototype.ita_deg is not None:
+        photo["ita_deg"] = phototype.ita_deg
+        photo["ita_category"] = phototype.ita_category
+        photo["photo_estimate"] = phototype.photo_estimate
+    if phototype.disagreement is not None:
+        photo["disagreement"] = phototype.disagreement
+    if phototype.note:
+        photo["note"] = phototype.note
+    if phototype.sources:
+        photo["sources"] = list(phototype.sources)
+
+    course = None
+    if plan.course is not None:
+        c = plan.course
+        course = {
+            "modality": c.modality,
+            "sessions": c.sessions,
+            "first_on": c.first_on.isoformat(),
+            "last_on": c.last_on.isoformat(),
+            "recovered_by": c.recovered_by.isoformat(),
+            "held_back_by": [{"reason": h.reason, "until": h.until.isoformat()} for h in c.held_back_by],
+            "ready_by": c.ready_by.isoformat() if c.ready_by else None,
+            "in_time": c.in_time,
+            "summary": c.summary,
+        }
+    return {
+        "knowledge_version": plan.knowledge_version,
+        "policy_version": plan.policy_version,
+        "consultation_on": plan.consultation_on.isoformat(),
+        "phototype": photo,
+        "findings": [_finding(f) for f in plan.findings],
+        "eligible": plan.eligible,
+        "why_not_eligible": list(plan.why_not_eligible),
+        "options": [_option(o) for o in plan.options],
+        "protocol": {
+            "preparation": [_step(s) for s in plan.protocol.preparation],
+            "day_of": [_step(s) for s in plan.protocol.day_of],
+            "aftercare": [_step(s) for s in plan.protocol.aftercare],
+        },
+        "schedule": [{"session": s.session, "earliest_on": s.earliest_on.isoformat()} for s in plan.schedule],
+        "course": course,
+        "medications": [
+            {
+                "name": m.name,
+                "recognised_as": m.matched,
+                "classes": list(m.classes),
+                "current": m.current,
+                **({"stopped_on": m.stopped_on.isoformat()} if m.stopped_on else {}),
+            }
+            for m in plan.medications
+        ],
+        "notes": list(plan.notes),
+        "bibliography": [
+            {
+                "id": s.id,
+                "citation": s.citation,
+                "kind": s.kind,
+                "link": s.link,
+                **({"unverified": True} if s.unverified else {}),
+            }
+            for s in plan.sources
+        ],
+    }

@@ -1,0 +1,187 @@
+"""`lasercare knowledge check` and `lasercare knowledge show CODE`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from typing import Any
+
+from lasercare.engine import Knowledge, KnowledgeError, load_knowledge
+from lasercare.engine.knowledge_model import Evidence
+from lasercare.engine.medication_names import recognise
+
+
+def _cited_ids(knowledge: Knowledge) -> set[str]:
+    cited: set[str] = set()
+    rules = knowledge.phototype_rules
+    for evidence in (rules.questionnaire_evidence, rules.ita_evidence, rules.estimate_evidence):
+        cited.update(evidence.sources)
+    for modality in knowledge.modalities.values():
+        cited.update(modality.sources)
+    for finding in knowledge.findings.values():
+        cited.update(finding.evidence.sources)
+        for rule in finding.rules:
+            cited.update(rule.evidence.sources)
+    for cls in knowledge.medication_classes.values():
+        cited.update(cls.evidence.sources)
+    for step in knowledge.steps:
+        cited.update(step.evidence.sources)
+    for value in knowledge.policy.values.values():
+        cited.update(value.evidence.sources)
+    return cited
+
+
+def check_knowledge(policy: str | None) -> int:
+    try:
+        knowledge = load_knowledge(policy)
+    except KnowledgeError as error:
+        print(f"lasercare: {error}", file=sys.stderr)
+        return 1
+    unverified = sorted(s.id for s in knowledge.sources.values() if s.unverified)
+    uncited = sorted(set(knowledge.sources) - _cited_ids(knowledge))
+    changed = [v.key for v in knowledge.policy.values.values() if v.changed_by_clinic]
+    print(f"knowledge base OK: version {knowledge.version}")
+    print(f"  {len(knowledge.modalities)} modalities, {len(knowledge.findings)} findings, "
+          f"{len(knowledge.steps)} protocol steps")
+    print(f"  {len(knowledge.medication_names)} medication names in {len(knowledge.medication_classes)} classes")
+    print(f"  {len(knowledge.sources)} sources ({len(unverified)} with an identifier not verified)")
+    origin = knowledge.policy.origin
+    print(f"  clinic policy: {origin}" + (f" (changes: {', '.join(changed)})" if changed else ""))
+    for source in unverified:
+        print(f"  note: source {source} carries an identifier that could not be verified")
+    for source in uncited:
+        print(f"  note: source {source} is in the bibliography but nothing cites it")
+    return 0
+
+
+def _evidence(evidence: Evidence) -> dict[str, Any]:
+    out: dict[str, Any] = {"evidence": evidence.level, "sources": list(evidence.sources)}
+    if evidence.note:
+        out["note"] = evidence.note
+    return out
+
+
+def describe(code: str, knowledge: Knowledge) -> dict[str, Any] | None:
+    """What the knowledge base holds under `code`, as plain data; None when nothing matches."""
+    if code in knowledge.modalities:
+        m = knowledge.modalities[code]
+        return {
+            "kind": "modality",
+            "code": m.code,
+            "name": m.name,
+            "family": m.family,
+            "ablative": m.ablative,
+            "wavelengths_nm": list(m.wavelengths_nm),
+            "eyewear": {"wavelengths_nm": list(m.eyewear_nm), "text": m.eyewear_text},
+            "chromophore": {"value": m.chromophore, **_evidence(m.chromophore_evidence)},
+            "indications": {
+                c: {"benefit": i.benefit, "role": i.role, **_evidence(i.evidence)} for c, i in m.indications.items()
+            },
+            "phototypes": {t: {"fit": f.fit, **_evidence(f.evidence)} for t, f in m.phototype_fit.items()},
+            "pigmentary_risk": {"level": m.pigmentary_risk, **_evidence(m.pigmentary_risk_evidence)},
+            "sessions": {"min": m.sessions.range.min, "max": m.sessions.range.max, **_evidence(m.sessions.evidence)},
+            "interval_weeks": {"min": m.interval_weeks.range.min, "max": m.interval_weeks.range.max,
+                               **_evidence(m.interval_weeks.evidence)},
+            "downtime_days": {"min": m.downtime_days.range.min, "max": m.downtime_days.range.max,
+                              **_evidence(m.downtime_days.evidence)},
+            "side_effects": [{"effect": s.effect, "rate": s.rate, **_evidence(s.evidence)} for s in m.side_effects],
+        }
+    if code in knowledge.findings:
+        f = knowledge.findings[code]
+        return {
+            "kind": "finding",
+            "code": f.code,
+            "name": f.name,
+            "rationale": f.rationale,
+            **_evidence(f.evidence),
+            "triggers": [
+                {k: v for k, v in {"kind": t.kind, "values": list(t.values), "within_months": t.within_months,
+                                   "ever": t.ever or None, "policy_window": t.policy_key}.items() if v}
+                for t in f.triggers
+            ],
+            "rules": [
+                {
+                    "applies_to": ["all"] if r.applies_to_all else list(r.modalities),
+                    "severity": r.severity,
+                    "cap": r.cap,
+                    "rationale": r.rationale,
+                    "adjustments": list(r.adjustments),
+                    **_evidence(r.evidence),
+                }
+                for r in f.rules
+            ],
+        }
+    if code in knowledge.medication_classes:
+        c = knowledge.medication_classes[code]
+        return {"kind": "medication_class", "code": c.code, "label": c.label, "note": c.note,
+                **_evidence(c.evidence), "names": list(c.names)}
+    if code in knowledge.sources:
+        s = knowledge.sources[code]
+        return {"kind": "source", "id": s.id, "citation": s.citation, "source_kind": s.kind, "link": s.link,
+                "doi": s.doi, "pmid": s.pmid, "pmcid": s.pmcid, "url": s.url, "note": s.note,
+                "unverified": s.unverified}
+    if code in knowledge.policy.values:
+        v = knowledge.policy.values[code]
+        return {"kind": "policy", "key": v.key, "label": v.label, "value": v.value,
+                "changed_by_clinic": v.changed_by_clinic, **_evidence(v.evidence)}
+    hit = recognise(code, knowledge.medication_names, knowledge.longest_medication_name)
+    if hit is not None:
+        matched, classes = hit
+        return {
+            "kind": "medication",
+            "written": code,
+            "recognised_as": matched,
+            "classes": [
+                {"code": c, "label": knowledge.medication_classes[c].label,
+                 "note": knowledge.medication_classes[c].note} for c in sorted(classes)
+            ],
+        }
+    return None
+
+
+def _print_tree(value: Any, indent: str = "") -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if item in (None, "", [], {}):
+                continue
+            if isinstance(item, dict | list) and not (isinstance(item, list) and all(isinstance(i, str) for i in item)):
+                print(f"{indent}{key}:")
+                _print_tree(item, indent + "  ")
+            else:
+                shown = ", ".join(item) if isinstance(item, list) else str(item)
+                lines = textwrap.wrap(shown, width=100 - len(indent) - len(key) - 2) or [""]
+                print(f"{indent}{key}: {lines[0]}")
+                for line in lines[1:]:
+                    print(f"{indent}{' ' * (len(key) + 2)}{line}")
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                print(f"{indent}-")
+                _print_tree(item, indent + "  ")
+            else:
+                print(f"{indent}- {item}")
+    else:
+        print(f"{indent}{value}")
+
+
+def show_knowledge(code: str, policy: str | None, *, as_json: bool) -> int:
+    try:
+        knowledge = load_knowledge(policy)
+    except KnowledgeError as error:
+        print(f"lasercare: {error}", file=sys.stderr)
+        return 1
+    described = describe(code, knowledge)
+    if described is None:
+        print(
+            f"lasercare: {code!r} is not a modality, finding, medication class or name, source id or policy key "
+            "known to the knowledge base. An unrecognised medication raises the unknown_medication finding.",
+            file=sys.stderr,
+        )
+        return 2
+    if as_json:
+        json.dump(described, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        _print_tree(described)
+    return 0
