@@ -275,6 +275,7 @@ def _table_entries(document: object, file: str, problems: list[str]) -> Iterator
 def _sources(files: Mapping[str, Any], problems: list[str]) -> dict[str, Source]:
     sources: dict[str, Source] = {}
     defined_in: dict[str, str] = {}
+    identifiers: dict[tuple[str, str], str] = {}
     for name, document in files.items():
         if not name.startswith("sources/"):
             continue
@@ -302,6 +303,14 @@ def _sources(files: Mapping[str, Any], problems: list[str]) -> dict[str, Source]
                 entry.problem("pmid", "must be digits only")
             if source.doi and source.doi.lower().startswith(("http", "doi:")):
                 entry.problem("doi", "give the bare DOI (10.xxxx/...), without a prefix")
+            for field in ("doi", "pmid", "pmcid"):
+                identifier = getattr(source, field)
+                if identifier is None:
+                    continue
+                earlier = identifiers.get((field, identifier.lower()))
+                if earlier is not None:
+                    entry.problem(field, f"{identifier} is also the {field} of {earlier}: one work, one source id")
+                identifiers[(field, identifier.lower())] = key
             sources[key] = source
             defined_in[key] = name
     return sources

@@ -215,10 +215,10 @@ def order_key(option: TreatmentOption, position: int) -> tuple[int, float, float
 
 
 _TIE_BREAKS = (
-    "better coverage of the concerns, weighted by evidence and pigmentary risk",
-    "less downtime",
-    "fewer sessions",
-    "the knowledge base's order (nothing else told them apart)",
+    "it treats the concerns better (benefit, evidence and pigmentary risk)",
+    "it has less downtime",
+    "it needs fewer sessions",
+    "it comes first in the knowledge base (nothing else told them apart)",
 )
 
 
@@ -235,6 +235,6 @@ def explain_order(options: list[TreatmentOption], positions: dict[str, int]) -> 
                 sentence = f"Ranked below {above.modality}, which is {above.suitability.replace('_', ' ')}."
             else:
                 part = next(i for i in range(1, 5) if mine[i] != theirs[i])
-                sentence = f"Ranked below {above.modality} on {_TIE_BREAKS[part - 1]}."
+                sentence = f"Ranked below {above.modality}: {_TIE_BREAKS[part - 1]}."
         explained.append(replace(option, rationale=f"{option.rationale} {sentence}"))
     return explained

@@ -101,7 +101,8 @@ def render_plan(plan: TreatmentPlan) -> str:
             for s in items:
                 when = ""
                 if s.on is not None:
-                    when = f"{s.on.isoformat()} ({s.days_before} days before): "
+                    days = "1 day" if s.days_before == 1 else f"{s.days_before} days"
+                    when = f"{s.on.isoformat()} ({days} before): "
                 elif s.days_after is not None:
                     when = f"day {s.days_after} after: " if s.days_after else "right after: "
                 out.extend(_wrap(f"- {when}{s.text} [{s.evidence}] {cite(s.sources)}", "  "))
