@@ -38,7 +38,9 @@ def intake_schema() -> dict[str, Any]:
     return contract("intake.schema.json")  # type: ignore[no-any-return]
 
 
-def run_lasercare(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_lasercare(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the installed `lasercare` command as a user would, in a fresh process."""
     return subprocess.run(
         [sys.executable, "-m", "lasercare", *args],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 import jsonschema
@@ -100,7 +101,7 @@ def schedule_failures(plan: dict[str, Any], on: date) -> list[str]:
         if days[0] < on:
             why.append("first session before the consultation")
         gap = timedelta(weeks=top["interval_weeks"]["min"])
-        if any(b - a < gap for a, b in zip(days, days[1:], strict=False)):
+        if any(b - a < gap for a, b in pairwise(days)):
             why.append("sessions closer than interval_weeks.min")
         if not top["sessions"]["min"] <= len(days) <= top["sessions"]["max"]:
             why.append(f"{len(days)} sessions outside {top['sessions']}")

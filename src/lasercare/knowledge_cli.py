@@ -42,8 +42,10 @@ def check_knowledge(policy: str | None) -> int:
     uncited = sorted(set(knowledge.sources) - _cited_ids(knowledge))
     changed = [v.key for v in knowledge.policy.values.values() if v.changed_by_clinic]
     print(f"knowledge base OK: version {knowledge.version}")
-    print(f"  {len(knowledge.modalities)} modalities, {len(knowledge.findings)} findings, "
-          f"{len(knowledge.steps)} protocol steps")
+    print(
+        f"  {len(knowledge.modalities)} modalities, {len(knowledge.findings)} findings, "
+        f"{len(knowledge.steps)} protocol steps"
+    )
     print(f"  {len(knowledge.medication_names)} medication names in {len(knowledge.medication_classes)} classes")
     print(f"  {len(knowledge.sources)} sources ({len(unverified)} with an identifier not verified)")
     origin = knowledge.policy.origin
@@ -81,10 +83,16 @@ def describe(code: str, knowledge: Knowledge) -> dict[str, Any] | None:
             "phototypes": {t: {"fit": f.fit, **_evidence(f.evidence)} for t, f in m.phototype_fit.items()},
             "pigmentary_risk": {"level": m.pigmentary_risk, **_evidence(m.pigmentary_risk_evidence)},
             "sessions": {"min": m.sessions.range.min, "max": m.sessions.range.max, **_evidence(m.sessions.evidence)},
-            "interval_weeks": {"min": m.interval_weeks.range.min, "max": m.interval_weeks.range.max,
-                               **_evidence(m.interval_weeks.evidence)},
-            "downtime_days": {"min": m.downtime_days.range.min, "max": m.downtime_days.range.max,
-                              **_evidence(m.downtime_days.evidence)},
+            "interval_weeks": {
+                "min": m.interval_weeks.range.min,
+                "max": m.interval_weeks.range.max,
+                **_evidence(m.interval_weeks.evidence),
+            },
+            "downtime_days": {
+                "min": m.downtime_days.range.min,
+                "max": m.downtime_days.range.max,
+                **_evidence(m.downtime_days.evidence),
+            },
             "side_effects": [{"effect": s.effect, "rate": s.rate, **_evidence(s.evidence)} for s in m.side_effects],
         }
     if code in knowledge.findings:
@@ -96,8 +104,17 @@ def describe(code: str, knowledge: Knowledge) -> dict[str, Any] | None:
             "rationale": f.rationale,
             **_evidence(f.evidence),
             "triggers": [
-                {k: v for k, v in {"kind": t.kind, "values": list(t.values), "within_months": t.within_months,
-                                   "ever": t.ever or None, "policy_window": t.policy_key}.items() if v}
+                {
+                    k: v
+                    for k, v in {
+                        "kind": t.kind,
+                        "values": list(t.values),
+                        "within_months": t.within_months,
+                        "ever": t.ever or None,
+                        "policy_window": t.policy_key,
+                    }.items()
+                    if v
+                }
                 for t in f.triggers
             ],
             "rules": [
@@ -114,17 +131,39 @@ def describe(code: str, knowledge: Knowledge) -> dict[str, Any] | None:
         }
     if code in knowledge.medication_classes:
         c = knowledge.medication_classes[code]
-        return {"kind": "medication_class", "code": c.code, "label": c.label, "note": c.note,
-                **_evidence(c.evidence), "names": list(c.names)}
+        return {
+            "kind": "medication_class",
+            "code": c.code,
+            "label": c.label,
+            "note": c.note,
+            **_evidence(c.evidence),
+            "names": list(c.names),
+        }
     if code in knowledge.sources:
         s = knowledge.sources[code]
-        return {"kind": "source", "id": s.id, "citation": s.citation, "source_kind": s.kind, "link": s.link,
-                "doi": s.doi, "pmid": s.pmid, "pmcid": s.pmcid, "url": s.url, "note": s.note,
-                "unverified": s.unverified}
+        return {
+            "kind": "source",
+            "id": s.id,
+            "citation": s.citation,
+            "source_kind": s.kind,
+            "link": s.link,
+            "doi": s.doi,
+            "pmid": s.pmid,
+            "pmcid": s.pmcid,
+            "url": s.url,
+            "note": s.note,
+            "unverified": s.unverified,
+        }
     if code in knowledge.policy.values:
         v = knowledge.policy.values[code]
-        return {"kind": "policy", "key": v.key, "label": v.label, "value": v.value,
-                "changed_by_clinic": v.changed_by_clinic, **_evidence(v.evidence)}
+        return {
+            "kind": "policy",
+            "key": v.key,
+            "label": v.label,
+            "value": v.value,
+            "changed_by_clinic": v.changed_by_clinic,
+            **_evidence(v.evidence),
+        }
     hit = recognise(code, knowledge.medication_names, knowledge.longest_medication_name)
     if hit is not None:
         matched, classes = hit
@@ -133,8 +172,12 @@ def describe(code: str, knowledge: Knowledge) -> dict[str, Any] | None:
             "written": code,
             "recognised_as": matched,
             "classes": [
-                {"code": c, "label": knowledge.medication_classes[c].label,
-                 "note": knowledge.medication_classes[c].note} for c in sorted(classes)
+                {
+                    "code": c,
+                    "label": knowledge.medication_classes[c].label,
+                    "note": knowledge.medication_classes[c].note,
+                }
+                for c in sorted(classes)
             ],
         }
     return None

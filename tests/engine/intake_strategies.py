@@ -7,17 +7,44 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from lasercare.engine.codes import AREAS, CONCERNS, CONDITIONS, PHOTOTYPES, PROCEDURE_KINDS, SEVERITY_SCALES, SEXES
+from lasercare.engine.codes import (
+    AREAS,
+    CONCERNS,
+    CONDITIONS,
+    PHOTOTYPES,
+    PROCEDURE_KINDS,
+    SEVERITY_SCALES,
+    SEXES,
+)
 
 ON = date(2026, 12, 1)
 
 # Names the lexicon knows in every risk class, a few it does not, and the ways people write doses.
 MEDICATION_NAMES = [
-    "isotretinoin", "Roaccutane 20 mg", "acitretin", "tretinoin 0.05% cream", "adapalene",
-    "doxycycline 100 mg", "minocycline", "ciprofloxacin 500mg", "Bactrim", "hydrochlorothiazide",
-    "amiodarone", "St. John's Wort", "warfarin", "apixaban 5 mg bd", "aspirin 75mg", "clopidogrel",
-    "methotrexate 15 mg weekly", "prednisone", "auranofin", "sodium aurothiomalate", "metformin",
-    "levothyroxine", "vitamin D", "zzz-unknown-pill",
+    "isotretinoin",
+    "Roaccutane 20 mg",
+    "acitretin",
+    "tretinoin 0.05% cream",
+    "adapalene",
+    "doxycycline 100 mg",
+    "minocycline",
+    "ciprofloxacin 500mg",
+    "Bactrim",
+    "hydrochlorothiazide",
+    "amiodarone",
+    "St. John's Wort",
+    "warfarin",
+    "apixaban 5 mg bd",
+    "aspirin 75mg",
+    "clopidogrel",
+    "methotrexate 15 mg weekly",
+    "prednisone",
+    "auranofin",
+    "sodium aurothiomalate",
+    "metformin",
+    "levothyroxine",
+    "vitamin D",
+    "zzz-unknown-pill",
 ]
 
 

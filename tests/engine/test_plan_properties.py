@@ -55,8 +55,9 @@ def test_pregnancy_or_breastfeeding_means_not_eligible(doc: dict[str, Any], know
 
 @MANY
 @given(doc=intake())
-def test_types_v_and_vi_never_get_fully_ablative_resurfacing_recommended(doc: dict[str, Any],
-                                                                        knowledge: Knowledge) -> None:
+def test_types_v_and_vi_never_get_fully_ablative_resurfacing_recommended(
+    doc: dict[str, Any], knowledge: Knowledge
+) -> None:
     plan = _plan(doc, knowledge)
     if plan["phototype"]["fitzpatrick"] in ("V", "VI"):
         for option in plan["options"]:
@@ -91,8 +92,7 @@ def test_the_schedule_respects_intervals_and_every_waiting_period(doc: dict[str,
 
 @MANY
 @given(doc=intake())
-def test_every_finding_and_option_cites_a_source_in_the_bibliography(doc: dict[str, Any],
-                                                                    knowledge: Knowledge) -> None:
+def test_every_finding_and_option_cites_a_source_in_the_bibliography(doc: dict[str, Any], knowledge: Knowledge) -> None:
     plan = _plan(doc, knowledge)
     listed = {s["id"] for s in plan["bibliography"]}
     for item in plan["findings"] + plan["options"]:

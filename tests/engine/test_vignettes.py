@@ -18,8 +18,9 @@ CASES = contract("vignettes.json")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
-def test_vignette_is_answered_correctly(case: dict[str, Any], lasercare: Callable[..., Any],
-                                        plan_schema: dict[str, Any]) -> None:
+def test_vignette_is_answered_correctly(
+    case: dict[str, Any], lasercare: Callable[..., Any], plan_schema: dict[str, Any]
+) -> None:
     result = lasercare("plan", "--json", "--on", case["on"], "-", stdin=json.dumps(case["intake"]))
     assert result.returncode == 0, result.stderr
     plan = json.loads(result.stdout)

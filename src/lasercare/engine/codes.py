@@ -5,7 +5,10 @@ A code never changes meaning; labels for people live in the knowledge base.
 
 from __future__ import annotations
 
-from typing import Final
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: see values.py
+    from typing import Final
+
 
 PHOTOTYPES: Final = ("I", "II", "III", "IV", "V", "VI")
 

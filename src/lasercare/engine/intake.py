@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from .codes import AREAS, CONCERNS, CONDITIONS, PHOTOTYPES, PROCEDURE_KINDS, SEVERITY_SCALES, SEXES
+from .values import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: see values.py
+    from typing import Any
 
 
 class IntakeError(ValueError):
@@ -26,16 +29,14 @@ class IntakeError(ValueError):
         super().__init__(f"{field}: {problem}" if field else problem)
 
 
-@dataclass(frozen=True, slots=True)
-class Patient:
+class Patient(Value):
     age: int
     sex: str = "unknown"
     pregnant: bool = False
     breastfeeding: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class PhototypeEvidence:
+class PhototypeEvidence(Value):
     """What the consultation gathered about the skin phototype; at least one part is present."""
 
     fitzpatrick: str | None = None
@@ -43,16 +44,14 @@ class PhototypeEvidence:
     ita_deg: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Concern:
+class Concern(Value):
     code: str
     severity: int = 2
     scale: str | None = None
     areas: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Goals:
+class Goals(Value):
     max_downtime_days: int | None = None
     max_sessions: int | None = None
     budget: float | None = None
@@ -60,30 +59,26 @@ class Goals:
     ready_by: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Medication:
+class Medication(Value):
     name: str
     current: bool = True
     stopped_on: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Procedure:
+class Procedure(Value):
     kind: str
     on: date
     areas: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class History:
+class History(Value):
     medications: tuple[Medication, ...] = ()
     conditions: frozenset[str] = frozenset()
     last_sun_exposure_on: date | None = None
     procedures: tuple[Procedure, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Intake:
+class Intake(Value):
     patient: Patient
     phototype: PhototypeEvidence
     concerns: tuple[Concern, ...]
@@ -193,9 +188,7 @@ def _patient(doc: object) -> Patient:
         age=_integer(raw["age"], "patient.age", 0, 120),
         sex=_code(raw["sex"], "patient.sex", SEXES) if "sex" in raw else "unknown",
         pregnant=_boolean(raw["pregnant"], "patient.pregnant") if "pregnant" in raw else False,
-        breastfeeding=(
-            _boolean(raw["breastfeeding"], "patient.breastfeeding") if "breastfeeding" in raw else False
-        ),
+        breastfeeding=(_boolean(raw["breastfeeding"], "patient.breastfeeding") if "breastfeeding" in raw else False),
     )
 
 

@@ -1,77 +1,19 @@
-"""Loading and checking the knowledge base (TOML files under knowledge/) and a clinic's policy file.
+"""Loading the knowledge base (TOML files under knowledge/) and a clinic's policy file.
 
-Every problem is reported with the file, the entry and the field, and all problems are gathered before
-failing, so `lasercare knowledge check` can list them at once. Parsing TOML is the slow part of a cold
-start, so the parsed files are cached as JSON, keyed by the files' sizes and modification times.
+A cold `lasercare plan` must start fast, and parsing and checking the TOML is the slow part, so the checked
+knowledge base is cached (see `_checked_knowledge`); the checking itself lives in `knowledge_validation` and is
+imported only when the cache is missing or stale, or a clinic policy file is applied.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from types import MappingProxyType
-from typing import Any
+from collections.abc import Sequence
 
-from .codes import (
-    AREAS,
-    CONCERNS,
-    CONDITIONS,
-    EVIDENCE_LEVELS,
-    FINDING_SEVERITIES,
-    FINDINGS,
-    MODALITIES,
-    MODALITY_FAMILIES,
-    PHOTOTYPES,
-    PROCEDURE_KINDS,
-    SUITABILITIES,
-)
-from .knowledge_model import (
-    CitedRange,
-    Evidence,
-    FindingDefinition,
-    FindingRule,
-    Indication,
-    Knowledge,
-    MedicationClass,
-    Modality,
-    PhototypeFit,
-    PhototypeRules,
-    Policy,
-    PolicyValue,
-    QuestionnaireBand,
-    Price,
-    ProtocolStep,
-    Range,
-    SideEffect,
-    Source,
-    StepCondition,
-    Trigger,
-)
-from .medication_names import normalise_name
+from .knowledge_model import Knowledge
 
-KNOWLEDGE_DIR = Path(__file__).resolve().parent / "knowledge"
-_CACHE_FORMAT = 3
-_SOURCE_KINDS = (
-    "primary", "review", "consensus", "guideline", "label", "textbook",
-    "clinic_page", "patient_page", "manufacturer", "practice_policy",
-)
-_BENEFITS = ("strong", "moderate", "modest")
-_ROLES = ("first_line", "option", "adjunct")
-_FITS = ("suitable", "caution", "avoid")
-_RISKS = ("low", "moderate", "high")
-_PHASES = ("preparation", "day_of", "aftercare")
-_TRIGGER_KINDS = (
-    "patient_flag", "condition", "medication_class", "unknown_medication", "phototype_at_least",
-    "concern", "sun_exposure_within", "procedure_within", "procedure_ever", "unmet_goals",
-)
-_PATIENT_FLAGS = ("pregnant", "breastfeeding")
-_SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-_STEP_PLACEHOLDERS = frozenset({"modality", "eyewear", "wavelengths"})
+KNOWLEDGE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "knowledge")
+_CACHE_FORMAT = 4
 
 
 class KnowledgeError(Exception):
@@ -83,799 +25,87 @@ class KnowledgeError(Exception):
         super().__init__(f"{len(self.problems)} problem(s) in the knowledge base:\n{shown}")
 
 
-class _Entry:
-    """One table of a data file, read field by field; a wrong field is recorded, never raised."""
-
-    def __init__(self, data: object, where: str, problems: list[str]) -> None:
-        self.where = where
-        self.problems = problems
-        if not isinstance(data, Mapping):
-            problems.append(f"{where}: must be a table, not {type(data).__name__}")
-            data = {}
-        self.data: Mapping[str, Any] = data
-
-    def problem(self, key: str, message: str) -> None:
-        self.problems.append(f"{self.where}.{key}: {message}" if key else f"{self.where}: {message}")
-
-    def has(self, key: str) -> bool:
-        return key in self.data
-
-    def allow_only(self, *keys: str) -> None:
-        for key in self.data:
-            if key not in keys:
-                self.problem(key, f"unknown field (expected one of: {', '.join(keys)})")
-
-    def _get(self, key: str, required: bool) -> Any:
-        if key not in self.data:
-            if required:
-                self.problem(key, "is required")
-            return None
-        return self.data[key]
-
-    def text(self, key: str, *, required: bool = True, choices: Sequence[str] = (), default: str = "") -> str:
-        value = self._get(key, required)
-        if value is None:
-            return default
-        if not isinstance(value, str) or not value.strip():
-            self.problem(key, "must be a non-empty string")
-            return default
-        if choices and value not in choices:
-            self.problem(key, f"{value!r} is not one of: {', '.join(choices)}")
-            return default
-        return value
-
-    def optional_text(self, key: str) -> str | None:
-        return self.text(key, required=False) or None
-
-    def integer(self, key: str, *, required: bool = True, minimum: int = 0) -> int | None:
-        value = self._get(key, required)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(key, f"must be an integer, not {value!r}")
-            return None
-        if value < minimum:
-            self.problem(key, f"must be at least {minimum}, not {value}")
-            return None
-        return value
-
-    def number(self, key: str, *, required: bool = True) -> float | None:
-        value = self._get(key, required)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            self.problem(key, f"must be a number of at least 0, not {value!r}")
-            return None
-        return float(value)
-
-    def flag(self, key: str, *, default: bool = False) -> bool:
-        value = self._get(key, False)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            self.problem(key, f"must be true or false, not {value!r}")
-            return default
-        return value
-
-    def texts(self, key: str, *, required: bool = False, choices: Sequence[str] = ()) -> tuple[str, ...]:
-        value = self._get(key, required)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            self.problem(key, "must be a list of non-empty strings")
-            return ()
-        if choices:
-            for v in value:
-                if v not in choices:
-                    self.problem(key, f"{v!r} is not one of: {', '.join(choices)}")
-            return tuple(v for v in value if v in choices)
-        return tuple(value)
-
-    def entry(self, key: str, *, required: bool = True) -> _Entry | None:
-        value = self._get(key, required)
-        if value is None:
-            return None
-        return _Entry(value, f"{self.where}.{key}", self.problems)
-
-    def entries(self, key: str, *, required: bool = False) -> list[_Entry]:
-        value = self._get(key, required)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problem(key, "must be a list of tables ([[...]])")
-            return []
-        return [_Entry(item, f"{self.where}.{key}[{i}]", self.problems) for i, item in enumerate(value)]
-
-    def evidence(self, source_ids: set[str]) -> Evidence:
-        level = self.text("evidence", choices=EVIDENCE_LEVELS, default="P")
-        sources = self.texts("sources", required=True)
-        if not sources:
-            self.problem("sources", "must name at least one source")
-        for source in sources:
-            if source not in source_ids:
-                self.problem("sources", f"{source!r} is not in the bibliography (knowledge/sources/)")
-        return Evidence(level=level, sources=sources, note=self.text("note", required=False))
+def _knowledge_files(directory: str) -> list[str]:
+    """The knowledge files as paths relative to `directory`: the top level and sources/."""
+    names = sorted(n for n in os.listdir(directory) if n.endswith(".toml"))
+    sources = os.path.join(directory, "sources")
+    if os.path.isdir(sources):
+        names += sorted(f"sources/{n}" for n in os.listdir(sources) if n.endswith(".toml"))
+    return [n for n in names if os.path.isfile(os.path.join(directory, n))]
 
 
-@dataclass(frozen=True, slots=True)
-class _Files:
-    """The raw, parsed knowledge files: name -> parsed TOML document."""
-
-    documents: Mapping[str, Any]
-    digest: str
-
-
-def _knowledge_files(directory: Path) -> list[Path]:
-    files = sorted(directory.glob("*.toml")) + sorted((directory / "sources").glob("*.toml"))
-    return [f for f in files if f.is_file()]
-
-
-def _cache_dir() -> Path | None:
+def _cache_file(directory: str) -> str | None:
     configured = os.environ.get("LASERCARE_CACHE_DIR")
     if configured == "":
-        return None
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "lasercare"
+        return None  # caching switched off
+    base = configured or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "lasercare"
+    )
+    import zlib
+
+    return os.path.join(base, f"knowledge-{zlib.crc32(directory.encode()):08x}.pickle")
 
 
-def _read_files(directory: Path) -> _Files:
-    files = _knowledge_files(directory)
-    stamp = [[str(f.relative_to(directory)), f.stat().st_size, f.stat().st_mtime_ns] for f in files]
-    cache_dir = _cache_dir()
-    cache_file = None
-    if cache_dir is not None:
-        import zlib  # noqa: PLC0415 - only the cache file's name needs it
+def _checked_knowledge(directory: str) -> tuple[Knowledge, dict[str, str]]:
+    """The checked knowledge base, from the cache when no file changed since it was written.
 
-        cache_file = cache_dir / f"knowledge-{zlib.crc32(str(directory).encode()):08x}.json"
-        try:
-            cached = json.loads(cache_file.read_text(encoding="utf-8"))
-            if cached.get("format") == _CACHE_FORMAT and cached.get("stamp") == stamp:
-                return _Files(documents=cached["documents"], digest=cached["digest"])
-        except (OSError, ValueError, AttributeError):
-            pass
-    import hashlib  # noqa: PLC0415 - only a cache miss pays for these imports
-    import tomllib  # noqa: PLC0415
+    The cache holds the checked result as a pickle in the user's cache folder (LASERCARE_CACHE_DIR, or
+    $XDG_CACHE_HOME/lasercare; an empty LASERCARE_CACHE_DIR turns it off). It is keyed by every file's
+    size and modification time, so editing a file rebuilds it; a cache that cannot be read or written only
+    costs speed.
+    """
+    import pickle
 
-    digest = hashlib.sha256()
-    documents: dict[str, Any] = {}
-    problems: list[str] = []
-    for path in files:
-        raw = path.read_bytes()
-        name = str(path.relative_to(directory))
-        digest.update(name.encode() + b"\0" + raw + b"\0")
-        try:
-            documents[name] = tomllib.loads(raw.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-            problems.append(f"{name}: not valid TOML: {error}")
-    if problems:
-        raise KnowledgeError(problems)
-    result = _Files(documents=documents, digest=digest.hexdigest())
-    if cache_file is not None:
-        try:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-            payload = {"format": _CACHE_FORMAT, "stamp": stamp, "digest": result.digest, "documents": documents}
-            temporary.write_text(json.dumps(payload), encoding="utf-8")
-            temporary.replace(cache_file)
-        except OSError:
-            pass  # a read-only home only costs speed
-    return result
-
-
-def _table_entries(document: object, file: str, problems: list[str]) -> Iterator[tuple[str, _Entry]]:
-    if not isinstance(document, Mapping):
-        problems.append(f"{file}: must hold tables")
-        return
-    for key, value in document.items():
-        yield key, _Entry(value, f"{file} [{key}]", problems)
-
-
-def _sources(files: Mapping[str, Any], problems: list[str]) -> dict[str, Source]:
-    sources: dict[str, Source] = {}
-    defined_in: dict[str, str] = {}
-    identifiers: dict[tuple[str, str], str] = {}
-    for name, document in files.items():
-        if not name.startswith("sources/"):
-            continue
-        for key, entry in _table_entries(document, name, problems):
-            if not _SOURCE_ID.match(key):
-                entry.problem("", "a source id is lower-case letters, digits and hyphens")
-            if key in defined_in:
-                entry.problem("", f"source id already defined in {defined_in[key]}")
-                continue
-            entry.allow_only("citation", "kind", "doi", "pmid", "pmcid", "url", "note", "unverified")
-            source = Source(
-                id=key,
-                citation=entry.text("citation"),
-                kind=entry.text("kind", choices=_SOURCE_KINDS, default="primary"),
-                doi=entry.optional_text("doi"),
-                pmid=entry.optional_text("pmid"),
-                pmcid=entry.optional_text("pmcid"),
-                url=entry.optional_text("url"),
-                note=entry.text("note", required=False),
-                unverified=entry.flag("unverified"),
-            )
-            if not (source.doi or source.pmid or source.pmcid or source.url):
-                entry.problem("", "needs at least one of doi, pmid, pmcid or url")
-            if source.pmid and not source.pmid.isdigit():
-                entry.problem("pmid", "must be digits only")
-            if source.doi and source.doi.lower().startswith(("http", "doi:")):
-                entry.problem("doi", "give the bare DOI (10.xxxx/...), without a prefix")
-            for field in ("doi", "pmid", "pmcid"):
-                identifier = getattr(source, field)
-                if identifier is None:
-                    continue
-                earlier = identifiers.get((field, identifier.lower()))
-                if earlier is not None:
-                    entry.problem(field, f"{identifier} is also the {field} of {earlier}: one work, one source id")
-                identifiers[(field, identifier.lower())] = key
-            sources[key] = source
-            defined_in[key] = name
-    return sources
-
-
-def _cited_range(entry: _Entry | None, source_ids: set[str]) -> CitedRange:
-    if entry is None:
-        return CitedRange(Range(0, 0), Evidence("P", ()))
-    entry.allow_only("min", "max", "evidence", "sources", "note")
-    low = entry.number("min")
-    high = entry.number("max")
-    if low is not None and high is not None and low > high:
-        entry.problem("max", f"is below min ({high:g} < {low:g})")
-    return CitedRange(Range(low or 0, high if high is not None else (low or 0)), entry.evidence(source_ids))
-
-
-def _modalities(document: object, source_ids: set[str], problems: list[str]) -> dict[str, Modality]:
-    file = "modalities.toml"
-    modalities: dict[str, Modality] = {}
-    for code, entry in _table_entries(document, file, problems):
-        if code not in MODALITIES:
-            entry.problem("", "not a modality code of the vocabulary")
-            continue
-        entry.allow_only(
-            "name", "family", "ablative", "light_source", "wavelengths_nm", "eyewear", "chromophore",
-            "indications", "phototypes", "pigmentary_risk", "sessions", "interval_weeks", "downtime_days",
-            "side_effects", "notes",
-        )
-        wavelengths = entry.data.get("wavelengths_nm", [])
-        if not isinstance(wavelengths, list) or not wavelengths or not all(
-            isinstance(w, int) and not isinstance(w, bool) and w > 0 for w in wavelengths
-        ):
-            entry.problem("wavelengths_nm", "must be a non-empty list of positive integers (nm)")
-            wavelengths = []
-        eyewear = entry.entry("eyewear")
-        eyewear_nm: tuple[int, ...] = ()
-        eyewear_text = ""
-        if eyewear is not None:
-            eyewear.allow_only("wavelengths_nm", "text")
-            raw_nm = eyewear.data.get("wavelengths_nm", [])
-            if not isinstance(raw_nm, list) or not all(isinstance(w, int) and w > 0 for w in raw_nm):
-                eyewear.problem("wavelengths_nm", "must be a list of positive integers (nm)")
-            else:
-                eyewear_nm = tuple(raw_nm)
-            eyewear_text = eyewear.text("text")
-        chromophore = entry.entry("chromophore")
-        chromophore_value = ""
-        chromophore_evidence = Evidence("P", ())
-        if chromophore is not None:
-            chromophore.allow_only("value", "evidence", "sources", "note")
-            chromophore_value = chromophore.text("value")
-            chromophore_evidence = chromophore.evidence(source_ids)
-        indications: dict[str, Indication] = {}
-        table = entry.entry("indications")
-        if table is not None:
-            for concern, item in table.data.items():
-                sub = _Entry(item, f"{entry.where}.indications.{concern}", problems)
-                if concern not in CONCERNS:
-                    sub.problem("", "not a concern code of the vocabulary")
-                    continue
-                sub.allow_only("benefit", "role", "evidence", "sources", "note")
-                indications[concern] = Indication(
-                    concern=concern,
-                    benefit=sub.text("benefit", choices=_BENEFITS, default="modest"),
-                    role=sub.text("role", choices=_ROLES, default="option"),
-                    evidence=sub.evidence(source_ids),
-                )
-            if not indications:
-                entry.problem("indications", "must name at least one concern")
-        fits: dict[str, PhototypeFit] = {}
-        for sub in entry.entries("phototypes", required=True):
-            sub.allow_only("types", "fit", "evidence", "sources", "note")
-            fit = PhototypeFit(fit=sub.text("fit", choices=_FITS, default="avoid"), evidence=sub.evidence(source_ids))
-            for phototype in sub.texts("types", required=True, choices=PHOTOTYPES):
-                if phototype in fits:
-                    sub.problem("types", f"type {phototype} is given twice for this modality")
-                fits[phototype] = fit
-        missing = [p for p in PHOTOTYPES if p not in fits]
-        if missing:
-            entry.problem("phototypes", f"no fit given for type(s) {', '.join(missing)}")
-        risk = entry.entry("pigmentary_risk")
-        risk_level = "high"
-        risk_evidence = Evidence("P", ())
-        if risk is not None:
-            risk.allow_only("level", "evidence", "sources", "note")
-            risk_level = risk.text("level", choices=_RISKS, default="high")
-            risk_evidence = risk.evidence(source_ids)
-        side_effects = []
-        for sub in entry.entries("side_effects", required=True):
-            sub.allow_only("effect", "rate", "evidence", "sources", "note")
-            side_effects.append(
-                SideEffect(effect=sub.text("effect"), rate=sub.text("rate"), evidence=sub.evidence(source_ids))
-            )
-        light_source = entry.text("light_source", choices=("laser", "broadband_light"), default="laser")
-        modalities[code] = Modality(
-            code=code,
-            name=entry.text("name"),
-            family=entry.text("family", choices=MODALITY_FAMILIES, default="pigment"),
-            ablative=entry.flag("ablative"),
-            light_source=light_source,
-            wavelengths_nm=tuple(wavelengths),
-            eyewear_nm=eyewear_nm,
-            eyewear_text=eyewear_text,
-            chromophore=chromophore_value,
-            chromophore_evidence=chromophore_evidence,
-            indications=MappingProxyType(indications),
-            phototype_fit=MappingProxyType(fits),
-            pigmentary_risk=risk_level,
-            pigmentary_risk_evidence=risk_evidence,
-            sessions=_cited_range(entry.entry("sessions"), source_ids),
-            interval_weeks=_cited_range(entry.entry("interval_weeks"), source_ids),
-            downtime_days=_cited_range(entry.entry("downtime_days"), source_ids),
-            side_effects=tuple(side_effects),
-            notes=entry.texts("notes"),
-        )
-        if modalities[code].sessions.range.min < 1:
-            entry.problem("sessions.min", "must be at least 1")
-    for code in MODALITIES:
-        if code not in modalities and not any(p.startswith(f"{file} [{code}]") for p in problems):
-            problems.append(f"{file}: modality {code} of the vocabulary is missing")
-    return modalities
-
-
-def _resolve_modalities(
-    entry: _Entry, modalities: Mapping[str, Modality]
-) -> tuple[tuple[str, ...], bool]:
-    names = entry.texts("applies_to", required=True)
-    if names == ("all",):
-        return tuple(modalities), True
-    chosen: list[str] = []
+    names = _knowledge_files(directory)
+    stamp = []
     for name in names:
-        if name in MODALITIES:
-            chosen.append(name)
-        elif name.startswith("family:") and name[7:] in MODALITY_FAMILIES:
-            chosen.extend(m.code for m in modalities.values() if m.family == name[7:])
-        elif name == "ablative":
-            chosen.extend(m.code for m in modalities.values() if m.ablative)
-        elif name == "non_ablative":
-            chosen.extend(m.code for m in modalities.values() if not m.ablative)
-        else:
-            entry.problem(
-                "applies_to",
-                f"{name!r} is not \"all\", a modality code, \"ablative\", \"non_ablative\" or \"family:NAME\"",
-            )
-    unique = tuple(dict.fromkeys(chosen))
-    return unique, set(unique) == set(modalities)
+        info = os.stat(os.path.join(directory, name))
+        stamp.append((name, info.st_size, info.st_mtime_ns))
+    # The cached values are pickled engine classes: a change to the code that defines or builds them
+    # invalidates the cache as surely as a change to a knowledge file.
+    here = os.path.dirname(os.path.abspath(__file__))
+    for module in ("knowledge_model.py", "knowledge_validation.py", "values.py"):
+        info = os.stat(os.path.join(here, module))
+        stamp.append((module, info.st_size, info.st_mtime_ns))
+    key = (_CACHE_FORMAT, directory, tuple(stamp))
+    cache = _cache_file(directory)
+    if cache is not None:
+        try:
+            with open(cache, "rb") as handle:
+                cached_key, knowledge, policy_types = pickle.load(handle)
+            if cached_key == key:
+                return knowledge, policy_types
+        except (OSError, ValueError, EOFError, TypeError, AttributeError, ImportError, pickle.UnpicklingError):
+            pass
+    from .knowledge_validation import build_knowledge
+
+    knowledge, policy_types = build_knowledge(directory, names)
+    if cache is not None:
+        try:
+            os.makedirs(os.path.dirname(cache), exist_ok=True)
+            temporary = f"{cache}.{os.getpid()}.tmp"
+            with open(temporary, "wb") as handle:
+                pickle.dump((key, knowledge, policy_types), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, cache)
+        except OSError:
+            pass
+    return knowledge, policy_types
 
 
-def _findings(
-    document: object,
-    modalities: Mapping[str, Modality],
-    medication_classes: Mapping[str, MedicationClass],
-    policy_keys: set[str],
-    source_ids: set[str],
-    problems: list[str],
-) -> dict[str, FindingDefinition]:
-    file = "findings.toml"
-    findings: dict[str, FindingDefinition] = {}
-    for code, entry in _table_entries(document, file, problems):
-        if code not in FINDINGS:
-            entry.problem("", "not a finding code of the vocabulary")
-            continue
-        entry.allow_only("name", "rationale", "evidence", "sources", "note", "triggers", "rules")
-        triggers = []
-        for sub in entry.entries("triggers", required=True):
-            sub.allow_only("kind", "values", "within_months", "ever", "policy_window")
-            kind = sub.text("kind", choices=_TRIGGER_KINDS, default="condition")
-            values = sub.texts("values")
-            allowed: Sequence[str] = {
-                "patient_flag": _PATIENT_FLAGS,
-                "condition": CONDITIONS,
-                "medication_class": tuple(medication_classes),
-                "phototype_at_least": PHOTOTYPES,
-                "concern": CONCERNS,
-                "procedure_within": PROCEDURE_KINDS,
-                "procedure_ever": PROCEDURE_KINDS,
-            }.get(kind, ())
-            for value in values:
-                if allowed and value not in allowed:
-                    sub.problem("values", f"{value!r} is not one of: {', '.join(allowed)}")
-            needs_values = ("patient_flag", "condition", "medication_class", "phototype_at_least", "concern",
-                            "procedure_ever")
-            if kind in needs_values and not values:
-                sub.problem("values", f"a {kind} trigger needs values")
-            policy_window = sub.optional_text("policy_window")
-            if kind in ("sun_exposure_within", "procedure_within") and policy_window is None:
-                sub.problem("policy_window", f"a {kind} trigger needs the clinic-policy key of its window")
-            if policy_window is not None and policy_window not in policy_keys:
-                sub.problem("policy_window", f"{policy_window!r} is not a clinic-policy key")
-            triggers.append(
-                Trigger(
-                    kind=kind,
-                    values=values,
-                    within_months=sub.integer("within_months", required=False, minimum=1),
-                    ever=sub.flag("ever"),
-                    policy_key=policy_window,
-                )
-            )
-        finding_evidence = entry.evidence(source_ids)
-        rules = []
-        for sub in entry.entries("rules", required=True):
-            sub.allow_only(
-                "applies_to", "severity", "cap", "rationale", "adjustments", "evidence", "sources", "note", "waits"
-            )
-            chosen, to_all = _resolve_modalities(sub, modalities)
-            severity = sub.text("severity", choices=FINDING_SEVERITIES, default="absolute")
-            default_cap = {"absolute": "contraindicated", "relative": "acceptable", "precaution": "recommended"}
-            cap = sub.text("cap", required=False, choices=SUITABILITIES) or default_cap[severity]
-            if severity == "absolute" and cap != "contraindicated":
-                sub.problem("cap", "an absolute finding makes its modalities contraindicated")
-            if SUITABILITIES.index(cap) < SUITABILITIES.index(default_cap[severity]):
-                sub.problem("cap", f"cannot be milder than {default_cap[severity]} for a {severity} finding")
-            rule_evidence = sub.evidence(source_ids) if sub.has("sources") else finding_evidence
-            rules.append(
-                FindingRule(
-                    modalities=chosen,
-                    applies_to_all=to_all,
-                    severity=severity,
-                    cap=cap,
-                    rationale=sub.text("rationale", required=False),
-                    adjustments=sub.texts("adjustments"),
-                    evidence=rule_evidence,
-                    waits=sub.flag("waits", default=True),
-                )
-            )
-        seen: dict[str, int] = {}
-        for index, rule in enumerate(rules):
-            for modality in rule.modalities:
-                if modality in seen:
-                    problems.append(
-                        f"{entry.where}.rules[{index}].applies_to: {modality} already has a rule (rules[{seen[modality]}])"
-                    )
-                seen[modality] = index
-        findings[code] = FindingDefinition(
-            code=code,
-            name=entry.text("name"),
-            rationale=entry.text("rationale"),
-            evidence=finding_evidence,
-            triggers=tuple(triggers),
-            rules=tuple(rules),
-        )
-    for code in FINDINGS:
-        if code not in findings and not any(p.startswith(f"{file} [{code}]") for p in problems):
-            problems.append(f"{file}: finding {code} of the vocabulary is missing")
-    return findings
-
-
-def _medications(
-    document: object, source_ids: set[str], problems: list[str]
-) -> tuple[dict[str, MedicationClass], dict[str, frozenset[str]]]:
-    file = "medications.toml"
-    classes: dict[str, MedicationClass] = {}
-    names: dict[str, set[str]] = {}
-    for code, entry in _table_entries(document, file, problems):
-        entry.allow_only("label", "evidence", "sources", "note", "names")
-        listed = entry.texts("names", required=True)
-        seen: set[str] = set()
-        for name in listed:
-            key = normalise_name(name)
-            if not key:
-                entry.problem("names", f"{name!r} has no letters or digits")
-                continue
-            if name.lower() in seen:
-                entry.problem("names", f"{name!r} is listed twice")
-            seen.add(name.lower())
-            names.setdefault(key, set()).add(code)
-        classes[code] = MedicationClass(
-            code=code,
-            label=entry.text("label"),
-            evidence=entry.evidence(source_ids),
-            note=entry.text("note", required=False),
-            names=listed,
-        )
-    return classes, {name: frozenset(codes) for name, codes in names.items()}
-
-
-def _condition(entry: _Entry, modalities: Mapping[str, Modality], classes: Mapping[str, MedicationClass],
-               policy_keys: set[str]) -> StepCondition:
-    entry.allow_only(
-        "families", "modalities", "findings", "medication_classes", "areas", "phototype_at_least", "ablative",
-        "policy_flag",
-    )
-    flag = entry.optional_text("policy_flag")
-    if flag is not None and flag not in policy_keys:
-        entry.problem("policy_flag", f"{flag!r} is not a clinic-policy key")
-    ablative = entry.data.get("ablative")
-    if ablative is not None and not isinstance(ablative, bool):
-        entry.problem("ablative", "must be true or false")
-        ablative = None
-    return StepCondition(
-        families=frozenset(entry.texts("families", choices=MODALITY_FAMILIES)),
-        modalities=frozenset(entry.texts("modalities", choices=tuple(modalities))),
-        findings=frozenset(entry.texts("findings", choices=FINDINGS)),
-        medication_classes=frozenset(entry.texts("medication_classes", choices=tuple(classes))),
-        areas=frozenset(entry.texts("areas", choices=AREAS)),
-        phototype_at_least=entry.text("phototype_at_least", required=False, choices=PHOTOTYPES) or None,
-        ablative=ablative,
-        policy_flag=flag,
-    )
-
-
-def _steps(
-    document: object,
-    modalities: Mapping[str, Modality],
-    classes: Mapping[str, MedicationClass],
-    policy_keys: set[str],
-    source_ids: set[str],
-    problems: list[str],
-) -> tuple[ProtocolStep, ...]:
-    file = "protocols.toml"
-    steps: list[ProtocolStep] = []
-    for step_id, entry in _table_entries(document, file, problems):
-        entry.allow_only(
-            "phase", "text", "when", "evidence", "sources", "note", "days_before", "days_before_policy",
-            "days_after", "blocks_first_session",
-        )
-        text = entry.text("text")
-        for placeholder in _PLACEHOLDER.findall(text):
-            if placeholder not in policy_keys and placeholder not in _STEP_PLACEHOLDERS:
-                entry.problem("text", f"{{{placeholder}}} is neither a clinic-policy key nor one of "
-                                      f"{', '.join(sorted(_STEP_PLACEHOLDERS))}")
-        days_before_policy = entry.optional_text("days_before_policy")
-        if days_before_policy is not None and days_before_policy not in policy_keys:
-            entry.problem("days_before_policy", f"{days_before_policy!r} is not a clinic-policy key")
-        phase = entry.text("phase", choices=_PHASES, default="preparation")
-        days_before = entry.integer("days_before", required=False)
-        days_after = entry.integer("days_after", required=False)
-        if phase != "preparation" and (days_before is not None or days_before_policy is not None):
-            entry.problem("days_before", "only a preparation step is dated before the session")
-        if phase != "aftercare" and days_after is not None:
-            entry.problem("days_after", "only an aftercare step is dated after the session")
-        steps.append(
-            ProtocolStep(
-                id=step_id,
-                phase=phase,
-                text=text,
-                when=tuple(_condition(c, modalities, classes, policy_keys) for c in entry.entries("when")),
-                evidence=entry.evidence(source_ids),
-                days_before=days_before,
-                days_before_policy=days_before_policy,
-                days_after=days_after,
-                blocks_first_session=entry.flag("blocks_first_session"),
-            )
-        )
-    return tuple(steps)
-
-
-# What each clinic-policy value must be, checked for the defaults and for a clinic's file alike.
-_POLICY_TYPES: dict[str, Callable[[Any], bool]] = {
-    "int": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
-    "bool": lambda v: isinstance(v, bool),
-    "days_by_procedure": lambda v: isinstance(v, Mapping)
-    and all(k in PROCEDURE_KINDS or k == "default" for k in v)
-    and all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in v.values()),
-}
-
-
-def _policy_defaults(document: object, source_ids: set[str], problems: list[str]) -> tuple[dict[str, PolicyValue], dict[str, str]]:
-    file = "policy.toml"
-    values: dict[str, PolicyValue] = {}
-    types: dict[str, str] = {}
-    for key, entry in _table_entries(document, file, problems):
-        entry.allow_only("value", "type", "label", "evidence", "sources", "note")
-        kind = entry.text("type", choices=tuple(_POLICY_TYPES), default="int")
-        value = entry.data.get("value")
-        if not _POLICY_TYPES[kind](value):
-            entry.problem("value", f"must be a valid {kind}, not {value!r}")
-        values[key] = PolicyValue(key=key, value=value, evidence=entry.evidence(source_ids), label=entry.text("label"))
-        types[key] = kind
-    return values, types
-
-
-def _clinic_policy(path: Path, defaults: Mapping[str, PolicyValue], types: Mapping[str, str],
-                   modalities: Mapping[str, Modality], problems: list[str]) -> Policy:
-    import hashlib  # noqa: PLC0415
-    import tomllib  # noqa: PLC0415
-
-    name = path.name
-    try:
-        raw = path.read_bytes()
-        document = tomllib.loads(raw.decode("utf-8"))
-    except OSError as error:
-        problems.append(f"{name}: cannot be read: {error.strerror or error}")
-        return Policy(values=MappingProxyType(dict(defaults)))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        problems.append(f"{name}: not valid TOML: {error}")
-        return Policy(values=MappingProxyType(dict(defaults)))
-    values = dict(defaults)
-    for key, value in document.items():
-        if key == "prices":
-            continue
-        if key not in defaults:
-            problems.append(f"{name}: {key}: not a clinic-policy key (known: {', '.join(sorted(defaults))})")
-            continue
-        if not _POLICY_TYPES[types[key]](value):
-            problems.append(f"{name}: {key}: must be a valid {types[key]}, not {value!r}")
-            continue
-        if types[key] == "days_by_procedure":
-            value = {**defaults[key].value, **value}
-        default = defaults[key]
-        if value != default.value:
-            values[key] = PolicyValue(
-                key=key,
-                value=value,
-                evidence=Evidence("P", default.evidence.sources, note=f"set by the clinic in {name}; "
-                                                                       f"lasercare's default is {default.value!r}"),
-                label=default.label,
-                changed_by_clinic=True,
-            )
-    prices: dict[str, Price] = {}
-    table = document.get("prices", {})
-    if not isinstance(table, Mapping):
-        problems.append(f"{name}: prices: must be a table of modality = {{ per_session, currency }}")
-        table = {}
-    for code, item in table.items():
-        where = f"{name}: prices.{code}"
-        if code not in modalities:
-            problems.append(f"{where}: not a modality code")
-            continue
-        if not isinstance(item, Mapping):
-            problems.append(f"{where}: must be {{ per_session = NUMBER, currency = \"EUR\" }}")
-            continue
-        amount, currency = item.get("per_session"), item.get("currency")
-        if isinstance(amount, bool) or not isinstance(amount, int | float) or amount < 0:
-            problems.append(f"{where}.per_session: must be a number of at least 0")
-            continue
-        if not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
-            problems.append(f"{where}.currency: must be a three-letter ISO 4217 code such as EUR")
-            continue
-        prices[code] = Price(per_session=float(amount), currency=currency)
-    return Policy(
-        values=MappingProxyType(values),
-        prices=MappingProxyType(prices),
-        origin=name,
-        version=hashlib.sha256(raw).hexdigest()[:12],
-    )
-
-
-_ITA_CATEGORIES = ("very_light", "light", "intermediate", "tan", "brown", "dark")
-
-
-def _phototype_rules(document: object, source_ids: set[str], problems: list[str]) -> PhototypeRules:
-    file = "phototype.toml"
-    top = _Entry(document, file, problems)
-    top.allow_only("questionnaire", "ita", "ita_estimate")
-    questionnaire = top.entry("questionnaire") or _Entry({}, f"{file} [questionnaire]", problems)
-    questionnaire.allow_only("bands", "evidence", "sources", "note")
-    bands = []
-    previous = -1
-    for band in questionnaire.entries("bands", required=True):
-        band.allow_only("type", "max_score", "label")
-        phototype = band.text("type", choices=PHOTOTYPES, default="I")
-        max_score = band.integer("max_score") or 0
-        if max_score <= previous:
-            band.problem("max_score", "bands must rise in score")
-        previous = max_score
-        bands.append(QuestionnaireBand(phototype, max_score, band.text("label", required=False) or phototype))
-    if previous != 40:
-        questionnaire.problem("bands", "the last band must end at the highest score, 40")
-    ita = top.entry("ita") or _Entry({}, f"{file} [ita]", problems)
-    ita.allow_only("categories", "evidence", "sources", "note")
-    categories = []
-    for item in ita.entries("categories", required=True):
-        item.allow_only("category", "above")
-        bound = item.data.get("above")
-        if isinstance(bound, bool) or not isinstance(bound, int | float):
-            item.problem("above", "must be a number of degrees")
-            bound = 0
-        categories.append((item.text("category", choices=_ITA_CATEGORIES, default="dark"), float(bound)))
-    if [c for c, _ in categories] != list(_ITA_CATEGORIES):
-        ita.problem("categories", f"must list {', '.join(_ITA_CATEGORIES)} in that order")
-    estimate = top.entry("ita_estimate") or _Entry({}, f"{file} [ita_estimate]", problems)
-    estimate.allow_only("map", "evidence", "sources", "note")
-    mapping = estimate.entry("map")
-    mapped: dict[str, str] = {}
-    if mapping is not None:
-        for category in _ITA_CATEGORIES:
-            mapped[category] = mapping.text(category, choices=PHOTOTYPES, default="VI")
-    return PhototypeRules(
-        bands=tuple(bands),
-        questionnaire_evidence=questionnaire.evidence(source_ids),
-        ita_categories=tuple(categories),
-        ita_evidence=ita.evidence(source_ids),
-        ita_estimate=MappingProxyType(mapped),
-        estimate_evidence=estimate.evidence(source_ids),
-    )
-
-
-def _meta(document: object, problems: list[str]) -> tuple[str, dict[str, str]]:
-    entry = _Entry(document, "meta.toml", problems)
-    entry.allow_only("version", "concern_notes")
-    version = entry.text("version")
-    notes: dict[str, str] = {}
-    table = entry.entry("concern_notes", required=False)
-    if table is not None:
-        for concern, text in table.data.items():
-            if concern not in CONCERNS:
-                table.problem(concern, "not a concern code")
-            elif not isinstance(text, str) or not text:
-                table.problem(concern, "must be a non-empty string")
-            else:
-                notes[concern] = text
-    return version, notes
-
-
-def _check_text_safety(steps: Sequence[ProtocolStep], findings: Mapping[str, FindingDefinition],
-                       problems: list[str]) -> None:
-    """Refuse knowledge that tells a patient to stop a prescribed anticoagulant (REFERENCE.md section 3)."""
-    forbidden = re.compile(
-        r"(?<!not )(?<!never )\b(stop|discontinue|hold|pause|withhold)\w*\s+(taking\s+)?(your\s+|any\s+)?"
-        r"(warfarin|anticoagula\w*|blood[- ]thinn\w*|antiplatelet\w*|aspirin|clopidogrel)",
-        re.IGNORECASE,
-    )
-    texts = [(f"protocols.toml [{s.id}].text", s.text) for s in steps]
-    for finding in findings.values():
-        texts.append((f"findings.toml [{finding.code}].rationale", finding.rationale))
-        texts += [(f"findings.toml [{finding.code}].rules", r.rationale) for r in finding.rules]
-        texts += [(f"findings.toml [{finding.code}].rules.adjustments", a) for r in finding.rules for a in r.adjustments]
-    for where, text in texts:
-        if forbidden.search(text):
-            problems.append(f"{where}: advises stopping an anticoagulant or antiplatelet; never do that")
-
-
-def load_knowledge(policy_file: Path | str | None = None, directory: Path | None = None) -> Knowledge:
+def load_knowledge(policy_file: str | os.PathLike[str] | None = None, directory: str | None = None) -> Knowledge:
     """Load, check and return the knowledge base, with a clinic's policy file applied when given.
 
     Raises KnowledgeError listing every problem found.
     """
-    directory = directory or KNOWLEDGE_DIR
-    files = _read_files(directory)
-    docs = files.documents
+    knowledge, policy_types = _checked_knowledge(os.path.abspath(directory or KNOWLEDGE_DIR))
+    if policy_file is None:
+        return knowledge
+    from .knowledge_validation import clinic_policy
+
     problems: list[str] = []
-    for required in ("meta.toml", "phototype.toml", "modalities.toml", "findings.toml", "medications.toml", "protocols.toml",
-                     "policy.toml"):
-        if required not in docs:
-            problems.append(f"{required}: missing from {directory}")
-    if problems:
-        raise KnowledgeError(problems)
-    version, notes = _meta(docs["meta.toml"], problems)
-    sources = _sources(docs, problems)
-    source_ids = set(sources)
-    phototype_rules = _phototype_rules(docs["phototype.toml"], source_ids, problems)
-    defaults, policy_types = _policy_defaults(docs["policy.toml"], source_ids, problems)
-    policy_keys = set(defaults)
-    modalities = _modalities(docs["modalities.toml"], source_ids, problems)
-    classes, names = _medications(docs["medications.toml"], source_ids, problems)
-    findings = _findings(docs["findings.toml"], modalities, classes, policy_keys, source_ids, problems)
-    steps = _steps(docs["protocols.toml"], modalities, classes, policy_keys, source_ids, problems)
-    _check_text_safety(steps, findings, problems)
-    if policy_file is not None:
-        policy = _clinic_policy(Path(policy_file), defaults, policy_types, modalities, problems)
-    else:
-        policy = Policy(values=MappingProxyType(defaults))
-    if problems:
-        raise KnowledgeError(problems)
-    return Knowledge(
-        version=f"{version}+{files.digest[:12]}",
-        phototype_rules=phototype_rules,
-        modalities=MappingProxyType(modalities),
-        findings=MappingProxyType(findings),
-        medication_classes=MappingProxyType(classes),
-        medication_names=MappingProxyType(names),
-        longest_medication_name=max((len(n.split()) for n in names), default=1),
-        steps=steps,
-        sources=MappingProxyType(sources),
-        policy=policy,
-        notes=MappingProxyType(notes),
+    policy = clinic_policy(
+        os.fspath(policy_file), knowledge.policy.values, policy_types, knowledge.modalities, problems
     )
+    if problems:
+        raise KnowledgeError(problems)
+    return knowledge._replace(policy=policy)

@@ -7,23 +7,24 @@ Every clinical fact carries an `Evidence`: its level (S established, W weaker, P
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
-from types import MappingProxyType
-from typing import Any
 
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
+from .values import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: see values.py
+    from typing import Any
+
+_EMPTY: Mapping[str, Any] = {}  # never mutated: a shared empty default
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(Value):
     level: str
     sources: tuple[str, ...]
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(Value):
     id: str
     citation: str
     kind: str
@@ -46,8 +47,7 @@ class Source:
         return self.url or ""
 
 
-@dataclass(frozen=True, slots=True)
-class Range:
+class Range(Value):
     min: float
     max: float
 
@@ -60,14 +60,12 @@ def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-@dataclass(frozen=True, slots=True)
-class CitedRange:
+class CitedRange(Value):
     range: Range
     evidence: Evidence
 
 
-@dataclass(frozen=True, slots=True)
-class Indication:
+class Indication(Value):
     """How well a modality addresses one concern, in the cited sources' words graded by lasercare.
 
     benefit: strong, moderate or modest; role: first_line, option or adjunct (an adjunct is never the
@@ -80,21 +78,18 @@ class Indication:
     evidence: Evidence
 
 
-@dataclass(frozen=True, slots=True)
-class PhototypeFit:
+class PhototypeFit(Value):
     fit: str  # suitable, caution, avoid
     evidence: Evidence
 
 
-@dataclass(frozen=True, slots=True)
-class SideEffect:
+class SideEffect(Value):
     effect: str
     rate: str
     evidence: Evidence
 
 
-@dataclass(frozen=True, slots=True)
-class Modality:
+class Modality(Value):
     code: str
     name: str
     family: str
@@ -113,25 +108,11 @@ class Modality:
     interval_weeks: CitedRange
     downtime_days: CitedRange
     side_effects: tuple[SideEffect, ...]
+    sources: tuple[str, ...]  # every source behind the facts above, in first-cited order
     notes: tuple[str, ...] = ()
 
-    @property
-    def sources(self) -> tuple[str, ...]:
-        """Every source behind this modality's facts, in first-cited order."""
-        seen: dict[str, None] = {}
-        parts = [self.chromophore_evidence, self.sessions.evidence, self.interval_weeks.evidence,
-                 self.downtime_days.evidence, self.pigmentary_risk_evidence]
-        parts += [i.evidence for i in self.indications.values()]
-        parts += [f.evidence for f in self.phototype_fit.values()]
-        parts += [s.evidence for s in self.side_effects]
-        for evidence in parts:
-            for source in evidence.sources:
-                seen.setdefault(source, None)
-        return tuple(seen)
 
-
-@dataclass(frozen=True, slots=True)
-class Trigger:
+class Trigger(Value):
     """What in an intake raises a finding.
 
     kind is one of: patient_flag, condition, medication_class, unknown_medication, phototype_at_least,
@@ -148,8 +129,7 @@ class Trigger:
     policy_key: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class FindingRule:
+class FindingRule(Value):
     """A finding's effect on some modalities: its severity, the most an option may then be, what changes."""
 
     modalities: tuple[str, ...]
@@ -162,8 +142,7 @@ class FindingRule:
     waits: bool  # the finding's waiting period holds back these modalities
 
 
-@dataclass(frozen=True, slots=True)
-class FindingDefinition:
+class FindingDefinition(Value):
     code: str
     name: str
     rationale: str
@@ -172,8 +151,7 @@ class FindingDefinition:
     rules: tuple[FindingRule, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class MedicationClass:
+class MedicationClass(Value):
     code: str
     label: str
     evidence: Evidence
@@ -181,8 +159,7 @@ class MedicationClass:
     names: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class StepCondition:
+class StepCondition(Value):
     """All parts that are set must hold; an empty part does not constrain."""
 
     families: frozenset[str] = frozenset()
@@ -195,8 +172,7 @@ class StepCondition:
     policy_flag: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ProtocolStep:
+class ProtocolStep(Value):
     id: str
     phase: str  # preparation, day_of, aftercare
     text: str  # may hold {placeholders} filled from policy and the modality
@@ -208,8 +184,7 @@ class ProtocolStep:
     blocks_first_session: bool = False  # the first session waits until this step can be done in full
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyValue:
+class PolicyValue(Value):
     key: str
     value: Any
     evidence: Evidence
@@ -217,20 +192,18 @@ class PolicyValue:
     changed_by_clinic: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Price:
+class Price(Value):
     per_session: float
     currency: str
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
+class Policy(Value):
     values: Mapping[str, PolicyValue]
-    prices: Mapping[str, Price] = field(default_factory=lambda: _EMPTY)
+    prices: Mapping[str, Price] = _EMPTY
     origin: str = "default"  # "default" or the clinic policy file's name
     version: str = "default"
 
-    def __getitem__(self, key: str) -> Any:
+    def value(self, key: str) -> Any:
         return self.values[key].value
 
     def days(self, key: str) -> int:
@@ -242,15 +215,13 @@ class Policy:
         return int(waits.get(kind, waits.get("default", 0)))
 
 
-@dataclass(frozen=True, slots=True)
-class QuestionnaireBand:
+class QuestionnaireBand(Value):
     phototype: str
     max_score: int
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class PhototypeRules:
+class PhototypeRules(Value):
     """How the questionnaire score and the ITA become a phototype (../shared/clinical/REFERENCE.md section 1)."""
 
     bands: tuple[QuestionnaireBand, ...]
@@ -261,8 +232,7 @@ class PhototypeRules:
     estimate_evidence: Evidence
 
 
-@dataclass(frozen=True, slots=True)
-class Knowledge:
+class Knowledge(Value):
     version: str
     phototype_rules: PhototypeRules
     modalities: Mapping[str, Modality]
@@ -271,6 +241,7 @@ class Knowledge:
     medication_names: Mapping[str, frozenset[str]]  # normalised name -> class codes
     longest_medication_name: int  # in words
     steps: tuple[ProtocolStep, ...]
+    blocking_steps: tuple[ProtocolStep, ...]  # the steps that must be complete before a first session
     sources: Mapping[str, Source]
     policy: Policy
     notes: Mapping[str, str]  # per concern, something every plan for it must say

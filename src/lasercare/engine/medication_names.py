@@ -1,7 +1,8 @@
 """Recognising a medication as people write it: "Doxycycline 100 mg" is doxycycline.
 
-Names are compared after lower-casing and folding punctuation; a multi-word name ("st john's wort", "mycophenolate mofetil") is found anywhere in the text, the
-longest match first, so "warfarin sodium 5 mg at night" is warfarin.
+Names are compared after lower-casing and folding punctuation; a multi-word name ("st john's wort",
+"mycophenolate mofetil") is found anywhere in the text, the longest match first, so "warfarin sodium 5 mg at
+night" is warfarin.
 """
 
 from __future__ import annotations

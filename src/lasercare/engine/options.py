@@ -9,15 +9,15 @@ pigmentary risk where the patient's is raised, then by less downtime, fewer sess
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from .codes import PHOTOTYPES, SUITABILITIES
 from .intake import Intake
 from .knowledge_model import Knowledge, Modality
-from .plan import ConcernCoverage, CostEstimate, PhototypeAssessment, Risk, TreatmentOption
+from .plan import ConcernCoverage, CostEstimate, PhototypeAssessment, TreatmentOption
 from .protocols import Circumstances, lead_days
 from .screening import Screening
+from .values import Value
 
 # Ranking weights: lasercare's method, documented in docs/clinical-knowledge.md, not clinical facts.
 BENEFIT_POINTS = {"strong": 3, "moderate": 2, "modest": 1}
@@ -30,8 +30,7 @@ _FIT_WORDS = {"suitable": "suitable", "caution": "use with caution", "avoid": "n
 _FIT_CAP = {"suitable": "recommended", "caution": "acceptable", "avoid": "not_advised"}
 
 
-@dataclass(frozen=True, slots=True)
-class Timing:
+class Timing(Value):
     """When an option's course could start and end, for ranking against the patient's date."""
 
     first_on: date
@@ -121,7 +120,8 @@ def assess_option(
         points = min(BENEFIT_POINTS[indication.benefit], severities[indication.concern])
         coverage_score += points * EVIDENCE_WEIGHT[indication.evidence.level]
         described.append(
-            f"{indication.concern.replace('_', ' ')} ({indication.benefit} benefit, evidence {indication.evidence.level})"
+            f"{indication.concern.replace('_', ' ')} "
+            f"({indication.benefit} benefit, evidence {indication.evidence.level})"
         )
     missing = [c.replace("_", " ") for c in severities if c not in modality.indications]
     text = "Treats " + ", ".join(described)
@@ -145,8 +145,11 @@ def assess_option(
         if effect.severity == "absolute":
             result.cap("contraindicated", "findings", f"Contraindicated: {effect.finding} (absolute).")
         elif effect.severity == "relative":
-            result.cap(effect.cap, "findings",
-                       f"{effect.finding} (relative): only with a clinician's documented sign-off and its adjustments.")
+            result.cap(
+                effect.cap,
+                "findings",
+                f"{effect.finding} (relative): only with a clinician's documented sign-off and its adjustments.",
+            )
         elif effect.cap != "recommended":
             result.cap(effect.cap, "findings", f"{effect.finding} (precaution) limits this option.")
 
@@ -158,8 +161,11 @@ def assess_option(
             result.cap("not_advised", "downtime", reason)
             result.goal_caps.append(reason)
         elif downtime.max > goals.max_downtime_days:
-            result.cap("acceptable", "downtime",
-                       f"Downtime {downtime} days may exceed your limit of {goals.max_downtime_days}.")
+            result.cap(
+                "acceptable",
+                "downtime",
+                f"Downtime {downtime} days may exceed your limit of {goals.max_downtime_days}.",
+            )
     sessions = modality.sessions.range
     if goals.max_sessions is not None and sessions.min > goals.max_sessions:
         reason = f"Needs at least {sessions.min:g} sessions; you want at most {goals.max_sessions}."
@@ -169,9 +175,12 @@ def assess_option(
     if goals.ready_by is not None:
         timing = option_timing(modality, on, screening, who, knowledge, planned_sessions(modality))
         if timing.recovered_by > goals.ready_by:
-            result.cap("acceptable", "ready_by",
-                       f"The course and its recovery end about {timing.recovered_by.isoformat()}, after your date "
-                       f"{goals.ready_by.isoformat()}.")
+            result.cap(
+                "acceptable",
+                "ready_by",
+                f"The course and its recovery end about {timing.recovered_by.isoformat()}, after your date "
+                f"{goals.ready_by.isoformat()}.",
+            )
 
     cost = _cost(modality, intake, knowledge)
     if cost is not None and cost.within_budget is False:
@@ -181,8 +190,10 @@ def assess_option(
         result.decided_by.extend(("coverage", "evidence"))
     risk_penalty = PIGMENTARY_RISK_PENALTY[modality.pigmentary_risk] if screening.codes & PIGMENTARY_FINDINGS else 0.0
     if risk_penalty:
-        result.reasons.append(f"Pigmentary risk of this modality: {modality.pigmentary_risk} "
-                              f"({modality.pigmentary_risk_evidence.note or 'see its risks'}).")
+        result.reasons.append(
+            f"Pigmentary risk of this modality: {modality.pigmentary_risk} "
+            f"({modality.pigmentary_risk_evidence.note or 'see its risks'})."
+        )
     return TreatmentOption(
         modality=modality.code,
         name=modality.name,
@@ -195,7 +206,7 @@ def assess_option(
         rationale=" ".join(result.reasons),
         decided_by=tuple(result.decided_by),
         sources=modality.sources,
-        risks=tuple(Risk(s.effect, s.rate, s.evidence.level, s.evidence.sources) for s in modality.side_effects),
+        risks=modality.side_effects,
         wavelengths_nm=modality.wavelengths_nm,
         eyewear_nm=modality.eyewear_nm,
         family=modality.family,
@@ -236,5 +247,5 @@ def explain_order(options: list[TreatmentOption], positions: dict[str, int]) -> 
             else:
                 part = next(i for i in range(1, 5) if mine[i] != theirs[i])
                 sentence = f"Ranked below {above.modality}: {_TIE_BREAKS[part - 1]}."
-        explained.append(replace(option, rationale=f"{option.rationale} {sentence}"))
+        explained.append(option._replace(rationale=f"{option.rationale} {sentence}"))
     return explained

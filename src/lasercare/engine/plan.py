@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
-from .knowledge_model import Range, Source
+from .knowledge_model import Range, SideEffect, Source
+from .values import Value
 
 
-@dataclass(frozen=True, slots=True)
-class PhototypeAssessment:
+class PhototypeAssessment(Value):
     fitzpatrick: str
     basis: str  # clinician, questionnaire or photo
     label: str  # what to show: "IV", or "V-VI" when the questionnaire cannot tell V from VI
@@ -23,8 +22,7 @@ class PhototypeAssessment:
     sources: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class RecognisedMedication:
+class RecognisedMedication(Value):
     name: str  # as written in the intake
     matched: str | None  # the lexicon's name, or None when not recognised
     classes: tuple[str, ...]
@@ -32,8 +30,7 @@ class RecognisedMedication:
     stopped_on: date | None
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Value):
     code: str
     name: str
     severity: str
@@ -46,32 +43,21 @@ class Finding:
     wait_until: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Risk:
-    effect: str
-    rate: str
-    evidence: str
-    sources: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ConcernCoverage:
+class ConcernCoverage(Value):
     concern: str
     benefit: str
     role: str
     evidence: str
 
 
-@dataclass(frozen=True, slots=True)
-class CostEstimate:
+class CostEstimate(Value):
     min: float
     max: float
     currency: str
     within_budget: bool | None
 
 
-@dataclass(frozen=True, slots=True)
-class TreatmentOption:
+class TreatmentOption(Value):
     modality: str
     name: str
     suitability: str
@@ -83,7 +69,7 @@ class TreatmentOption:
     rationale: str
     decided_by: tuple[str, ...]  # coverage, evidence, phototype, downtime, sessions, ready_by, budget, findings
     sources: tuple[str, ...]
-    risks: tuple[Risk, ...]
+    risks: tuple[SideEffect, ...]
     wavelengths_nm: tuple[int, ...]
     eyewear_nm: tuple[int, ...]
     family: str
@@ -91,8 +77,7 @@ class TreatmentOption:
     cost: CostEstimate | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ProtocolStepPlan:
+class ProtocolStepPlan(Value):
     id: str
     text: str
     evidence: str
@@ -102,29 +87,25 @@ class ProtocolStepPlan:
     on: date | None = None  # for preparation, the date counted back from the first session
 
 
-@dataclass(frozen=True, slots=True)
-class Protocol:
+class Protocol(Value):
     preparation: tuple[ProtocolStepPlan, ...] = ()
     day_of: tuple[ProtocolStepPlan, ...] = ()
     aftercare: tuple[ProtocolStepPlan, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ScheduledSession:
+class ScheduledSession(Value):
     session: int
     earliest_on: date
 
 
-@dataclass(frozen=True, slots=True)
-class HoldBack:
+class HoldBack(Value):
     """Something that delays the first session: a waiting period or a preparation step."""
 
     reason: str
     until: date
 
 
-@dataclass(frozen=True, slots=True)
-class Course:
+class Course(Value):
     modality: str
     sessions: int
     first_on: date
@@ -136,8 +117,7 @@ class Course:
     summary: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class TreatmentPlan:
+class TreatmentPlan(Value):
     knowledge_version: str
     policy_version: str
     consultation_on: date

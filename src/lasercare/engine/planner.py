@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import chain
 
 from .intake import Intake
 from .knowledge_model import Knowledge
@@ -43,7 +44,9 @@ def recognise_medications(intake: Intake, knowledge: Knowledge) -> tuple[Recogni
 
 
 def _unmet_goals(
-    intake: Intake, knowledge: Knowledge, ruled_out_by_goals: dict[str, tuple[str, ...]],
+    intake: Intake,
+    knowledge: Knowledge,
+    ruled_out_by_goals: dict[str, tuple[str, ...]],
     options: list[TreatmentOption],
 ) -> list[Finding]:
     """A finding for each concern that some option could treat, but none within the patient's goals."""
@@ -55,7 +58,9 @@ def _unmet_goals(
     for concern in intake.concerns:
         if concern.code in usable:
             continue
-        blocked = [reason for o in options if concern.code in o.concerns for reason in ruled_out_by_goals.get(o.modality, ())]
+        blocked = [
+            reason for o in options if concern.code in o.concerns for reason in ruled_out_by_goals.get(o.modality, ())
+        ]
         if blocked:
             unmet.append(f"{concern.code.replace('_', ' ')}: {blocked[0]}")
     if not unmet:
@@ -64,16 +69,15 @@ def _unmet_goals(
     return [finding_from_rule(definition, rule, because, None) for rule in definition.rules]
 
 
-def _course(option: TreatmentOption, intake: Intake, on: date, screening: Screening, who: Circumstances,
-            knowledge: Knowledge) -> tuple[Course, tuple[ScheduledSession, ...]]:
+def _course(
+    option: TreatmentOption, intake: Intake, on: date, screening: Screening, who: Circumstances, knowledge: Knowledge
+) -> tuple[Course, tuple[ScheduledSession, ...]]:
     modality = knowledge.modalities[option.modality]
     count = planned_sessions(modality)
     timing = option_timing(modality, on, screening, who, knowledge, count)
     gap = timedelta(weeks=modality.interval_weeks.range.min)
     schedule = tuple(ScheduledSession(n + 1, timing.first_on + gap * n) for n in range(count))
-    held = tuple(
-        HoldBack(reason=_hold_reason(code, knowledge), until=until) for code, until in timing.held_back_by
-    )
+    held = tuple(HoldBack(reason=_hold_reason(code, knowledge), until=until) for code, until in timing.held_back_by)
     ready_by = intake.goals.ready_by
     in_time = None if ready_by is None else timing.recovered_by <= ready_by
     summary = (
@@ -160,21 +164,16 @@ def make_plan(intake: Intake, on: date, knowledge: Knowledge) -> TreatmentPlan:
             "the clinician discusses the options marked not advised."
         )
 
-    cited: dict[str, None] = {}
-    for source in phototype.sources:
-        cited.setdefault(source, None)
-    for finding in findings:
-        for source in finding.sources:
-            cited.setdefault(source, None)
-    for option in options:
-        for source in option.sources:
-            cited.setdefault(source, None)
-    for step in protocol.preparation + protocol.day_of + protocol.aftercare:
-        for source in step.sources:
-            cited.setdefault(source, None)
-    for value in knowledge.policy.values.values():
-        for source in value.evidence.sources:
-            cited.setdefault(source, None)
+    steps = protocol.preparation + protocol.day_of + protocol.aftercare
+    cited = dict.fromkeys(
+        chain(
+            phototype.sources,
+            chain.from_iterable(f.sources for f in findings),
+            chain.from_iterable(o.sources for o in options),
+            chain.from_iterable(s.sources for s in steps),
+            chain.from_iterable(v.evidence.sources for v in knowledge.policy.values.values()),
+        )
+    )
 
     return TreatmentPlan(
         knowledge_version=knowledge.version,

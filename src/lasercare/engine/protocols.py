@@ -6,16 +6,15 @@ dates the preparation steps back from the first session.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .codes import phototype_index
 from .knowledge_model import Knowledge, Modality, ProtocolStep, StepCondition
 from .plan import Protocol, ProtocolStepPlan
+from .values import Value
 
 
-@dataclass(frozen=True, slots=True)
-class Circumstances:
+class Circumstances(Value):
     """What about the patient decides which steps apply, gathered once per plan."""
 
     phototype: str
@@ -42,7 +41,7 @@ def _holds(condition: StepCondition, modality: Modality, who: Circumstances, kno
         condition.phototype_at_least
     ):
         return False
-    return not (condition.policy_flag is not None and not knowledge.policy[condition.policy_flag])
+    return not (condition.policy_flag is not None and not knowledge.policy.value(condition.policy_flag))
 
 
 def applies(step: ProtocolStep, modality: Modality, who: Circumstances, knowledge: Knowledge) -> bool:
@@ -59,26 +58,28 @@ def days_before(step: ProtocolStep, knowledge: Knowledge) -> int | None:
 def lead_days(modality: Modality, who: Circumstances, knowledge: Knowledge) -> tuple[int, str]:
     """The longest preparation that must be complete before the first session, and what it is."""
     longest, what = 0, ""
-    for step in knowledge.steps:
-        if step.blocks_first_session and applies(step, modality, who, knowledge):
+    for step in knowledge.blocking_steps:
+        if applies(step, modality, who, knowledge):
             days = days_before(step, knowledge) or 0
             if days > longest:
                 longest, what = days, step.id
     return longest, what
 
 
-def _text(step: ProtocolStep, modality: Modality, knowledge: Knowledge) -> str:
+def _placeholders(modality: Modality, knowledge: Knowledge) -> dict[str, object]:
+    """What a step's {placeholders} may name: clinic-policy values and the modality's own."""
     values: dict[str, object] = {key: item.value for key, item in knowledge.policy.values.items()}
     values["modality"] = modality.name
     values["eyewear"] = modality.eyewear_text
     values["wavelengths"] = ", ".join(f"{w:,} nm" for w in modality.wavelengths_nm)
-    return step.text.format_map(values)
+    return values
 
 
 def build_protocol(
     modality: Modality, who: Circumstances, knowledge: Knowledge, first_on: date | None, consultation_on: date
 ) -> Protocol:
     phases: dict[str, list[ProtocolStepPlan]] = {"preparation": [], "day_of": [], "aftercare": []}
+    placeholders = _placeholders(modality, knowledge)
     for step in knowledge.steps:
         if not applies(step, modality, who, knowledge):
             continue
@@ -89,7 +90,7 @@ def build_protocol(
         phases[step.phase].append(
             ProtocolStepPlan(
                 id=step.id,
-                text=_text(step, modality, knowledge),
+                text=step.text.format_map(placeholders) if "{" in step.text else step.text,
                 evidence=step.evidence.level,
                 sources=step.evidence.sources,
                 days_before=before,

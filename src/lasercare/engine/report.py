@@ -38,9 +38,11 @@ def render_plan(plan: TreatmentPlan) -> str:
         "PHOTOTYPE",
     ]
     p = plan.phototype
-    out.append(f"  Fitzpatrick {p.label} (from the {p.basis})"
-               + (f", questionnaire score {p.questionnaire_score}" if p.questionnaire_score is not None else "")
-               + (f", ITA {p.ita_deg:.0f}° ({p.ita_category})" if p.ita_deg is not None else ""))
+    out.append(
+        f"  Fitzpatrick {p.label} (from the {p.basis})"
+        + (f", questionnaire score {p.questionnaire_score}" if p.questionnaire_score is not None else "")
+        + (f", ITA {p.ita_deg:.0f}° ({p.ita_category})" if p.ita_deg is not None else "")
+    )
     if p.note:
         out += _wrap(p.note + " " + cite(p.sources))
     if p.disagreement:
@@ -77,8 +79,15 @@ def render_plan(plan: TreatmentPlan) -> str:
         out += _table(
             ("#", "modality", "suitability", "treats", "sessions", "interval wk", "downtime d"),
             (
-                (str(n), o.modality, o.suitability.replace("_", " "), ", ".join(c.replace("_", " ") for c in o.concerns),
-                 str(o.sessions), str(o.interval_weeks), str(o.downtime_days))
+                (
+                    str(n),
+                    o.modality,
+                    o.suitability.replace("_", " "),
+                    ", ".join(c.replace("_", " ") for c in o.concerns),
+                    str(o.sessions),
+                    str(o.interval_weeks),
+                    str(o.downtime_days),
+                )
                 for n, o in enumerate(plan.options, start=1)
             ),
         )
@@ -112,7 +121,7 @@ def render_plan(plan: TreatmentPlan) -> str:
         steps("AFTERCARE", plan.protocol.aftercare)
         out += ["", f"RISKS OF {chosen.modality}, with published rates"]
         for r in chosen.risks:
-            out += _wrap(f"- {r.effect}: {r.rate} [{r.evidence}] {cite(r.sources)}", "  ")
+            out += _wrap(f"- {r.effect}: {r.rate} [{r.evidence.level}] {cite(r.evidence.sources)}", "  ")
 
     if plan.notes:
         out += ["", "NOTES"]

@@ -7,17 +7,16 @@ counts, a tan ten days ago holds treatment back until its waiting period ends).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .codes import phototype_index
 from .intake import Intake
 from .knowledge_model import FindingDefinition, FindingRule, Knowledge, Trigger, months_before
 from .plan import Finding, PhototypeAssessment, RecognisedMedication
+from .values import Value
 
 
-@dataclass(frozen=True, slots=True)
-class ModalityEffect:
+class ModalityEffect(Value):
     """One finding's effect on one modality."""
 
     finding: str
@@ -26,15 +25,13 @@ class ModalityEffect:
     waits_until: date | None
 
 
-@dataclass(frozen=True, slots=True)
-class Screening:
+class Screening(Value):
     findings: tuple[Finding, ...]
     effects: Mapping[str, tuple[ModalityEffect, ...]]  # modality -> effects of the findings on it
     codes: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
+class _Hit(Value):
     because: str
     wait_until: date | None = None
 
@@ -55,7 +52,9 @@ def _medication_hit(trigger: Trigger, medications: tuple[RecognisedMedication, .
             reasons.append(f"{medication.name} ({when}; counts however long ago)")
         elif trigger.within_months is not None:
             if medication.stopped_on is None:
-                reasons.append(f"{medication.name} (stopped, date not given: assumed within {trigger.within_months} months)")
+                reasons.append(
+                    f"{medication.name} (stopped, date not given: assumed within {trigger.within_months} months)"
+                )
             elif medication.stopped_on > months_before(on, trigger.within_months):
                 reasons.append(
                     f"{medication.name} (stopped {medication.stopped_on.isoformat()}, within "
@@ -99,7 +98,8 @@ def _trigger_hit(
         if last is None or (on - last).days >= window:
             return None
         return _Hit(
-            f"last tan, sunburn or self-tanner on {last.isoformat()} ({_days((on - last).days)} before the consultation)",
+            f"last tan, sunburn or self-tanner on {last.isoformat()} "
+            f"({_days((on - last).days)} before the consultation)",
             wait_until=last + timedelta(days=window),
         )
     if kind == "procedure_within":
@@ -111,8 +111,9 @@ def _trigger_hit(
             wait = knowledge.policy.procedure_wait_days(procedure.kind)
             ends = procedure.on + timedelta(days=wait)
             if ends > on:
-                reasons.append(f"{procedure.kind.replace('_', ' ')} on {procedure.on.isoformat()} "
-                               f"(the clinic waits {_days(wait)})")
+                reasons.append(
+                    f"{procedure.kind.replace('_', ' ')} on {procedure.on.isoformat()} (the clinic waits {_days(wait)})"
+                )
                 until = ends if until is None else max(until, ends)
         return _Hit("; ".join(reasons), wait_until=until) if reasons else None
     if kind == "procedure_ever":
@@ -123,8 +124,9 @@ def _trigger_hit(
     return None  # unmet_goals is decided after the options are ranked
 
 
-def finding_from_rule(definition: FindingDefinition, rule: FindingRule, hit_because: str,
-                      wait_until: date | None) -> Finding:
+def finding_from_rule(
+    definition: FindingDefinition, rule: FindingRule, hit_because: str, wait_until: date | None
+) -> Finding:
     rationale = definition.rationale if not rule.rationale else f"{definition.rationale} {rule.rationale}"
     sources = tuple(dict.fromkeys(rule.evidence.sources + definition.evidence.sources))
     return Finding(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from .knowledge_model import Range
 from .plan import Finding, ProtocolStepPlan, TreatmentOption, TreatmentPlan
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: see values.py
+    from typing import Any
 
 
 def _number(value: float) -> int | float:
@@ -51,7 +53,7 @@ def _option(option: TreatmentOption) -> dict[str, Any]:
         "decided_by": list(option.decided_by),
         "sources": list(option.sources),
         "risks": [
-            {"effect": r.effect, "rate": r.rate, "evidence": r.evidence, "sources": list(r.sources)}
+            {"effect": r.effect, "rate": r.rate, "evidence": r.evidence.level, "sources": list(r.evidence.sources)}
             for r in option.risks
         ],
         "family": option.family,
