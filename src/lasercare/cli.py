@@ -31,14 +31,19 @@ COMMANDS = {
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def __init__(self, prog: str) -> None:
-        super().__init__(prog, max_help_position=32, width=100)
+        super().__init__(prog, max_help_position=30, width=120)
+        # argparse measures sub-commands two columns short of where it prints them, which wraps the
+        # longest command name onto a line of its own; start with room for it.
+        self._action_max_length = 15
 
 
 def _day(text: str) -> date:
+    if not (len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD")
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a real calendar date") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,9 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="lasercare",
         formatter_class=_Formatter,
         description="lasercare: laser skin rejuvenation from the first consultation to the last follow-up.",
-        epilog="Commands:\n"
-        + "\n".join(f"  {name:<11} {text}" for name, text in COMMANDS.items())
-        + "\n\nRun 'lasercare COMMAND --help' for a command's options. Documentation: docs/cli.md.",
+        epilog="Run 'lasercare COMMAND --help' for a command's options and examples. Documentation: docs/cli.md.",
     )
     parser.add_argument("--version", action="version", version=f"lasercare {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
@@ -138,11 +141,12 @@ def _load_knowledge(policy: str | None) -> Any:
 def _read_document(name: str) -> Any:
     """The intake document from a file or standard input; raises ValueError with a readable message."""
     if name == "-":
-        text = sys.stdin.read()
+        text = sys.stdin.read().removeprefix("\ufeff")
         label = "standard input"
     else:
         try:
-            with open(name, encoding="utf-8") as handle:
+            # utf-8-sig: a file saved by Windows Notepad starts with a byte-order mark.
+            with open(name, encoding="utf-8-sig") as handle:
                 text = handle.read()
         except FileNotFoundError:
             raise ValueError(f"{name}: no such file") from None

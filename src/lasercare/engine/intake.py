@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from .codes import AREAS, CONCERNS, CONDITIONS, PHOTOTYPES, PROCEDURE_KINDS, SEVERITY_SCALES, SEXES
 from .values import Value
@@ -90,8 +90,8 @@ class Intake(Value):
         return frozenset(area for concern in self.concerns for area in concern.areas)
 
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CURRENCY = re.compile(r"[A-Z]{3}")
 
 
 def _kind(value: object) -> str:
@@ -140,7 +140,10 @@ def _integer(value: object, field: str, minimum: int | None = None, maximum: int
 def _number(value: object, field: str, minimum: float | None = None, maximum: float | None = None) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise IntakeError(field, f"must be a number, not {_kind(value)}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise IntakeError(field, "is too large a number") from None
     if number != number or number in (float("inf"), float("-inf")):
         raise IntakeError(field, "must be a finite number")
     if minimum is not None and number < minimum:
@@ -164,7 +167,10 @@ def _code(value: object, field: str, codes: Sequence[str]) -> str:
 
 
 def _date(value: object, field: str, not_after: date | None = None) -> date:
-    if not isinstance(value, str) or not _DATE.match(value):
+    # A TOML intake may write a date as a TOML date rather than a string.
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = value.isoformat()
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
         shown = repr(value) if isinstance(value, str) else _kind(value)
         raise IntakeError(field, f"{shown} is not a date in the form YYYY-MM-DD")
     try:
@@ -194,7 +200,7 @@ def _patient(doc: object) -> Patient:
 
 def _phototype(doc: object) -> PhototypeEvidence:
     raw = _object(doc, "phototype")
-    if not raw:
+    if not {"fitzpatrick", "questionnaire", "ita_deg"} & set(raw):
         raise IntakeError("phototype", "give at least one of fitzpatrick, questionnaire or ita_deg")
     fitzpatrick = _code(raw["fitzpatrick"], "phototype.fitzpatrick", PHOTOTYPES) if "fitzpatrick" in raw else None
     questionnaire: tuple[int, ...] | None = None
@@ -243,7 +249,7 @@ def _goals(doc: object, on: date) -> Goals:
     currency = None
     if "currency" in raw:
         currency = raw["currency"]
-        if not isinstance(currency, str) or not _CURRENCY.match(currency):
+        if not isinstance(currency, str) or not _CURRENCY.fullmatch(currency):
             raise IntakeError("goals.currency", "must be a three-letter ISO 4217 code such as EUR")
     return Goals(
         max_downtime_days=(
@@ -315,7 +321,7 @@ def _history(doc: object, on: date) -> History:
 
 def read_intake(doc: object, on: date) -> Intake:
     """Validate an intake document for a consultation on `on` and return it as frozen values."""
-    raw = _object(doc, "")
+    raw = _object(doc, "intake")
     for key in ("patient", "phototype", "concerns"):
         if key not in raw:
             raise IntakeError(key, "is required")

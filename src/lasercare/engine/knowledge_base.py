@@ -19,10 +19,10 @@ _CACHE_FORMAT = 4
 class KnowledgeError(Exception):
     """The knowledge base or a clinic policy file is broken; `problems` lists every problem found."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    def __init__(self, problems: Sequence[str], where: str = "the knowledge base") -> None:
         self.problems = tuple(problems)
         shown = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{len(self.problems)} problem(s) in the knowledge base:\n{shown}")
+        super().__init__(f"{len(self.problems)} problem(s) in {where}:\n{shown}")
 
 
 def _knowledge_files(directory: str) -> list[str]:
@@ -107,5 +107,5 @@ def load_knowledge(policy_file: str | os.PathLike[str] | None = None, directory:
         os.fspath(policy_file), knowledge.policy.values, policy_types, knowledge.modalities, problems
     )
     if problems:
-        raise KnowledgeError(problems)
+        raise KnowledgeError(problems, where=f"the clinic policy file {os.fspath(policy_file)}")
     return knowledge._replace(policy=policy)

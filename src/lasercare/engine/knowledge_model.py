@@ -76,6 +76,9 @@ class Indication(Value):
     benefit: str
     role: str
     evidence: Evidence
+    sessions: CitedRange | None = None  # when this concern's course differs from the modality's usual one
+    interval_weeks: CitedRange | None = None
+    downtime_days: CitedRange | None = None
 
 
 class PhototypeFit(Value):

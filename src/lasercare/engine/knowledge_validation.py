@@ -261,7 +261,7 @@ def _sources(files: Mapping[str, Any], problems: list[str]) -> dict[str, Source]
                 entry.problem("pmid", "must be digits only")
             if source.doi and source.doi.lower().startswith(("http", "doi:")):
                 entry.problem("doi", "give the bare DOI (10.xxxx/...), without a prefix")
-            for field in ("doi", "pmid", "pmcid"):
+            for field in ("doi", "pmid", "pmcid", "url"):
                 identifier = getattr(source, field)
                 if identifier is None:
                     continue
@@ -343,12 +343,20 @@ def _modalities(document: object, source_ids: set[str], problems: list[str]) -> 
                 if concern not in CONCERNS:
                     sub.problem("", "not a concern code of the vocabulary")
                     continue
-                sub.allow_only("benefit", "role", "evidence", "sources", "note")
+                sub.allow_only(
+                    "benefit", "role", "evidence", "sources", "note", "sessions", "interval_weeks", "downtime_days"
+                )
+                own_sessions = sub.entry("sessions", required=False)
+                own_interval = sub.entry("interval_weeks", required=False)
+                own_downtime = sub.entry("downtime_days", required=False)
                 indications[concern] = Indication(
                     concern=concern,
                     benefit=sub.text("benefit", choices=_BENEFITS, default="modest"),
                     role=sub.text("role", choices=_ROLES, default="option"),
                     evidence=sub.evidence(source_ids),
+                    sessions=_cited_range(own_sessions, source_ids) if own_sessions else None,
+                    interval_weeks=_cited_range(own_interval, source_ids) if own_interval else None,
+                    downtime_days=_cited_range(own_downtime, source_ids) if own_downtime else None,
                 )
             if not indications:
                 entry.problem("indications", "must name at least one concern")
@@ -382,6 +390,9 @@ def _modalities(document: object, source_ids: set[str], problems: list[str]) -> 
         downtime = _cited_range(entry.entry("downtime_days"), source_ids)
         cited = [chromophore_evidence, sessions.evidence, interval.evidence, downtime.evidence, risk_evidence]
         cited += [i.evidence for i in indications.values()] + [f.evidence for f in fits.values()]
+        cited += [
+            r.evidence for i in indications.values() for r in (i.sessions, i.interval_weeks, i.downtime_days) if r
+        ]
         cited += [s.evidence for s in side_effects]
         modalities[code] = Modality(
             code=code,

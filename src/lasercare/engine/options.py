@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from .codes import PHOTOTYPES, SUITABILITIES
 from .intake import Intake
-from .knowledge_model import Knowledge, Modality
+from .knowledge_model import CitedRange, Knowledge, Modality, Range
 from .plan import ConcernCoverage, CostEstimate, PhototypeAssessment, TreatmentOption
 from .protocols import Circumstances, lead_days
 from .screening import Screening
@@ -47,8 +47,37 @@ def phototypes_to_respect(phototype: PhototypeAssessment) -> tuple[str, ...]:
     return (phototype.fitzpatrick,)
 
 
+class CourseRanges(Value):
+    sessions: Range
+    interval_weeks: Range
+    downtime_days: Range
+
+
+def course_ranges(modality: Modality, concerns: tuple[str, ...]) -> CourseRanges:
+    """Sessions, interval and downtime of a course for these concerns: a concern's own range where the
+    knowledge gives one (one or two sessions for lentigines, more for scars), the modality's usual one
+    otherwise, and for several concerns the range that serves them all."""
+    picked = [modality.indications[c] for c in concerns]
+
+    def spanning(own: list[CitedRange | None], usual: CitedRange) -> Range:
+        ranges = [(r or usual).range for r in own] or [usual.range]
+        return Range(max(r.min for r in ranges), max(r.max for r in ranges))
+
+    return CourseRanges(
+        sessions=spanning([i.sessions for i in picked], modality.sessions),
+        interval_weeks=spanning([i.interval_weeks for i in picked], modality.interval_weeks),
+        downtime_days=spanning([i.downtime_days for i in picked], modality.downtime_days),
+    )
+
+
 def option_timing(
-    modality: Modality, on: date, screening: Screening, who: Circumstances, knowledge: Knowledge, sessions: int
+    modality: Modality,
+    on: date,
+    screening: Screening,
+    who: Circumstances,
+    knowledge: Knowledge,
+    sessions: int,
+    ranges: CourseRanges,
 ) -> Timing:
     held: list[tuple[str, date]] = []
     for effect in screening.effects[modality.code]:
@@ -58,15 +87,15 @@ def option_timing(
     if lead:
         held.append((step, on + timedelta(days=lead)))
     first = max([on, *(until for _, until in held)])
-    gap = timedelta(weeks=modality.interval_weeks.range.min)
+    gap = timedelta(weeks=ranges.interval_weeks.min)
     last = first + gap * (sessions - 1)
-    recovered = last + timedelta(days=int(modality.downtime_days.range.max + 0.999))
+    recovered = last + timedelta(days=int(ranges.downtime_days.max + 0.999))
     return Timing(first, last, recovered, tuple(held))
 
 
-def planned_sessions(modality: Modality) -> int:
+def planned_sessions(sessions: Range) -> int:
     """The course starts with the fewest sessions the evidence supports; the clinician may add more."""
-    return max(1, int(modality.sessions.range.min + 0.999))
+    return max(1, int(sessions.min + 0.999))
 
 
 class _Assessment:
@@ -86,14 +115,14 @@ class _Assessment:
         self.reasons.append(reason)
 
 
-def _cost(modality: Modality, intake: Intake, knowledge: Knowledge) -> CostEstimate | None:
+def _cost(modality: Modality, sessions: Range, intake: Intake, knowledge: Knowledge) -> CostEstimate | None:
     price = knowledge.policy.prices.get(modality.code)
     if price is None:
         return None
     budget = intake.goals.budget
     same_currency = intake.goals.currency in (None, price.currency)
-    low = price.per_session * planned_sessions(modality)
-    high = price.per_session * max(planned_sessions(modality), int(modality.sessions.range.max + 0.999))
+    low = price.per_session * planned_sessions(sessions)
+    high = price.per_session * max(planned_sessions(sessions), int(sessions.max + 0.999))
     within = None if budget is None or not same_currency else low <= budget
     return CostEstimate(min=low, max=high, currency=price.currency, within_budget=within)
 
@@ -154,7 +183,8 @@ def assess_option(
             result.cap(effect.cap, "findings", f"{effect.finding} (precaution) limits this option.")
 
     goals = intake.goals
-    downtime = modality.downtime_days.range
+    ranges = course_ranges(modality, tuple(i.concern for i in covered))
+    sessions, interval, downtime = ranges
     if goals.max_downtime_days is not None:
         if downtime.min > goals.max_downtime_days:
             reason = f"Downtime {downtime} days exceeds your limit of {goals.max_downtime_days}."
@@ -166,14 +196,13 @@ def assess_option(
                 "downtime",
                 f"Downtime {downtime} days may exceed your limit of {goals.max_downtime_days}.",
             )
-    sessions = modality.sessions.range
     if goals.max_sessions is not None and sessions.min > goals.max_sessions:
         reason = f"Needs at least {sessions.min:g} sessions; you want at most {goals.max_sessions}."
         result.cap("not_advised", "sessions", reason)
         result.goal_caps.append(reason)
 
     if goals.ready_by is not None:
-        timing = option_timing(modality, on, screening, who, knowledge, planned_sessions(modality))
+        timing = option_timing(modality, on, screening, who, knowledge, planned_sessions(sessions), ranges)
         if timing.recovered_by > goals.ready_by:
             result.cap(
                 "acceptable",
@@ -182,7 +211,7 @@ def assess_option(
                 f"{goals.ready_by.isoformat()}.",
             )
 
-    cost = _cost(modality, intake, knowledge)
+    cost = _cost(modality, sessions, intake, knowledge)
     if cost is not None and cost.within_budget is False:
         result.cap("acceptable", "budget", f"Costs from {cost.min:,.0f} {cost.currency}, above your budget.")
 
@@ -200,8 +229,8 @@ def assess_option(
         suitability=result.suitability,
         concerns=tuple(i.concern for i in covered),
         coverage=tuple(ConcernCoverage(i.concern, i.benefit, i.role, i.evidence.level) for i in covered),
-        sessions=modality.sessions.range,
-        interval_weeks=modality.interval_weeks.range,
+        sessions=sessions,
+        interval_weeks=interval,
         downtime_days=downtime,
         rationale=" ".join(result.reasons),
         decided_by=tuple(result.decided_by),

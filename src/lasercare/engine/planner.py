@@ -11,7 +11,7 @@ from itertools import chain
 from .intake import Intake
 from .knowledge_model import Knowledge
 from .medication_names import recognise
-from .options import assess_option, explain_order, option_timing, order_key, planned_sessions
+from .options import CourseRanges, assess_option, explain_order, option_timing, order_key, planned_sessions
 from .phototype import assess_phototype
 from .plan import (
     Course,
@@ -73,16 +73,17 @@ def _course(
     option: TreatmentOption, intake: Intake, on: date, screening: Screening, who: Circumstances, knowledge: Knowledge
 ) -> tuple[Course, tuple[ScheduledSession, ...]]:
     modality = knowledge.modalities[option.modality]
-    count = planned_sessions(modality)
-    timing = option_timing(modality, on, screening, who, knowledge, count)
-    gap = timedelta(weeks=modality.interval_weeks.range.min)
+    count = planned_sessions(option.sessions)
+    ranges = CourseRanges(option.sessions, option.interval_weeks, option.downtime_days)
+    timing = option_timing(modality, on, screening, who, knowledge, count, ranges)
+    gap = timedelta(weeks=option.interval_weeks.min)
     schedule = tuple(ScheduledSession(n + 1, timing.first_on + gap * n) for n in range(count))
     held = tuple(HoldBack(reason=_hold_reason(code, knowledge), until=until) for code, until in timing.held_back_by)
     ready_by = intake.goals.ready_by
     in_time = None if ready_by is None else timing.recovered_by <= ready_by
     summary = (
         f"{count} session{'s' if count != 1 else ''} of {modality.name}, from {timing.first_on.isoformat()}"
-        + (f", at least {modality.interval_weeks.range} weeks apart" if count > 1 else "")
+        + (f", at least {option.interval_weeks} weeks apart" if count > 1 else "")
         + f"; last session {timing.last_on.isoformat()}, recovered about {timing.recovered_by.isoformat()}."
     )
     if ready_by is not None:
@@ -171,7 +172,6 @@ def make_plan(intake: Intake, on: date, knowledge: Knowledge) -> TreatmentPlan:
             chain.from_iterable(f.sources for f in findings),
             chain.from_iterable(o.sources for o in options),
             chain.from_iterable(s.sources for s in steps),
-            chain.from_iterable(v.evidence.sources for v in knowledge.policy.values.values()),
         )
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 
 from .codes import EVIDENCE_LABELS
 from .plan import ProtocolStepPlan, TreatmentPlan
@@ -109,9 +110,13 @@ def render_plan(plan: TreatmentPlan) -> str:
             out.extend(["", title])
             for s in items:
                 when = ""
-                if s.on is not None:
+                if s.on is not None and s.days_before is not None:
                     days = "1 day" if s.days_before == 1 else f"{s.days_before} days"
-                    when = f"{s.on.isoformat()} ({days} before): "
+                    ideal = plan.schedule[0].earliest_on - timedelta(days=s.days_before) if plan.schedule else s.on
+                    if ideal < s.on:
+                        when = f"from today, {s.on.isoformat()} (ideally {days} before the first session): "
+                    else:
+                        when = f"{s.on.isoformat()} ({days} before): "
                 elif s.days_after is not None:
                     when = f"day {s.days_after} after: " if s.days_after else "right after: "
                 out.extend(_wrap(f"- {when}{s.text} [{s.evidence}] {cite(s.sources)}", "  "))
