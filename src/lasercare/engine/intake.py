@@ -8,7 +8,6 @@ schema cannot express: real calendar dates, and history dates that are not after
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
@@ -90,8 +89,12 @@ class Intake(Value):
         return frozenset(area for concern in self.concerns for area in concern.areas)
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_CURRENCY = re.compile(r"[A-Z]{3}")
+def _is_iso_date(text: str) -> bool:
+    return len(text) == 10 and text[4] == text[7] == "-" and (text[:4] + text[5:7] + text[8:]).isdigit()
+
+
+def _is_currency(text: str) -> bool:
+    return len(text) == 3 and text.isascii() and text.isalpha() and text.isupper()
 
 
 def _kind(value: object) -> str:
@@ -170,7 +173,7 @@ def _date(value: object, field: str, not_after: date | None = None) -> date:
     # A TOML intake may write a date as a TOML date rather than a string.
     if isinstance(value, date) and not isinstance(value, datetime):
         value = value.isoformat()
-    if not isinstance(value, str) or not _DATE.fullmatch(value):
+    if not isinstance(value, str) or not _is_iso_date(value):
         shown = repr(value) if isinstance(value, str) else _kind(value)
         raise IntakeError(field, f"{shown} is not a date in the form YYYY-MM-DD")
     try:
@@ -249,7 +252,7 @@ def _goals(doc: object, on: date) -> Goals:
     currency = None
     if "currency" in raw:
         currency = raw["currency"]
-        if not isinstance(currency, str) or not _CURRENCY.fullmatch(currency):
+        if not isinstance(currency, str) or not _is_currency(currency):
             raise IntakeError("goals.currency", "must be a three-letter ISO 4217 code such as EUR")
     return Goals(
         max_downtime_days=(

@@ -41,9 +41,9 @@ def _cache_file(directory: str) -> str | None:
     base = configured or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "lasercare"
     )
-    import zlib
-
-    return os.path.join(base, f"knowledge-{zlib.crc32(directory.encode()):08x}.pickle")
+    # One cache file per knowledge folder, named after its path.
+    name = "".join(ch if ch.isalnum() else "_" for ch in directory.strip(os.sep))[-120:]
+    return os.path.join(base, f"knowledge-{name}.pickle")
 
 
 def _checked_knowledge(directory: str) -> tuple[Knowledge, dict[str, str]]:

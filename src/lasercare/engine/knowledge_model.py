@@ -34,17 +34,17 @@ class Source(Value):
     url: str | None = None
     note: str = ""
     unverified: bool = False
+    link: str = ""  # the most durable address: the DOI, else PubMed, else PubMed Central, else the URL
 
-    @property
-    def link(self) -> str:
-        """The most durable address of the source."""
-        if self.doi:
-            return f"https://doi.org/{self.doi}"
-        if self.pmid:
-            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
-        if self.pmcid:
-            return f"https://pmc.ncbi.nlm.nih.gov/articles/{self.pmcid}/"
-        return self.url or ""
+
+def durable_link(doi: str | None, pmid: str | None, pmcid: str | None, url: str | None) -> str:
+    if doi:
+        return f"https://doi.org/{doi}"
+    if pmid:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+    if pmcid:
+        return f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/"
+    return url or ""
 
 
 class Range(Value):
@@ -79,11 +79,13 @@ class Indication(Value):
     sessions: CitedRange | None = None  # when this concern's course differs from the modality's usual one
     interval_weeks: CitedRange | None = None
     downtime_days: CitedRange | None = None
+    description: str = ""  # "acne scars (moderate benefit, evidence S)", made once when the knowledge loads
 
 
 class PhototypeFit(Value):
     fit: str  # suitable, caution, avoid
     evidence: Evidence
+    description: str = ""  # ": use with caution (the reason).", made once when the knowledge loads
 
 
 class SideEffect(Value):
@@ -239,12 +241,14 @@ class Knowledge(Value):
     version: str
     phototype_rules: PhototypeRules
     modalities: Mapping[str, Modality]
+    treating: Mapping[str, tuple[str, ...]]  # concern -> the modalities that treat it, in knowledge order
     findings: Mapping[str, FindingDefinition]
     medication_classes: Mapping[str, MedicationClass]
     medication_names: Mapping[str, frozenset[str]]  # normalised name -> class codes
     longest_medication_name: int  # in words
     steps: tuple[ProtocolStep, ...]
-    blocking_steps: tuple[ProtocolStep, ...]  # the steps that must be complete before a first session
+    steps_for: Mapping[str, tuple[ProtocolStep, ...]]  # modality -> the steps that can apply to it at all
+    blocking_steps_for: Mapping[str, tuple[ProtocolStep, ...]]  # those that must be done before a first session
     sources: Mapping[str, Source]
     policy: Policy
     notes: Mapping[str, str]  # per concern, something every plan for it must say

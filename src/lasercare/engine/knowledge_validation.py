@@ -45,6 +45,7 @@ from .knowledge_model import (
     Source,
     StepCondition,
     Trigger,
+    durable_link,
 )
 from .medication_names import normalise_name
 
@@ -255,6 +256,7 @@ def _sources(files: Mapping[str, Any], problems: list[str]) -> dict[str, Source]
                 note=entry.text("note", required=False),
                 unverified=entry.flag("unverified"),
             )
+            source = source._replace(link=durable_link(source.doi, source.pmid, source.pmcid, source.url))
             if not (source.doi or source.pmid or source.pmcid or source.url):
                 entry.problem("", "needs at least one of doi, pmid, pmcid or url")
             if source.pmid and not source.pmid.isdigit():
@@ -358,12 +360,25 @@ def _modalities(document: object, source_ids: set[str], problems: list[str]) -> 
                     interval_weeks=_cited_range(own_interval, source_ids) if own_interval else None,
                     downtime_days=_cited_range(own_downtime, source_ids) if own_downtime else None,
                 )
+                item_ = indications[concern]
+                indications[concern] = item_._replace(
+                    description=f"{concern.replace('_', ' ')} ({item_.benefit} benefit, "
+                    f"evidence {item_.evidence.level})"
+                )
             if not indications:
                 entry.problem("indications", "must name at least one concern")
         fits: dict[str, PhototypeFit] = {}
         for sub in entry.entries("phototypes", required=True):
             sub.allow_only("types", "fit", "evidence", "sources", "note")
-            fit = PhototypeFit(fit=sub.text("fit", choices=_FITS, default="avoid"), evidence=sub.evidence(source_ids))
+            fit_code = sub.text("fit", choices=_FITS, default="avoid")
+            fit_evidence = sub.evidence(source_ids)
+            words = {"suitable": "suitable", "caution": "use with caution", "avoid": "not advised"}[fit_code]
+            fit = PhototypeFit(
+                fit=fit_code,
+                evidence=fit_evidence,
+                description=f": {words} ({fit_evidence.note})." if fit_evidence.note else f": {words}.",
+            )
+
             for phototype in sub.texts("types", required=True, choices=PHOTOTYPES):
                 if phototype in fits:
                     sub.problem("types", f"type {phototype} is given twice for this modality")
@@ -865,6 +880,16 @@ def _check_text_safety(
             problems.append(f"{where}: advises stopping an anticoagulant or antiplatelet; never do that")
 
 
+def _may_apply(step: ProtocolStep, modality: Modality) -> bool:
+    """Whether a step can ever apply to a modality, judged on the parts of its conditions that name modalities."""
+    return not step.when or any(
+        (not c.families or modality.family in c.families)
+        and (not c.modalities or modality.code in c.modalities)
+        and (c.ablative is None or c.ablative == modality.ablative)
+        for c in step.when
+    )
+
+
 def build_knowledge(directory: str, names: list[str]) -> tuple[Knowledge, dict[str, str]]:
     docs, digest = _parse_files(directory, names)
     problems: list[str] = []
@@ -894,16 +919,21 @@ def build_knowledge(directory: str, names: list[str]) -> tuple[Knowledge, dict[s
     _check_text_safety(steps, findings, problems)
     if problems:
         raise KnowledgeError(problems)
+    steps_for = {code: tuple(s for s in steps if _may_apply(s, m)) for code, m in modalities.items()}
     knowledge = Knowledge(
         version=f"{version}+{digest[:12]}",
         phototype_rules=phototype_rules,
         modalities=modalities,
+        treating={c: tuple(m.code for m in modalities.values() if c in m.indications) for c in CONCERNS},
         findings=findings,
         medication_classes=classes,
         medication_names=medication_names,
         longest_medication_name=max((len(n.split()) for n in medication_names), default=1),
         steps=steps,
-        blocking_steps=tuple(s for s in steps if s.blocks_first_session),
+        steps_for=steps_for,
+        blocking_steps_for={
+            code: tuple(s for s in found if s.blocks_first_session) for code, found in steps_for.items()
+        },
         sources=sources,
         policy=Policy(values=defaults),
         notes=notes,

@@ -26,7 +26,8 @@ PIGMENTARY_RISK_PENALTY = {"low": 0.0, "moderate": 0.5, "high": 1.0}
 # Findings that mean a patient's pigmentary risk is raised, so a modality's own pigmentary risk counts.
 PIGMENTARY_FINDINGS = frozenset({"pih_risk", "melasma_risk", "recent_tan"})
 
-_FIT_WORDS = {"suitable": "suitable", "caution": "use with caution", "avoid": "not advised"}
+_RANK = {suitability: rank for rank, suitability in enumerate(SUITABILITIES)}
+_FIT_RANK = {"suitable": 0, "caution": 1, "avoid": 2}
 _FIT_CAP = {"suitable": "recommended", "caution": "acceptable", "avoid": "not_advised"}
 
 
@@ -58,6 +59,8 @@ def course_ranges(modality: Modality, concerns: tuple[str, ...]) -> CourseRanges
     knowledge gives one (one or two sessions for lentigines, more for scars), the modality's usual one
     otherwise, and for several concerns the range that serves them all."""
     picked = [modality.indications[c] for c in concerns]
+    if not any(i.sessions or i.interval_weeks or i.downtime_days for i in picked):
+        return CourseRanges(modality.sessions.range, modality.interval_weeks.range, modality.downtime_days.range)
 
     def spanning(own: list[CitedRange | None], usual: CitedRange) -> Range:
         ranges = [(r or usual).range for r in own] or [usual.range]
@@ -108,7 +111,7 @@ class _Assessment:
         self.goal_caps: list[str] = []
 
     def cap(self, suitability: str, factor: str, reason: str) -> None:
-        if SUITABILITIES.index(suitability) > SUITABILITIES.index(self.suitability):
+        if _RANK[suitability] > _RANK[self.suitability]:
             self.suitability = suitability
         if suitability != "recommended" and factor not in self.decided_by:
             self.decided_by.append(factor)
@@ -138,22 +141,18 @@ def assess_option(
 ) -> tuple[TreatmentOption, tuple[str, ...]] | None:
     """The option for `modality`, with the goal limits that alone ruled it out, or None if it treats nothing."""
     severities = {c.code: c.severity for c in intake.concerns}
-    covered = [modality.indications[c] for c in severities if c in modality.indications]
+    indications = modality.indications
+    covered = [indications[c] for c in severities if c in indications]
     if not covered:
         return None
     result = _Assessment()
 
     coverage_score = 0.0
-    described = []
     for indication in covered:
         points = min(BENEFIT_POINTS[indication.benefit], severities[indication.concern])
         coverage_score += points * EVIDENCE_WEIGHT[indication.evidence.level]
-        described.append(
-            f"{indication.concern.replace('_', ' ')} "
-            f"({indication.benefit} benefit, evidence {indication.evidence.level})"
-        )
-    missing = [c.replace("_", " ") for c in severities if c not in modality.indications]
-    text = "Treats " + ", ".join(described)
+    missing = [c.replace("_", " ") for c in severities if c not in indications]
+    text = "Treats " + ", ".join(i.description for i in covered)
     if missing:
         text += "; does not treat " + ", ".join(missing)
     result.reasons.append(text + ".")
@@ -164,11 +163,11 @@ def assess_option(
         names = ", ".join(i.concern.replace("_", " ") for i in covered)
         result.cap("acceptable", "evidence", f"Only an adjunct for {names}, not a first-line treatment.")
 
-    fits = [(t, modality.phototype_fit[t]) for t in phototypes_to_respect(phototype)]
-    worst_type, worst = max(fits, key=lambda tf: ("suitable", "caution", "avoid").index(tf[1].fit))
-    fit_text = f"Phototype {worst_type}: {_FIT_WORDS[worst.fit]}"
-    fit_text += f" ({worst.evidence.note})." if worst.evidence.note else "."
-    result.cap(_FIT_CAP[worst.fit], "phototype", fit_text)
+    worst_type, worst = phototype.fitzpatrick, modality.phototype_fit[phototype.fitzpatrick]
+    if phototype.label != phototype.fitzpatrick:
+        fits = [(t, modality.phototype_fit[t]) for t in phototypes_to_respect(phototype)]
+        worst_type, worst = max(fits, key=lambda tf: _FIT_RANK[tf[1].fit])
+    result.cap(_FIT_CAP[worst.fit], "phototype", f"Phototype {worst_type}{worst.description}")
 
     for effect in screening.effects[modality.code]:
         if effect.severity == "absolute":

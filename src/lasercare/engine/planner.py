@@ -127,8 +127,10 @@ def make_plan(intake: Intake, on: date, knowledge: Knowledge) -> TreatmentPlan:
     assessed: list[TreatmentOption] = []
     ruled_out_by_goals: dict[str, tuple[str, ...]] = {}
     positions: dict[str, int] = {}
-    for position, modality in enumerate(knowledge.modalities.values()):
-        result = assess_option(modality, intake, on, phototype, screening, who, knowledge)
+    treating = set(chain.from_iterable(knowledge.treating[c.code] for c in intake.concerns))
+    candidates = [code for code in knowledge.modalities if code in treating]
+    for position, code in enumerate(candidates):
+        result = assess_option(knowledge.modalities[code], intake, on, phototype, screening, who, knowledge)
         if result is None:
             continue
         option, goal_caps = result

@@ -58,7 +58,7 @@ def days_before(step: ProtocolStep, knowledge: Knowledge) -> int | None:
 def lead_days(modality: Modality, who: Circumstances, knowledge: Knowledge) -> tuple[int, str]:
     """The longest preparation that must be complete before the first session, and what it is."""
     longest, what = 0, ""
-    for step in knowledge.blocking_steps:
+    for step in knowledge.blocking_steps_for[modality.code]:
         if applies(step, modality, who, knowledge):
             days = days_before(step, knowledge) or 0
             if days > longest:
@@ -80,7 +80,7 @@ def build_protocol(
 ) -> Protocol:
     phases: dict[str, list[ProtocolStepPlan]] = {"preparation": [], "day_of": [], "aftercare": []}
     placeholders = _placeholders(modality, knowledge)
-    for step in knowledge.steps:
+    for step in knowledge.steps_for[modality.code]:
         if not applies(step, modality, who, knowledge):
             continue
         before = days_before(step, knowledge)
