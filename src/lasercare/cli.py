@@ -167,16 +167,18 @@ def _read_document(name: str) -> Any:
         raise ValueError(f"{label}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
 
 
-def _write_json(document: Any) -> None:
-    """Indented for a person at a terminal; one compact line for a program (the faster encoder)."""
+def _write_json(plan: Any) -> None:
+    """Indented for a person at a terminal; one compact line for a program."""
+    from lasercare.engine import plan_to_dict, plan_to_json
+
     if sys.stdout.isatty():
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(plan_to_dict(plan), indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
+        sys.stdout.write(plan_to_json(plan) + "\n")
 
 
 def _plan(args: argparse.Namespace) -> int:
-    from lasercare.engine import IntakeError, make_plan, plan_to_dict, read_intake
+    from lasercare.engine import IntakeError, make_plan, read_intake
 
     if args.jsonl and args.intake not in (None, "-"):
         _error("plan --jsonl reads standard input; give no INTAKE (or -)")
@@ -205,7 +207,7 @@ def _plan(args: argparse.Namespace) -> int:
         return EXIT_KNOWLEDGE
     plan = make_plan(intake, on, knowledge)
     if args.json:
-        _write_json(plan_to_dict(plan))
+        _write_json(plan)
     else:
         from lasercare.engine.report import render_plan
 
@@ -216,7 +218,7 @@ def _plan(args: argparse.Namespace) -> int:
 def _plan_lines(knowledge: Any, on: date) -> int:
     import gc
 
-    from lasercare.engine import IntakeError, make_plan, plan_to_dict, read_intake
+    from lasercare.engine import IntakeError, make_plan, plan_to_json, read_intake
 
     # The knowledge base lives for the whole run: freezing it spares the collector from rescanning it.
     gc.freeze()
@@ -236,14 +238,14 @@ def _plan_lines(knowledge: Any, on: date) -> int:
             invalid += 1
             write(dumps({"error": str(error), "field": error.field, "line": number}) + "\n")
             continue
-        write(dumps(plan_to_dict(make_plan(intake, on, knowledge))) + "\n")
+        write(plan_to_json(make_plan(intake, on, knowledge)) + "\n")
     return EXIT_INVALID if invalid else EXIT_OK
 
 
 def _demo(args: argparse.Namespace) -> int:
     from importlib.resources import files
 
-    from lasercare.engine import make_plan, plan_to_dict, read_intake
+    from lasercare.engine import make_plan, read_intake
     from lasercare.engine.report import render_plan
 
     document = json.loads(files("lasercare").joinpath("demo_intake.json").read_text(encoding="utf-8"))
@@ -253,7 +255,7 @@ def _demo(args: argparse.Namespace) -> int:
         return EXIT_KNOWLEDGE
     plan = make_plan(read_intake(document, on), on, knowledge)
     if args.json:
-        _write_json(plan_to_dict(plan))
+        _write_json(plan)
     else:
         print("Demo intake (src/lasercare/demo_intake.json):")
         print(json.dumps(document, indent=2))

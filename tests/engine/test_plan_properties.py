@@ -116,3 +116,16 @@ def test_no_plan_ever_advises_stopping_an_anticoagulant(doc: dict[str, Any], kno
     texts = [s["text"] for part in plan["protocol"].values() for s in part]
     texts += [f["rationale"] for f in plan["findings"]] + [o["rationale"] for o in plan["options"]]
     assert not [t for t in texts if forbidden.search(t)]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=intake())
+def test_the_fast_json_line_is_the_plan_document(doc: dict[str, Any], knowledge: Knowledge) -> None:
+    import json
+
+    from lasercare.engine import plan_to_json
+
+    plan = make_plan(read_intake(doc, ON), ON, knowledge)
+    line = plan_to_json(plan)
+    assert "\n" not in line
+    assert json.loads(line) == plan_to_dict(plan)

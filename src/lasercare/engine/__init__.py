@@ -16,7 +16,7 @@ from .knowledge_base import KnowledgeError, load_knowledge
 from .knowledge_model import Knowledge
 from .plan import TreatmentPlan
 from .planner import make_plan
-from .serialize import plan_to_dict
+from .serialize import plan_to_dict, plan_to_json
 
 __all__ = [
     "Intake",
@@ -27,5 +27,6 @@ __all__ = [
     "load_knowledge",
     "make_plan",
     "plan_to_dict",
+    "plan_to_json",
     "read_intake",
 ]

@@ -3,7 +3,7 @@
 `class Patient(Value): age: int; sex: str = "unknown"` declares an immutable value with typed fields. Type
 checkers see `typing.NamedTuple`; at run time the class is made by `collections.namedtuple` directly, because
 `typing.NamedTuple` evaluates every annotation and imports `typing`: with the engine's ~50 value classes that
-was a fifth of the cold start of `lasercare plan` (docs/architecture.md, "Cold start").
+was a fifth of the cold start of `lasercare plan` (docs/architecture.md, "Decisions").
 """
 
 from __future__ import annotations
