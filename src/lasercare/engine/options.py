@@ -254,10 +254,10 @@ def order_key(option: TreatmentOption, position: int) -> tuple[int, float, float
 
 
 _TIE_BREAKS = (
-    "it treats the concerns better (benefit, evidence and pigmentary risk)",
-    "it has less downtime",
-    "it needs fewer sessions",
-    "it comes first in the knowledge base (nothing else told them apart)",
+    "which treats the concerns better (benefit, evidence and pigmentary risk)",
+    "which has less downtime",
+    "which needs fewer sessions",
+    "which comes first in the knowledge base (nothing else told them apart)",
 )
 
 
@@ -274,6 +274,6 @@ def explain_order(options: list[TreatmentOption], positions: dict[str, int]) -> 
                 sentence = f"Ranked below {above.modality}, which is {above.suitability.replace('_', ' ')}."
             else:
                 part = next(i for i in range(1, 5) if mine[i] != theirs[i])
-                sentence = f"Ranked below {above.modality}: {_TIE_BREAKS[part - 1]}."
+                sentence = f"Ranked below {above.modality}, {_TIE_BREAKS[part - 1]}."
         explained.append(option._replace(rationale=f"{option.rationale} {sentence}"))
     return explained
