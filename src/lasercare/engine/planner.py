@@ -83,7 +83,7 @@ def _course(
     in_time = None if ready_by is None else timing.recovered_by <= ready_by
     summary = (
         f"{count} session{'s' if count != 1 else ''} of {modality.name}, from {timing.first_on.isoformat()}"
-        + (f", at least {option.interval_weeks} weeks apart" if count > 1 else "")
+        + (f", at least {option.interval_weeks.min:g} weeks apart" if count > 1 else "")
         + f"; last session {timing.last_on.isoformat()}, recovered about {timing.recovered_by.isoformat()}."
     )
     if ready_by is not None:
