@@ -143,6 +143,23 @@ def finding_from_rule(
     )
 
 
+def _possible_triggers(intake: Intake) -> frozenset[str]:
+    """The kinds of trigger this intake holds the facts for: the others cannot fire."""
+    history = intake.history
+    kinds = {"phototype_at_least", "concern"}
+    if intake.patient.pregnant or intake.patient.breastfeeding:
+        kinds.add("patient_flag")
+    if history.conditions:
+        kinds.add("condition")
+    if history.medications:
+        kinds.update(("medication_class", "unknown_medication"))
+    if history.last_sun_exposure_on is not None:
+        kinds.add("sun_exposure_within")
+    if history.procedures:
+        kinds.update(("procedure_within", "procedure_ever"))
+    return frozenset(kinds)
+
+
 def screen(
     intake: Intake,
     on: date,
@@ -152,11 +169,13 @@ def screen(
 ) -> Screening:
     findings: list[Finding] = []
     effects: dict[str, list[ModalityEffect]] = {code: [] for code in knowledge.modalities}
+    possible = _possible_triggers(intake)
     for definition in knowledge.findings.values():
         hits = [
             hit
             for trigger in definition.triggers
-            if (hit := _trigger_hit(trigger, intake, on, phototype, medications, knowledge)) is not None
+            if trigger.kind in possible
+            and (hit := _trigger_hit(trigger, intake, on, phototype, medications, knowledge)) is not None
         ]
         if not hits:
             continue
