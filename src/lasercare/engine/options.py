@@ -200,7 +200,8 @@ def assess_option(
         result.cap("not_advised", "sessions", reason)
         result.goal_caps.append(reason)
 
-    if goals.ready_by is not None:
+    # The date matters for the options still on the table; not advised or contraindicated ones need no timing.
+    if goals.ready_by is not None and _RANK[result.suitability] <= _RANK["acceptable"]:
         timing = option_timing(modality, on, screening, who, knowledge, planned_sessions(sessions), ranges)
         if timing.recovered_by > goals.ready_by:
             result.cap(
