@@ -17,6 +17,8 @@ if TYPE_CHECKING:  # typing is not imported at run time: see engine/values.py
     from collections.abc import Sequence
     from typing import Any, TextIO
 
+    from lasercare.engine import Knowledge, TreatmentPlan
+
 
 EXIT_OK = 0
 EXIT_KNOWLEDGE = 1  # the knowledge base or clinic policy file is broken
@@ -128,7 +130,7 @@ def _policy_path(given: str | None) -> str | None:
     return given or os.environ.get("LASERCARE_POLICY") or None
 
 
-def _load_knowledge(policy: str | None) -> Any:
+def _load_knowledge(policy: str | None) -> Knowledge | None:
     from lasercare.engine import KnowledgeError, load_knowledge
 
     try:
@@ -167,7 +169,7 @@ def _read_document(name: str) -> Any:
         raise ValueError(f"{label}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
 
 
-def _write_json(plan: Any) -> None:
+def _write_json(plan: TreatmentPlan) -> None:
     """Indented for a person at a terminal; one compact line for a program."""
     from lasercare.engine import plan_to_dict, plan_to_json
 
@@ -215,7 +217,7 @@ def _plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _plan_lines(knowledge: Any, on: date) -> int:
+def _plan_lines(knowledge: Knowledge, on: date) -> int:
     import gc
 
     from lasercare.engine import IntakeError, make_plan, plan_to_json, read_intake
