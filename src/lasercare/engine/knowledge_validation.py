@@ -245,18 +245,20 @@ def _sources(files: Mapping[str, Any], problems: list[str]) -> dict[str, Source]
                 entry.problem("", f"source id already defined in {defined_in[key]}")
                 continue
             entry.allow_only("citation", "kind", "doi", "pmid", "pmcid", "url", "note", "unverified")
+            doi, pmid = entry.optional_text("doi"), entry.optional_text("pmid")
+            pmcid, url = entry.optional_text("pmcid"), entry.optional_text("url")
             source = Source(
                 id=key,
                 citation=entry.text("citation"),
                 kind=entry.text("kind", choices=_SOURCE_KINDS, default="primary"),
-                doi=entry.optional_text("doi"),
-                pmid=entry.optional_text("pmid"),
-                pmcid=entry.optional_text("pmcid"),
-                url=entry.optional_text("url"),
+                doi=doi,
+                pmid=pmid,
+                pmcid=pmcid,
+                url=url,
                 note=entry.text("note", required=False),
                 unverified=entry.flag("unverified"),
+                link=durable_link(doi, pmid, pmcid, url),
             )
-            source = source._replace(link=durable_link(source.doi, source.pmid, source.pmcid, source.url))
             if not (source.doi or source.pmid or source.pmcid or source.url):
                 entry.problem("", "needs at least one of doi, pmid, pmcid or url")
             if source.pmid and not source.pmid.isdigit():
@@ -351,19 +353,17 @@ def _modalities(document: object, source_ids: set[str], problems: list[str]) -> 
                 own_sessions = sub.entry("sessions", required=False)
                 own_interval = sub.entry("interval_weeks", required=False)
                 own_downtime = sub.entry("downtime_days", required=False)
+                benefit = sub.text("benefit", choices=_BENEFITS, default="modest")
+                evidence = sub.evidence(source_ids)
                 indications[concern] = Indication(
                     concern=concern,
-                    benefit=sub.text("benefit", choices=_BENEFITS, default="modest"),
+                    benefit=benefit,
                     role=sub.text("role", choices=_ROLES, default="option"),
-                    evidence=sub.evidence(source_ids),
+                    evidence=evidence,
                     sessions=_cited_range(own_sessions, source_ids) if own_sessions else None,
                     interval_weeks=_cited_range(own_interval, source_ids) if own_interval else None,
                     downtime_days=_cited_range(own_downtime, source_ids) if own_downtime else None,
-                )
-                item_ = indications[concern]
-                indications[concern] = item_._replace(
-                    description=f"{concern.replace('_', ' ')} ({item_.benefit} benefit, "
-                    f"evidence {item_.evidence.level})"
+                    description=f"{concern.replace('_', ' ')} ({benefit} benefit, evidence {evidence.level})",
                 )
             if not indications:
                 entry.problem("indications", "must name at least one concern")
