@@ -30,6 +30,15 @@ COMMANDS = {
     "demo": "print the plan of a built-in demo intake",
 }
 
+# Commands that live in a module of their own: the module has `add_arguments(parser)` and `run(args) -> int`,
+# and is imported only when its command is the one given, so `lasercare plan` never imports Django,
+# OpenCV or numpy.
+MODULE_COMMANDS = {
+    "serve": ("lasercare.serve_cli", "set up the database and serve the practice web app"),
+    "analyze": ("lasercare.imaging_cli", "measure skin tone, spots, redness and texture on photos"),
+    "safety": ("lasercare.safety_cli", "laser safety: exposure limits, eyewear optical density, hazard distance"),
+}
+
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def __init__(self, prog: str) -> None:
@@ -48,7 +57,7 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a real calendar date") from None
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(selected: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lasercare",
         formatter_class=_Formatter,
@@ -113,7 +122,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--json", action="store_true", help="print the plan as JSON")
     demo.add_argument("--on", type=_day, metavar="YYYY-MM-DD", help="consultation day (default: today)")
+
+    for name, (module_name, help_text) in MODULE_COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, formatter_class=_Formatter, description=help_text)
+        if name == selected:
+            _command_module(module_name).add_arguments(command)
     return parser
+
+
+def _command_module(name: str) -> Any:
+    import importlib
+
+    return importlib.import_module(name)
 
 
 def _version() -> str:
@@ -278,13 +298,17 @@ def _knowledge(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    selected = next((word for word in arguments if not word.startswith("-")), None)
+    parser = _parser(selected if selected in MODULE_COMMANDS else None)
+    args = parser.parse_args(arguments)
     handlers = {"plan": _plan, "knowledge": _knowledge, "demo": _demo}
     if args.command is None:
         parser.print_help()
         return EXIT_INVALID
     try:
+        if args.command in MODULE_COMMANDS:
+            return int(_command_module(MODULE_COMMANDS[args.command][0]).run(args))
         return handlers[args.command](args)
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error of ours.
