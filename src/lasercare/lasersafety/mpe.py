@@ -108,6 +108,33 @@ def _factor_values(rows: tuple[LimitRow, ...], wavelength_nm: float) -> tuple[Co
     return tuple(found)
 
 
+def _lowest_later_limit(
+    tissue: Tissue, wavelength_nm: float, exposure_s: float, hazards: tuple[str, ...], values: dict[str, float]
+) -> tuple[float, float] | None:
+    """The lowest limit at the start of any later duration band: where a table steps down at a band boundary.
+
+    Within a row the limit grows with the duration; only a boundary can lower it (e.g. 400-700 nm at 10 s,
+    18 x 10^0.75 = 101 J/m2 before and 10 W/m2 x 10 s = 100 J/m2 after).
+    """
+    tables = load_tables()
+    lowest: tuple[float, float] | None = None
+    boundaries = sorted(
+        {
+            row.from_s
+            for row in (tables.eye if tissue == "eye" else tables.skin)
+            if row.from_nm <= wavelength_nm < row.to_nm and row.from_s > exposure_s
+        }
+    )
+    for boundary in boundaries:
+        rows = [row for row in tables.rows(tissue, wavelength_nm, boundary) if row.hazard in hazards]
+        if not rows or any(name not in values for row in rows for name in row.factors):
+            continue
+        limit = min(row.radiant_exposure_j_cm2(boundary, values) for row in rows)
+        if lowest is None or limit < lowest[0]:
+            lowest = (limit, boundary)
+    return lowest
+
+
 def exposure_limit(
     tissue: Tissue, wavelength_nm: float, exposure_s: float, hazards: tuple[str, ...] = ("thermal", "photochemical")
 ) -> ExposureLimit:
@@ -129,6 +156,13 @@ def exposure_limit(
     values = {factor.name: factor.value for factor in factors}
     limits = sorted(((row.radiant_exposure_j_cm2(exposure_s, values), row) for row in rows), key=lambda pair: pair[0])
     value, governing = limits[0]
+    later = _lowest_later_limit(tissue, wavelength_nm, exposure_s, hazards, values)
+    if later is not None and later[0] < value:
+        value = later[0]
+        simplifications.append(
+            f"the tables' rounded coefficients step down at {later[1]:g} s (a longer exposure would be allowed "
+            f"less); the lower value, {value:.4g} J/cm2, is used here so the limit never falls as exposure grows"
+        )
     considered = tuple(f"{row.source} -> {limit:.3g} J/cm2" for limit, row in limits)
     if len(limits) > 1:
         simplifications.append(
