@@ -109,7 +109,7 @@ def _factor_values(rows: tuple[LimitRow, ...], wavelength_nm: float) -> tuple[Co
 
 
 def _lowest_later_limit(
-    tissue: Tissue, wavelength_nm: float, exposure_s: float, hazards: tuple[str, ...], values: dict[str, float]
+    tissue: Tissue, wavelength_nm: float, exposure_s: float, hazards: tuple[str, ...]
 ) -> tuple[float, float] | None:
     """The lowest limit at the start of any later duration band: where a table steps down at a band boundary.
 
@@ -122,14 +122,16 @@ def _lowest_later_limit(
         {
             row.from_s
             for row in (tables.eye if tissue == "eye" else tables.skin)
-            if row.from_nm <= wavelength_nm < row.to_nm and row.from_s > exposure_s
+            if row.from_nm <= min(wavelength_nm, math.nextafter(MAX_WAVELENGTH_NM, 0.0)) < row.to_nm
+            and row.from_s > exposure_s
         }
     )
     for boundary in boundaries:
-        rows = [row for row in tables.rows(tissue, wavelength_nm, boundary) if row.hazard in hazards]
-        if not rows or any(name not in values for row in rows for name in row.factors):
+        rows = tuple(row for row in tables.rows(tissue, wavelength_nm, boundary) if row.hazard in hazards)
+        if not rows:
             continue
-        limit = min(row.radiant_exposure_j_cm2(boundary, values) for row in rows)
+        known = {factor.name: factor.value for factor in _factor_values(rows, wavelength_nm)}
+        limit = min(row.radiant_exposure_j_cm2(boundary, known) for row in rows)
         if lowest is None or limit < lowest[0]:
             lowest = (limit, boundary)
     return lowest
@@ -156,7 +158,7 @@ def exposure_limit(
     values = {factor.name: factor.value for factor in factors}
     limits = sorted(((row.radiant_exposure_j_cm2(exposure_s, values), row) for row in rows), key=lambda pair: pair[0])
     value, governing = limits[0]
-    later = _lowest_later_limit(tissue, wavelength_nm, exposure_s, hazards, values)
+    later = _lowest_later_limit(tissue, wavelength_nm, exposure_s, hazards)
     if later is not None and later[0] < value:
         value = later[0]
         simplifications.append(

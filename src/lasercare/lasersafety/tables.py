@@ -125,6 +125,7 @@ class Tables:
 
     def rows(self, tissue: Tissue, wavelength_nm: float, seconds: float) -> tuple[LimitRow, ...]:
         """Every row that gives a limit for this tissue, wavelength and exposure duration."""
+        wavelength_nm, seconds = _inside(wavelength_nm, seconds)
         return tuple(row for row in (self.eye if tissue == "eye" else self.skin) if row.covers(wavelength_nm, seconds))
 
     def factor(self, name: str, wavelength_nm: float) -> tuple[float, str] | None:
@@ -134,8 +135,9 @@ class Tables:
         return None
 
     def aperture(self, tissue: Tissue, wavelength_nm: float, seconds: float) -> tuple[float, str]:
+        wavelength_nm, lookup_s = _inside(wavelength_nm, seconds)
         for row in self.apertures[tissue]:
-            if row.covers(wavelength_nm, seconds):
+            if row.covers(wavelength_nm, lookup_s):
                 return row.diameter(seconds), row.source
         raise LookupError(f"no limiting aperture for {tissue} at {wavelength_nm} nm, {seconds} s")
 
@@ -144,6 +146,11 @@ class Tables:
             if row.from_nm <= wavelength_nm < row.to_nm:
                 return row
         return self.default_exposures[-1]
+
+
+def _inside(wavelength_nm: float, seconds: float) -> tuple[float, float]:
+    # Bands are half-open [from, to); the tables' own ends, 1 mm and 30000 s, belong to the last band.
+    return min(wavelength_nm, math.nextafter(MAX_WAVELENGTH_NM, 0.0)), min(seconds, math.nextafter(MAX_EXPOSURE_S, 0.0))
 
 
 def _limit_row(tissue: Tissue, raw: dict[str, Any]) -> LimitRow:
