@@ -1,0 +1,200 @@
+"""Reading a photo safely: the formats a clinic's cameras and phones produce, oriented, never trusted.
+
+A photo is checked before it is decoded (its declared size against a pixel limit, so a small file that would
+inflate to gigabytes is refused), decoded once, turned upright by its EXIF orientation, converted to sRGB when it
+carries a colour profile, and reduced to a working copy of at most `working_long_side` pixels on the long side:
+every measurement runs on that copy (a 12-megapixel photo would take many times longer and measure the same
+things, see docs/imaging.md). JPEGs are decoded straight at a reduced scale (libjpeg's DCT scaling), which is
+what keeps a 12-megapixel photo inside its time budget.
+
+Stored copies (`stripped_copy`) keep the pixels only: no EXIF (GPS, camera serial, date), no XMP, no comments.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+try:  # HEIC/HEIF, what iPhones save by default
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    HEIF_SUPPORTED = True
+except ImportError:  # pragma: no cover - pillow-heif is a dependency; without it HEIC is "unsupported"
+    HEIF_SUPPORTED = False
+
+DEFAULT_MAX_PIXELS = 80_000_000  # above any clinic camera's normal output; below Pillow's own bomb warning
+MIN_SIDE = 64  # below this there is no face to measure
+WORKING_LONG_SIDE = 1280  # about 1.2 megapixels at 4:3
+
+# MPO is the multi-picture JPEG some cameras write; its first frame is an ordinary JPEG.
+SUPPORTED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "TIFF": "TIFF", "HEIF": "HEIF"}
+
+
+class ImageError(ValueError):
+    """A photo that cannot be analysed, with a message a person can act on."""
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedPhoto:
+    rgb: npt.NDArray[np.uint8]  # the upright working copy, sRGB, (height, width, 3)
+    width: int  # of the upright photo as taken
+    height: int
+    format: str  # JPEG, PNG, TIFF or HEIF
+    colour_profile: str  # what the pixels were converted from, or that sRGB was assumed
+
+    @property
+    def scale(self) -> float:
+        """Working-copy pixels per photo pixel."""
+        return self.rgb.shape[1] / self.width
+
+
+def _read_bytes(source: str | Path | bytes) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    try:
+        return Path(source).read_bytes()
+    except FileNotFoundError:
+        raise ImageError("no such file") from None
+    except IsADirectoryError:
+        raise ImageError("is a directory, not a photo") from None
+    except OSError as error:
+        raise ImageError(f"cannot be read: {error.strerror or error}") from None
+
+
+def _not_an_image(data: bytes) -> ImageError:
+    if not data:
+        return ImageError("empty file (0 bytes)")
+    head = data[:4096]
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = ""
+    if text and sum(ch.isprintable() or ch in "\r\n\t" for ch in text) >= 0.95 * len(text):
+        return ImageError("not an image: looks like text")
+    return ImageError("not an image in a supported format (JPEG, PNG, TIFF, HEIC/HEIF)")
+
+
+def _open(data: bytes, max_pixels: int) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns above its own limit; ours is lower and checked below, with a clearer message.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as error:
+        sizes = re.findall(r"\d+", str(error))
+        pixels = sizes[0] if sizes else "too many"
+        raise ImageError(f"image too large: {pixels} pixels, limit {max_pixels}") from None
+    except UnidentifiedImageError:
+        raise _not_an_image(data) from None
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ImageError(f"corrupt image: {error}") from None
+    if image.format not in SUPPORTED_FORMATS:
+        raise ImageError(f"unsupported format {image.format}: use JPEG, PNG, TIFF or HEIC/HEIF")
+    width, height = image.size
+    if width * height > max_pixels:
+        raise ImageError(f"image too large: {width * height} pixels, limit {max_pixels}")
+    return image
+
+
+def _decode(image: Image.Image, kind: str, working_long_side: int) -> Image.Image:
+    if kind == "JPEG" and image.mode in ("RGB", "L", "CMYK", "YCbCr"):
+        # libjpeg decodes at 1/2, 1/4 or 1/8 scale directly; draft picks the smallest that is still large enough.
+        ratio = working_long_side / max(image.size)
+        if ratio < 1:
+            image.draft("RGB", (int(image.size[0] * ratio) + 1, int(image.size[1] * ratio) + 1))
+    try:
+        image.load()
+    except (OSError, SyntaxError, ValueError) as error:
+        message = str(error)
+        if "truncated" in message or "broken data stream" in message or "end of file" in message.lower():
+            raise ImageError(f"truncated {kind}") from None
+        raise ImageError(f"corrupt {kind}: {message}") from None
+    return image
+
+
+def _to_srgb(image: Image.Image) -> tuple[Image.Image, str]:
+    icc = image.info.get("icc_profile")
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+        # 16-bit greyscale: Pillow's convert("RGB") would clip at 255 instead of scaling.
+        array = np.asarray(image, dtype=np.uint32)
+        image = Image.fromarray((array >> 8).clip(0, 255).astype(np.uint8), "L")
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    if not icc:
+        return image, "sRGB assumed (no colour profile)"
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        name = ImageCms.getProfileDescription(source).strip() or "embedded profile"
+        if "srgb" in name.lower():
+            return image, name
+        converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image, "sRGB assumed (colour profile unreadable)"
+    assert converted is not None
+    return converted, f"converted from {name}"
+
+
+def load_photo(
+    source: str | Path | bytes,
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    working_long_side: int = WORKING_LONG_SIDE,
+) -> LoadedPhoto:
+    """The photo's upright sRGB working copy; ImageError says why a file cannot be used."""
+    data = _read_bytes(source)
+    image = _open(data, max_pixels)
+    kind = SUPPORTED_FORMATS[str(image.format)]
+    width, height = image.size
+    image = _decode(image, kind, working_long_side)
+    orientation = image.getexif().get(0x0112, 1)
+    if orientation in (5, 6, 7, 8):  # the photo stands on its side: its upright size is swapped
+        width, height = height, width
+    try:
+        image = ImageOps.exif_transpose(image)
+    except (OSError, ValueError, SyntaxError):  # a broken EXIF block must not lose the photo
+        pass
+    if min(width, height) < MIN_SIDE:
+        raise ImageError(f"too small to analyse: {width}x{height} (at least {MIN_SIDE} pixels a side)")
+    image, profile = _to_srgb(image)
+    rgb = np.asarray(image, dtype=np.uint8)
+    long_side = max(rgb.shape[:2])
+    if long_side > working_long_side:
+        import cv2
+
+        ratio = working_long_side / long_side
+        size = (max(1, round(rgb.shape[1] * ratio)), max(1, round(rgb.shape[0] * ratio)))
+        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    return LoadedPhoto(np.ascontiguousarray(rgb), width, height, kind, profile)
+
+
+def stripped_copy(source: str | Path | bytes, *, max_pixels: int = DEFAULT_MAX_PIXELS, fmt: str = "JPEG") -> bytes:
+    """The photo upright at full size, re-encoded with its pixels only: no EXIF (GPS above all), XMP or comments.
+
+    The copy to store. The colour profile is kept: it describes the pixels and identifies no one.
+    """
+    data = _read_bytes(source)
+    image = _open(data, max_pixels)
+    kind = SUPPORTED_FORMATS[str(image.format)]
+    image = _decode(image, kind, working_long_side=max(image.size))
+    try:
+        image = ImageOps.exif_transpose(image)
+    except (OSError, ValueError, SyntaxError):
+        pass
+    icc = image.info.get("icc_profile")
+    clean = Image.new("RGB", image.size)
+    clean.paste(image.convert("RGB"))  # a new image: nothing of the old one's info dictionary comes along
+    out = io.BytesIO()
+    options: dict[str, object] = {"icc_profile": icc} if icc else {}
+    if fmt == "JPEG":
+        clean.save(out, format="JPEG", quality=95, **options)
+    else:
+        clean.save(out, format="PNG", **options)
+    return out.getvalue()
