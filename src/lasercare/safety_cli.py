@@ -46,7 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "Laser safety: maximum permissible exposure, the optical density and EN 207 scale number eyewear needs, and "
         "the nominal ocular hazard distance.\n" + _LIMITS
     )
-    parser.epilog = "Run 'lasercare safety ACTION --help' for its options and examples. Documentation: docs/laser-safety.md."
+    parser.epilog = (
+        "Run 'lasercare safety ACTION --help' for its options and examples. Documentation: docs/laser-safety.md."
+    )
     sub = parser.add_subparsers(dest="safety_command", metavar="ACTION", title="actions")
 
     mpe = sub.add_parser(
@@ -83,7 +85,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "  lasercare safety eyewear --wavelength-nm 1550 --pulse-energy-j 0.07 --pulse-s 3e-3 --rep-hz 200 "
         "--beam-mm 0.2 --divergence-mrad 200",
     )
-    eyewear.add_argument("--wavelength-nm", type=float, required=True, metavar="W", help="wavelength, 180 to 1000000 nm")
+    eyewear.add_argument(
+        "--wavelength-nm", type=float, required=True, metavar="W", help="wavelength, 180 to 1000000 nm"
+    )
     eyewear.add_argument("--pulse-energy-j", type=float, metavar="E", help="energy of one pulse, joules")
     eyewear.add_argument("--pulse-s", type=float, metavar="T", help="duration of one pulse, seconds")
     eyewear.add_argument("--rep-hz", type=float, metavar="F", help="pulse repetition rate, Hz (omit for one pulse)")
@@ -107,8 +111,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         description="Check every laser wavelength of a devices file (worst case over its settings) and every IPL band "
         "against\nan eyewear inventory file. Files are TOML (.toml) or JSON; formats in docs/laser-safety.md.\n"
         "IPL is not a laser: it is covered only by eyewear whose manufacturer rates it for the IPL's band.\n" + _LIMITS,
-        epilog="Exit status: 0 when every device is covered; 1 when some device wavelength or IPL band is not (each is\n"
-        "named with the OD it lacks); 2 when a file is missing or invalid (the message names the entry and field).\n\n"
+        epilog="Exit status: 0 when every device is covered; 1 when some device wavelength or IPL band is not\n"
+        "(each is named with the OD it lacks); 2 when a file is missing or invalid (the message names the entry\n"
+        "and field).\n\n"
         "Examples:\n  lasercare safety check devices.toml eyewear.toml\n"
         "  lasercare safety check devices.json eyewear.json --json",
     )
@@ -173,8 +178,10 @@ def _print_mpe(document: dict[str, Any]) -> None:
 
 
 def _print_requirement(document: dict[str, Any], indent: str = "") -> None:
-    print(f"{indent}Eyewear for {document['wavelength_nm']:g} nm ({document['mode']}), exposure {document['exposure_s']:g} s"
-          f" ({document['exposure_s_source']})")
+    print(
+        f"{indent}Eyewear for {document['wavelength_nm']:g} nm ({document['mode']}), "
+        f"exposure {document['exposure_s']:g} s ({document['exposure_s_source']})"
+    )
     per = "per pulse" if document["mode"] != "continuous" else ""
     mpe_w = f", {_number(document['eye_mpe_w_cm2'])} W/cm2" if document["eye_mpe_w_cm2"] is not None else ""
     print(f"{indent}  eye MPE: {_number(document['eye_mpe_j_cm2'])} J/cm2 {per}{mpe_w}".rstrip())
@@ -187,7 +194,9 @@ def _print_requirement(document: dict[str, Any], indent: str = "") -> None:
         print(f"{indent}      limit: {rule['limit_rule']}")
     print(f"{indent}  EN 207: {document['en207_marking']} (L-number {document['l_number']})")
     nohd = document["nohd_m"]
-    print(f"{indent}  NOHD: " + (f"{nohd:g} m" if nohd is not None else "not computed") + f"  ({document['nohd_note']})")
+    print(
+        f"{indent}  NOHD: " + (f"{nohd:g} m" if nohd is not None else "not computed") + f"  ({document['nohd_note']})"
+    )
     print(f"{indent}  Simplifications:")
     for text in document["simplifications"]:
         print(f"{indent}    - {text}")
@@ -300,7 +309,7 @@ def _check(args: argparse.Namespace) -> int:
         if not item["covered"]:
             where = f"{item['wavelength_nm']:g} nm" if item["kind"] == "laser" else "IPL band"
             lacking = f" (lacks OD {item['od_shortfall']:.2f})" if item.get("od_shortfall") else ""
-            _error(f"safety check: {item['device']} at {where} is not covered{lacking}")
+            _error(f"safety check: {item['device']} at {where} is not covered{lacking}: " + "; ".join(item["problems"]))
     return EXIT_OK if report.all_covered else EXIT_NOT_COVERED
 
 

@@ -52,7 +52,7 @@ def test_a_pulse_energy_without_a_pulse_duration_is_refused() -> None:
 def test_a_zero_energy_or_beam_is_refused(field: str) -> None:
     values = {"wavelength_nm": 1064.0, "beam_mm": 4.0, "pulse_energy_j": 0.1, "pulse_s": 1e-8, field: 0.0}
     with pytest.raises(SafetyInputError) as caught:
-        LaserBeam(**values)  # type: ignore[arg-type]
+        LaserBeam(**values)
     assert caught.value.field == field
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from lasercare.lasersafety import LaserBeam, eyewear_requirement, exposure_limit, single_exposure_mpe
+from lasercare.lasersafety import (
+    LaserBeam,
+    SettingsRange,
+    exposure_limit,
+    eyewear_requirement,
+    single_exposure_mpe,
+    worst_case,
+)
 
 
 def test_every_result_names_the_table_row_it_came_from() -> None:
@@ -20,7 +27,10 @@ def test_near_infrared_eye_mpe_carries_c_a_with_its_source() -> None:
 
 
 def test_c_c_raises_the_limit_between_1150_and_1200_nm() -> None:
-    assert exposure_limit("eye", 1175, 1e-3).radiant_exposure_j_cm2 > exposure_limit("eye", 1064, 1e-3).radiant_exposure_j_cm2
+    assert (
+        exposure_limit("eye", 1175, 1e-3).radiant_exposure_j_cm2
+        > exposure_limit("eye", 1064, 1e-3).radiant_exposure_j_cm2
+    )
 
 
 def test_the_point_source_assumption_is_named_for_the_eye() -> None:
@@ -62,9 +72,7 @@ def test_rule_3_lowers_the_per_pulse_limit_of_a_retinal_pulse_train() -> None:
 
 
 def test_rule_3_is_not_applied_outside_the_retinal_hazard_region() -> None:
-    train = eyewear_requirement(
-        LaserBeam(wavelength_nm=2940, beam_mm=2, pulse_energy_j=1.0, pulse_s=300e-6, rep_hz=15)
-    )
+    train = eyewear_requirement(LaserBeam(wavelength_nm=2940, beam_mm=2, pulse_energy_j=1.0, pulse_s=300e-6, rep_hz=15))
     assert [rule.rule.split(":")[0] for rule in train.rules] == ["Rule 1", "Rule 2"]
 
 
@@ -120,3 +128,13 @@ def test_every_clinical_laser_gets_a_cited_od_and_scale_number(beam: LaserBeam) 
     assert result.od_required > 0
     assert result.l_number >= 1
     assert "Table 2." in result.rules[0].limit_rule
+
+
+def test_the_worst_case_over_a_settings_range_is_the_highest_od_of_any_setting() -> None:
+    settings = SettingsRange(
+        wavelength_nm=1064, beam_mm=(3.0, 8.0), pulse_energy_j=(0.1, 1.2), pulse_s=(6e-9,), rep_hz=(1.0, 10.0)
+    )
+    worst, every = worst_case(settings)
+    assert len(every) == 8
+    assert worst.od_required == max(result.od_required for result in every)
+    assert any("worst case over the settings range" in text for text in worst.simplifications)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lasercare.lasersafety import LaserBeam, eyewear_requirement, exposure_limit
+from lasercare.lasersafety import LaserBeam, exposure_limit, eyewear_requirement
 
 wavelengths = st.floats(min_value=180.0, max_value=1.0e6, allow_nan=False)
 # Spread durations evenly over the decades the tables cover, 10^-14 s to 3x10^4 s.

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from lasercare.lasersafety import LaserBeam, eyewear_requirement, exposure_limit, single_exposure_mpe
+from lasercare.lasersafety import LaserBeam, exposure_limit, eyewear_requirement, single_exposure_mpe
 
 
 def _energy_for_radiant_exposure(j_cm2: float, diameter_mm: float) -> float:

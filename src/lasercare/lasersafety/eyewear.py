@@ -318,9 +318,7 @@ def eyewear_requirement(beam: LaserBeam) -> EyewearRequirement:
     mpe_j = limit.radiant_exposure_j_cm2
     if mode == "pulse train":
         assert beam.rep_hz is not None
-        per_pulse_limits = [
-            rule.limit / beam.rep_hz if rule.unit == "W/cm2" else rule.limit for rule in rules
-        ]
+        per_pulse_limits = [rule.limit / beam.rep_hz if rule.unit == "W/cm2" else rule.limit for rule in rules]
         mpe_j = min(per_pulse_limits)
     scales = _scale_numbers(beam)
     simplifications.append(EN207_DIAMETER)

@@ -249,16 +249,20 @@ def _laser_coverage(device: str, requirement: EyewearRequirement, eyewear: tuple
             if missing:
                 problems.append(f"{item.name}: " + "; ".join(missing))
     covered = bool(covered_by)
-    shortfall = None if covered else needed_od - (best_od or 0.0)
+    shortfall = None if covered else max(0.0, needed_od - (best_od or 0.0))
     if not covered and best_od is None:
         problems.append(f"no eyewear in the inventory is rated at {wavelength:g} nm")
     elif not covered and shortfall is not None and shortfall > 0:
-        problems.append(f"best OD at {wavelength:g} nm is {best_od:g}; {needed_od:.2f} needed (short by {shortfall:.2f})")
-    note = (
-        "eyewear ratings without an EN 207 marking are checked by OD only"
-        if any(rating.lb == {} for item in eyewear for rating in item.ratings)
-        else ""
-    )
+        problems.append(
+            f"best OD at {wavelength:g} nm is {best_od:g}; {needed_od:.2f} needed (short by {shortfall:.2f})"
+        )
+    unmarked = [
+        item.name
+        for item in eyewear
+        for rating in item.ratings
+        if rating.from_nm <= wavelength <= rating.to_nm and not rating.lb
+    ]
+    note = f"checked by OD only (no EN 207 marking on record): {', '.join(unmarked)}" if unmarked else ""
     return Coverage(
         device=device,
         kind="laser",

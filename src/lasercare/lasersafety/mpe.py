@@ -185,7 +185,9 @@ def exposure_limit(
     if tissue == "eye" and 400.0 <= wavelength_nm < 1400.0:
         factors += (
             CorrectionFactor("C_E", 1.0, "Directive 2006/25/EC Annex II Table 2.5, C_E = 1 for α < α_min = 1.5 mrad"),
-            CorrectionFactor("T2_s", t2_seconds(0.0), "Directive 2006/25/EC Annex II Table 2.5, T2 = 10 s for α < 1.5 mrad"),
+            CorrectionFactor(
+                "T2_s", t2_seconds(0.0), "Directive 2006/25/EC Annex II Table 2.5, T2 = 10 s for α < 1.5 mrad"
+            ),
         )
     aperture_mm, aperture_rule = tables.aperture(tissue, wavelength_nm, exposure_s)
     return ExposureLimit(

@@ -21,7 +21,9 @@ def limit_to_dict(limit: ExposureLimit) -> dict[str, Any]:
         "hazard": limit.hazard,
         "rule": limit.rule,
         "rows_considered": list(limit.considered),
-        "factors": {factor.name: {"value": _significant(factor.value), "source": factor.source} for factor in limit.factors},
+        "factors": {
+            factor.name: {"value": _significant(factor.value), "source": factor.source} for factor in limit.factors
+        },
         "limiting_aperture_mm": _significant(limit.aperture_mm),
         "limiting_aperture_rule": limit.aperture_rule,
         "simplifications": list(limit.simplifications),
