@@ -12,7 +12,7 @@ Pure Python with frozen values in and out; the only I/O is reading the knowledge
 """
 
 from .intake import Intake, IntakeError, read_intake
-from .knowledge_base import KnowledgeError, load_knowledge
+from .knowledge_base import KnowledgeError, load_clinic_knowledge, load_knowledge
 from .knowledge_model import Knowledge
 from .plan import TreatmentPlan
 from .planner import make_plan
@@ -24,6 +24,7 @@ __all__ = [
     "Knowledge",
     "KnowledgeError",
     "TreatmentPlan",
+    "load_clinic_knowledge",
     "load_knowledge",
     "make_plan",
     "plan_to_dict",

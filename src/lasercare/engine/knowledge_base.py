@@ -8,9 +8,13 @@ imported only when the cache is missing or stale, or a clinic policy file is app
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .knowledge_model import Knowledge
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported at run time: see values.py
+    from typing import Any
 
 KNOWLEDGE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "knowledge")
 _CACHE_FORMAT = 4
@@ -108,4 +112,25 @@ def load_knowledge(policy_file: str | os.PathLike[str] | None = None, directory:
     )
     if problems:
         raise KnowledgeError(problems, where=f"the clinic policy file {os.fspath(policy_file)}")
+    return knowledge._replace(policy=policy)
+
+
+def load_clinic_knowledge(
+    document: Mapping[str, Any], name: str, version: str, directory: str | None = None
+) -> Knowledge:
+    """The knowledge base with a clinic's policy given as a document (the keys of a policy file).
+
+    The web app keeps each practice's policy in its database rather than in a file. `name` says where the
+    policy comes from (shown beside every value the clinic changed) and `version` identifies this revision in
+    the plans made with it. Raises KnowledgeError listing every problem.
+    """
+    from .knowledge_validation import policy_from_document
+
+    knowledge, policy_types = _checked_knowledge(os.path.abspath(directory or KNOWLEDGE_DIR))
+    problems: list[str] = []
+    policy = policy_from_document(
+        document, name, version, knowledge.policy.values, policy_types, knowledge.modalities, problems
+    )
+    if problems:
+        raise KnowledgeError(problems, where=name)
     return knowledge._replace(policy=policy)

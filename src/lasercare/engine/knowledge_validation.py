@@ -738,6 +738,20 @@ def clinic_policy(
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         problems.append(f"{name}: not valid TOML: {error}")
         return Policy(values=dict(dict(defaults)))
+    version = hashlib.sha256(raw).hexdigest()[:12]
+    return policy_from_document(document, name, version, defaults, types, modalities, problems)
+
+
+def policy_from_document(
+    document: Mapping[str, Any],
+    name: str,
+    version: str,
+    defaults: Mapping[str, PolicyValue],
+    types: Mapping[str, str],
+    modalities: Mapping[str, Modality],
+    problems: list[str],
+) -> Policy:
+    """A clinic's policy from its parsed document (a policy file, or the practice's settings in the web app)."""
     values = dict(defaults)
     for key, value in document.items():
         if key == "prices":
@@ -788,7 +802,7 @@ def clinic_policy(
         values=dict(values),
         prices=dict(prices),
         origin=name,
-        version=hashlib.sha256(raw).hexdigest()[:12],
+        version=version,
     )
 
 

@@ -1,0 +1,1 @@
+"""The clinic's records and workflow as Django apps (see docs/architecture.md)."""

@@ -1,0 +1,192 @@
+"""The Django admin, for practice configuration only: locations, staff, price list and clinic policy.
+
+Clinical records are not here (the clinicians' workspace is the app itself). A practice admin sees and edits
+only their own practice; a superuser (who runs the installation) sees every practice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from lasercare.engine import load_knowledge
+from lasercare.practice.clinic.models import Location, PolicySetting, Practice, PriceListItem, StaffUser
+from lasercare.practice.clinic.policy import check_policy, parse_policy_value
+from lasercare.practice.clinic.roles import Action
+
+admin.site.unregister(Group)
+
+
+def _is_practice_admin(request: HttpRequest) -> bool:
+    user = request.user
+    return isinstance(user, StaffUser) and user.may(Action.CONFIGURE_PRACTICE)
+
+
+class PracticeScoped(admin.ModelAdmin[Any]):
+    """Rows of the admin's own practice only; new rows belong to it."""
+
+    practice_field = "practice"
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser) or _is_practice_admin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    has_change_permission = has_view_permission
+    has_add_permission = has_module_permission
+    has_delete_permission = has_view_permission
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        return rows.filter(**{f"{self.practice_field}_id": request.user.practice_id})  # type: ignore[union-attr]
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        return () if request.user.is_superuser else (self.practice_field,)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not request.user.is_superuser:
+            setattr(obj, f"{self.practice_field}_id", request.user.practice_id)  # type: ignore[union-attr]
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Practice)
+class PracticeAdmin(PracticeScoped):
+    list_display = ("name", "currency")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        rows = Practice.objects.all()
+        return rows if request.user.is_superuser else rows.filter(pk=getattr(request.user, "practice_id", None) or 0)
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ()
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Location)
+class LocationAdmin(PracticeScoped):
+    list_display = ("name", "phone")
+
+
+class StaffCreationForm(forms.ModelForm):  # type: ignore[type-arg]
+    password = forms.CharField(
+        widget=forms.PasswordInput, help_text="At least 12 characters. The person changes it after the first log-in."
+    )
+
+    class Meta:
+        model = StaffUser
+        fields = ("username", "first_name", "last_name", "email", "role", "professional_title")
+
+    def save(self, commit: bool = True) -> StaffUser:
+        user: StaffUser = super().save(commit=False)
+        user.set_password(self.cleaned_data["password"])
+        if commit:
+            user.save()
+        return user
+
+
+@admin.register(StaffUser)
+class StaffAdmin(PracticeScoped, UserAdmin[StaffUser]):
+    list_display = ("username", "first_name", "last_name", "role", "is_active")
+    list_filter = ("role", "is_active")
+    add_form = StaffCreationForm
+    add_fieldsets = (
+        (None, {"fields": ("username", "first_name", "last_name", "email", "role", "professional_title", "password")}),
+    )
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Person", {"fields": ("first_name", "last_name", "email", "professional_title")}),
+        ("Role", {"fields": ("role", "is_active")}),
+    )
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser and obj is not None:
+            fieldsets = (*fieldsets, ("Installation", {"fields": ("practice", "is_staff", "is_superuser")}))
+        return fieldsets
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ()
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # Practice admins reach the admin; other roles never do.
+        obj.is_staff = obj.role == "practice_admin" or obj.is_superuser
+        super().save_model(request, obj, form, change)
+
+
+class PolicySettingForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = PolicySetting
+        fields = ("key", "value")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        defaults = load_knowledge().policy.values
+        self.fields["key"] = forms.ChoiceField(
+            choices=[
+                (key, f"{key}: {value.label} (default {value.value!r})") for key, value in sorted(defaults.items())
+            ],
+            label="Policy value",
+        )
+
+    practice: Practice | None = None  # set by the admin for the practice being configured
+
+    def clean_value(self) -> str:
+        text: str = self.cleaned_data["value"]
+        try:
+            parse_policy_value(text)
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+        return text
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        practice = self.practice or getattr(self.instance, "practice", None)
+        if practice is None or "key" not in data or "value" not in data:
+            return data
+        # The engine judges the practice's whole policy as it would be after this change.
+        others = [s for s in PolicySetting.objects.filter(practice=practice) if s.key != data["key"]]
+        candidate = PolicySetting(practice=practice, key=data["key"], value=data["value"])
+        problems = check_policy(practice, [*others, candidate], list(PriceListItem.objects.filter(practice=practice)))
+        if problems:
+            raise forms.ValidationError(list(problems))
+        return data
+
+
+@admin.register(PolicySetting)
+class PolicySettingAdmin(PracticeScoped):
+    form = PolicySettingForm
+    list_display = ("key", "value", "changed_at")
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        practice = getattr(request.user, "practice", None)
+        if obj is not None:
+            practice = obj.practice
+        return type("PracticePolicySettingForm", (form,), {"practice": practice})
+
+
+@admin.register(PriceListItem)
+class PriceListItemAdmin(PracticeScoped):
+    list_display = ("modality", "per_session", "currency")
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "modality":
+            modalities = load_knowledge().modalities
+            return forms.ChoiceField(
+                choices=[(code, m.name) for code, m in sorted(modalities.items())], label="Treatment"
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

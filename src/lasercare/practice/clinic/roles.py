@@ -1,0 +1,58 @@
+"""Who may do what: the role x action matrix of docs/security.md, as data.
+
+Views ask `may(user, Action.X)`; the matrix test in tests/web/test_access_matrix.py walks every URL with every
+role and checks the answer against this table, so the document, the table and the behaviour cannot drift.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PRACTICE_ADMIN = "practice_admin"
+    CLINICIAN = "clinician"
+    NURSE = "nurse"
+    FRONT_DESK = "front_desk"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.PRACTICE_ADMIN: "Practice admin",
+    Role.CLINICIAN: "Clinician",
+    Role.NURSE: "Nurse / aesthetician",
+    Role.FRONT_DESK: "Front desk",
+}
+
+
+class Action(StrEnum):
+    VIEW_DASHBOARD = "view_dashboard"
+    VIEW_PATIENT_LIST = "view_patient_list"  # names, dates of birth, contact details
+    EDIT_PATIENT = "edit_patient"  # demographics and contact
+    VIEW_CLINICAL = "view_clinical"  # consultations, history, plans
+    RECORD_CONSULTATION = "record_consultation"
+    OVERRIDE_PLAN = "override_plan"
+    ACCEPT_PLAN = "accept_plan"  # accept or decline for the patient, re-plan
+    VIEW_AUDIT_LOG = "view_audit_log"
+    CONFIGURE_PRACTICE = "configure_practice"  # the admin: locations, staff, price list, clinic policy
+
+
+_ALL = frozenset(Role)
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.VIEW_DASHBOARD: _ALL,
+    Action.VIEW_PATIENT_LIST: _ALL,
+    Action.EDIT_PATIENT: frozenset({Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK}),
+    Action.VIEW_CLINICAL: frozenset({Role.CLINICIAN, Role.NURSE}),
+    Action.RECORD_CONSULTATION: frozenset({Role.CLINICIAN, Role.NURSE}),
+    Action.OVERRIDE_PLAN: frozenset({Role.CLINICIAN}),
+    Action.ACCEPT_PLAN: frozenset({Role.CLINICIAN}),
+    Action.VIEW_AUDIT_LOG: frozenset({Role.PRACTICE_ADMIN}),
+    Action.CONFIGURE_PRACTICE: frozenset({Role.PRACTICE_ADMIN}),
+}
+
+
+def role_may(role: Role | str, action: Action) -> bool:
+    return role in PERMISSIONS[action]

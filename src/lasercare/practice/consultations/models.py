@@ -1,0 +1,134 @@
+"""Consultations (the intake as the engine reads it), medical history by consultation, plans and overrides."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class Consultation(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey("clinic.Practice", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="consultations")
+    location = models.ForeignKey("clinic.Location", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    held_on = models.DateField()
+    seen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The intake document (contracts/intake.schema.json), exactly as the engine validated it.
+    intake = models.JSONField()
+    notes = models.TextField(blank=True)
+    follow_up_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["patient", "-held_on"], name="consultation_patient_day"),
+            models.Index(fields=["practice", "held_on"], name="consultation_practice_day"),
+            models.Index(fields=["practice", "follow_up_on"], name="consultation_follow_up"),
+        ]
+
+
+class MedicalHistory(models.Model):
+    """The medical history as recorded at one consultation: one version per consultation, never edited."""
+
+    consultation = models.OneToOneField(Consultation, on_delete=models.PROTECT, related_name="history")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="history_versions")
+    version = models.PositiveIntegerField()
+    document = models.JSONField()  # the intake's "history" object
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["patient", "version"], name="history_version_unique")]
+        verbose_name_plural = "medical histories"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft: awaiting a clinician"
+    PROPOSED = "proposed", "Proposed to the patient"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+OPEN_STATUSES = (PlanStatus.DRAFT, PlanStatus.PROPOSED, PlanStatus.ACCEPTED)
+
+
+class TreatmentPlan(models.Model):
+    """The engine's plan, kept whole with the knowledge it was made with. A re-plan supersedes, never overwrites."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey("clinic.Practice", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="plans")
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="plans")
+    document = models.JSONField()  # the plan document (contracts/plan.schema.json) as the engine made it
+    knowledge_version = models.CharField(max_length=80)
+    status = models.CharField(max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    chosen_modality = models.CharField(max_length=40, blank=True)  # set when a clinician chose another option
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["practice", "status", "created_at"], name="plan_practice_status"),
+            models.Index(fields=["patient", "-created_at"], name="plan_patient_created"),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def engine_choice(self) -> str | None:
+        """The first option the engine found suitable (recommended or acceptable), if any."""
+        for option in self.document.get("options", []):
+            if option["suitability"] in ("recommended", "acceptable"):
+                return str(option["modality"])
+        return None
+
+
+class OverrideKind(models.TextChoices):
+    SUITABILITY = "suitability", "Changed an option's suitability"
+    CHOICE = "choice", "Chose a different option"
+
+
+SUITABILITIES = [
+    ("recommended", "Recommended"),
+    ("acceptable", "Acceptable"),
+    ("not_advised", "Not advised"),
+    ("contraindicated", "Contraindicated"),
+]
+
+
+class PlanOverride(models.Model):
+    """A clinician's change to the engine's plan, always with a reason; shown on the plan, never hidden."""
+
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="overrides")
+    kind = models.CharField(max_length=12, choices=OverrideKind.choices)
+    modality = models.CharField(max_length=40)
+    engine_suitability = models.CharField(max_length=20, choices=SUITABILITIES)
+    suitability = models.CharField(max_length=20, choices=SUITABILITIES, blank=True)
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.reason.strip():
+            raise ValueError("an override needs a reason")
+        super().save(*args, **kwargs)

@@ -1,0 +1,271 @@
+"""Consultation and plan pages. Each view checks access, calls a service, and renders; the rules live in
+services.py and the engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lasercare.engine import IntakeError
+from lasercare.engine.medication_names import recognise
+from lasercare.practice import labels
+from lasercare.practice.audit.models import AuditAction
+from lasercare.practice.audit.services import record
+from lasercare.practice.clinic.access import in_practice, requires, staff_user
+from lasercare.practice.clinic.policy import knowledge_for
+from lasercare.practice.clinic.roles import Action
+from lasercare.practice.consultations import services
+from lasercare.practice.consultations.forms import DecisionForm, IntakeForm, OverrideForm
+from lasercare.practice.consultations.models import Consultation, OverrideKind, PlanOverride, PlanStatus, TreatmentPlan
+from lasercare.practice.patients.models import Patient
+
+
+def _latest_intake(patient: Patient) -> dict[str, Any] | None:
+    latest = Consultation.objects.filter(patient=patient).order_by("-held_on", "-created_at").first()
+    return latest.intake if latest is not None else None
+
+
+@requires(Action.RECORD_CONSULTATION)
+@require_http_methods(["GET", "POST"])
+def consultation_new(request: HttpRequest, public_id: str) -> HttpResponse:
+    user = staff_user(request)
+    assert user.practice is not None
+    patient = in_practice(request, Patient.objects.select_related("practice"), public_id)
+    today = timezone.localdate()
+    if request.method == "POST":
+        form = IntakeForm(request.POST, patient=patient, practice=user.practice)
+        if form.is_valid() and form.intake is not None:
+            data = form.cleaned_data
+            try:
+                plan = services.record_consultation(
+                    request,
+                    user,
+                    patient,
+                    held_on=data["held_on"],
+                    intake=form.intake,
+                    notes=data.get("notes") or "",
+                    follow_up_on=data.get("follow_up_on"),
+                    location=data.get("location"),
+                )
+            except IntakeError as error:  # the form checked the intake; a race with a policy change remains
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("Consultation recorded. The engine's plan is below, awaiting review."))
+                return redirect("plan", public_id=plan.public_id)
+        status = 400
+    else:
+        previous = _latest_intake(patient)
+        initial = IntakeForm.initial_from(previous, today) if previous else {"held_on": today}
+        form = IntakeForm(initial=initial, patient=patient, practice=user.practice)
+        status = 200
+    record(
+        request,
+        AuditAction.VIEW,
+        "patient",
+        patient.public_id,
+        patient_ref=patient.public_id,
+        detail="new consultation",
+    )
+    return render(
+        request, "consultations/new.html", {"form": form, "patient": patient, **_preview(form, patient)}, status=status
+    )
+
+
+def _preview(form: IntakeForm, patient: Patient) -> dict[str, Any]:
+    """What the side panel shows: questionnaire score, each medication as recognised, the engine's plan."""
+    if not form.is_bound:
+        return {"preview": None}
+    form.is_valid()
+    knowledge = knowledge_for(patient.practice)
+    medications = []
+    for name_field, _stopped in form.medication_rows():
+        name = (form.data.get(name_field.html_name) or "").strip()
+        if not name:
+            continue
+        found = recognise(name, knowledge.medication_names, knowledge.longest_medication_name)
+        medications.append(
+            {
+                "name": name,
+                "recognised_as": found[0] if found else None,
+                "classes": [knowledge.medication_classes[c].label for c in sorted(found[1])] if found else [],
+            }
+        )
+    preview = None
+    if form.intake is not None:
+        preview = services.preview(patient, form.intake, form.cleaned_data["held_on"])
+    return {
+        "preview": preview,
+        "score": form.questionnaire_score(),
+        "medications": medications,
+        "labels": labels,
+    }
+
+
+@requires(Action.RECORD_CONSULTATION)
+@require_POST
+def consultation_preview(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The side panel, refreshed by HTMX as the form is filled in. Stores nothing."""
+    user = staff_user(request)
+    assert user.practice is not None
+    patient = in_practice(request, Patient.objects.select_related("practice"), public_id)
+    form = IntakeForm(request.POST, patient=patient, practice=user.practice)
+    context = {"form": form, "patient": patient, **_preview(form, patient)}
+    return render(request, "consultations/_preview.html", context)
+
+
+@requires(Action.VIEW_CLINICAL)
+def consultation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    consultation = in_practice(
+        request, Consultation.objects.select_related("patient", "seen_by", "location", "history"), public_id
+    )
+    plans = consultation.plans.order_by("-created_at")
+    record(
+        request, AuditAction.VIEW, "consultation", consultation.public_id, patient_ref=consultation.patient.public_id
+    )
+    return render(
+        request,
+        "consultations/detail.html",
+        {"consultation": consultation, "patient": consultation.patient, "plans": plans, "labels": labels},
+    )
+
+
+def _plan(request: HttpRequest, public_id: str) -> TreatmentPlan:
+    return in_practice(
+        request,
+        TreatmentPlan.objects.select_related(
+            "patient", "consultation", "consultation__seen_by", "created_by", "proposed_by", "decided_by"
+        ).prefetch_related(Prefetch("overrides", queryset=PlanOverride.objects.select_related("by"))),
+        public_id,
+    )
+
+
+def _plan_context(plan: TreatmentPlan) -> dict[str, Any]:
+    document = plan.document
+    bibliography = {entry["id"]: (number, entry) for number, entry in enumerate(document.get("bibliography", []), 1)}
+    options = services.effective_options(plan)
+    return {
+        "plan": plan,
+        "patient": plan.patient,
+        "doc": document,
+        "options": options,
+        "chosen": services.chosen_modality(plan),
+        "bibliography": bibliography,
+        "labels": labels,
+        "overrides": list(plan.overrides.all()),
+        "superseded_by": TreatmentPlan.objects.filter(supersedes=plan).only("public_id").first(),
+        "protocol_parts": [
+            ("preparation", _("Preparation")),
+            ("day_of", _("Day of treatment")),
+            ("aftercare", _("Aftercare")),
+        ],
+    }
+
+
+@requires(Action.VIEW_CLINICAL)
+def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    user = staff_user(request)
+    plan = _plan(request, public_id)
+    context = _plan_context(plan)
+    if user.may(Action.OVERRIDE_PLAN) and plan.status in (PlanStatus.DRAFT, PlanStatus.PROPOSED):
+        context["override_form"] = OverrideForm(options=plan.document.get("options", []))
+        context["decision_form"] = DecisionForm()
+    record(request, AuditAction.VIEW, "plan", plan.public_id, patient_ref=plan.patient.public_id)
+    return render(request, "consultations/plan.html", context)
+
+
+@requires(Action.VIEW_CLINICAL)
+def plan_print(request: HttpRequest, public_id: str) -> HttpResponse:
+    plan = _plan(request, public_id)
+    record(request, AuditAction.PRINT, "plan", plan.public_id, patient_ref=plan.patient.public_id)
+    return render(request, "consultations/plan_print.html", _plan_context(plan))
+
+
+@requires(Action.OVERRIDE_PLAN)
+@require_POST
+def plan_override(request: HttpRequest, public_id: str) -> HttpResponse:
+    user = staff_user(request)
+    plan = _plan(request, public_id)
+    form = OverrideForm(request.POST, options=plan.document.get("options", []))
+    if form.is_valid():
+        try:
+            services.override_plan(
+                request,
+                user,
+                plan,
+                kind=OverrideKind(form.cleaned_data["kind"]),
+                modality=form.cleaned_data["modality"],
+                suitability=form.cleaned_data.get("suitability") or "",
+                reason=form.cleaned_data["reason"],
+            )
+        except services.PlanActionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Override recorded with its reason."))
+            return redirect("plan", public_id=plan.public_id)
+    plan = _plan(request, public_id)
+    context = {**_plan_context(plan), "override_form": form, "decision_form": DecisionForm()}
+    return render(request, "consultations/plan.html", context, status=400)
+
+
+def _plan_action(request: HttpRequest, public_id: str, act: Any, done: str) -> HttpResponse:
+    user = staff_user(request)
+    plan = _plan(request, public_id)
+    try:
+        result = act(user, plan)
+    except services.PlanActionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("plan", public_id=plan.public_id)
+    messages.success(request, done)
+    return redirect("plan", public_id=result.public_id)
+
+
+@requires(Action.ACCEPT_PLAN)
+@require_POST
+def plan_propose(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _plan_action(
+        request, public_id, lambda u, p: services.propose_plan(request, u, p), _("Plan signed off and proposed.")
+    )
+
+
+@requires(Action.ACCEPT_PLAN)
+@require_POST
+def plan_accept(request: HttpRequest, public_id: str) -> HttpResponse:
+    note = DecisionForm(request.POST)
+    text = note.cleaned_data["note"] if note.is_valid() else ""
+    return _plan_action(
+        request,
+        public_id,
+        lambda u, p: services.decide_plan(request, u, p, accepted=True, note=text),
+        _("Plan accepted."),
+    )
+
+
+@requires(Action.ACCEPT_PLAN)
+@require_POST
+def plan_decline(request: HttpRequest, public_id: str) -> HttpResponse:
+    note = DecisionForm(request.POST)
+    text = note.cleaned_data["note"] if note.is_valid() else ""
+    return _plan_action(
+        request,
+        public_id,
+        lambda u, p: services.decide_plan(request, u, p, accepted=False, note=text),
+        _("Plan declined."),
+    )
+
+
+@requires(Action.ACCEPT_PLAN)
+@require_POST
+def plan_replan(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _plan_action(
+        request,
+        public_id,
+        lambda u, p: services.replan(request, u, p),
+        _("Planned again with the current knowledge and clinic policy; the earlier plan is superseded."),
+    )

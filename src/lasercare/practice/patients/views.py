@@ -1,0 +1,102 @@
+"""Patient pages: the list and search, the record, and its timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from lasercare.practice.audit.models import AuditAction
+from lasercare.practice.audit.services import record
+from lasercare.practice.clinic.access import in_practice, practice_id, requires, staff_user
+from lasercare.practice.clinic.roles import Action
+from lasercare.practice.consultations.models import Consultation, PlanOverride, TreatmentPlan
+from lasercare.practice.patients.forms import PatientForm, PatientSearchForm
+from lasercare.practice.patients.models import Patient
+from lasercare.practice.patients.services import read_query, search_patients
+from lasercare.practice.patients.timeline import timeline
+
+PAGE_SIZE = 25
+
+
+@requires(Action.VIEW_PATIENT_LIST)
+@require_http_methods(["GET", "POST"])
+def patient_list(request: HttpRequest) -> HttpResponse:
+    """The list, or search results. A search is POSTed: names and dates of birth never go into a URL."""
+    user = staff_user(request)
+    assert user.practice is not None
+    if request.method == "POST":
+        form = PatientSearchForm(request.POST)
+        page_number: int = 1
+        query = read_query("")
+        if form.is_valid():
+            query = read_query(form.cleaned_data["q"])
+            page_number = form.cleaned_data["page"] or 1
+    else:
+        form = PatientSearchForm()
+        query = read_query("")
+        page_number = _page_number(request.GET.get("page"))
+    page = Paginator(search_patients(user.practice, query), PAGE_SIZE).get_page(page_number)
+    action = AuditAction.LIST if query.is_empty else AuditAction.SEARCH
+    record(request, action, "patient", detail=f"page {page.number}, {len(page.object_list)} shown")
+    context = {"form": form, "page": page, "query": query}
+    template = "patients/_results.html" if request.headers.get("HX-Request") else "patients/list.html"
+    return render(request, template, context)
+
+
+def _page_number(text: str | None) -> int:
+    try:
+        return max(1, int(text or 1))
+    except ValueError:
+        return 1
+
+
+@requires(Action.EDIT_PATIENT)
+@require_http_methods(["GET", "POST"])
+def patient_new(request: HttpRequest) -> HttpResponse:
+    practice = practice_id(request)
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        patient: Patient = form.save(commit=False)
+        patient.practice_id = practice
+        patient.save()
+        record(request, AuditAction.CREATE, "patient", patient.public_id, patient_ref=patient.public_id)
+        return redirect("patient", public_id=patient.public_id)
+    return render(request, "patients/edit.html", {"form": form, "patient": None}, status=400 if form.errors else 200)
+
+
+@requires(Action.EDIT_PATIENT)
+@require_http_methods(["GET", "POST"])
+def patient_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    patient = in_practice(request, Patient.objects.all(), public_id)
+    form = PatientForm(request.POST or None, instance=patient)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        record(request, AuditAction.UPDATE, "patient", patient.public_id, patient_ref=patient.public_id)
+        return redirect("patient", public_id=patient.public_id)
+    if request.method == "GET":
+        record(request, AuditAction.VIEW, "patient", patient.public_id, patient_ref=patient.public_id)
+    return render(request, "patients/edit.html", {"form": form, "patient": patient}, status=400 if form.errors else 200)
+
+
+@requires(Action.VIEW_PATIENT_LIST)
+def patient_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    user = staff_user(request)
+    patient = in_practice(request, Patient.objects.all(), public_id)
+    context: dict[str, Any] = {"patient": patient}
+    if user.may(Action.VIEW_CLINICAL):
+        consultations = Consultation.objects.filter(patient=patient).select_related("seen_by", "location")
+        plans = TreatmentPlan.objects.filter(patient=patient).prefetch_related(
+            Prefetch("overrides", queryset=PlanOverride.objects.select_related("by"))
+        )
+        context["events"] = timeline(list(consultations), list(plans))
+        record(
+            request, AuditAction.VIEW, "patient", patient.public_id, patient_ref=patient.public_id, detail="timeline"
+        )
+    else:
+        record(request, AuditAction.VIEW, "patient", patient.public_id, patient_ref=patient.public_id, detail="contact")
+    return render(request, "patients/detail.html", context)

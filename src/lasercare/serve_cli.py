@@ -1,0 +1,96 @@
+"""`lasercare serve`: migrate, collect static files, optionally create the demo practice, and serve the web app
+with gunicorn (a production server: several worker processes, no auto-reload, no debug pages)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = (
+        "The database is SQLite under ./var/ unless DATABASE_URL names another (see docs/deployment.md).\n\n"
+        "Examples:\n  lasercare serve --demo\n  DATABASE_URL=postgres://lasercare@127.0.0.1/lasercare lasercare serve "
+        "--bind 0.0.0.0:8000 --workers 4"
+    )
+    parser.add_argument("--bind", default="127.0.0.1:8000", help="address:port to listen on (default: %(default)s)")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: 2 x CPUs + 1, at most 8)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (default: %(default)s)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="create the demo practice (one account per role, ~30 patients) when the database has no practice",
+    )
+    parser.add_argument("--demo-patients", type=int, default=30, metavar="N", help="patients in the demo practice")
+    parser.add_argument("--no-migrate", action="store_true", help="do not apply database migrations first")
+
+
+def prepare(args: argparse.Namespace) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lasercare.site.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    if not args.no_migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if args.demo:
+        _demo(args.demo_patients)
+
+
+def _demo(patients: int) -> None:
+    from lasercare.practice.clinic.models import Practice
+    from lasercare.practice.demo import create_demo_practice
+
+    if Practice.objects.exists():
+        print("lasercare: the database already has a practice; no demo data added.", file=sys.stderr)
+        return
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            filled = done * 30 // total
+            sys.stderr.write(f"\rDemo practice [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} patients")
+            if done == total:
+                sys.stderr.write("\n")
+
+    _, accounts = create_demo_practice(patients=patients, progress=progress)
+    print("\nDemo practice created. These passwords are shown once; change them under 'Password'.\n")
+    for account in accounts:
+        print(f"  {account.role:<22} username {account.username:<10} password {account.password}")
+    print()
+
+
+def run(args: argparse.Namespace) -> int:
+    from lasercare.site.env import SettingError
+
+    try:
+        prepare(args)
+    except SettingError as error:
+        print(f"lasercare: {error}", file=sys.stderr)
+        return 2
+    from gunicorn.app.base import BaseApplication
+
+    from lasercare.site.wsgi import application
+
+    workers = args.workers or min(8, 2 * (os.cpu_count() or 1) + 1)
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", args.bind)
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", args.threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("timeout", 60)
+            self.cfg.set("graceful_timeout", 20)
+            self.cfg.set("max_requests", 5000)
+            self.cfg.set("max_requests_jitter", 500)
+            # The access log carries paths, which hold only opaque ids, never names (docs/security.md).
+            self.cfg.set("accesslog", os.environ.get("LASERCARE_ACCESS_LOG") or None)
+
+        def load(self) -> object:
+            return application
+
+    print(f"lasercare: serving http://{args.bind}/ with {workers} workers (Ctrl+C stops)", flush=True)
+    Server().run()
+    return 0

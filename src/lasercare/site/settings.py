@@ -1,0 +1,197 @@
+"""Settings for the practice web app, read from the environment (see docs/deployment.md).
+
+The embedded default needs no configuration at all: SQLite in WAL mode and the photos under `./var/`, a secret
+key generated there on first start, background work in-process. `DATABASE_URL` switches to PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+
+from lasercare.site.env import SettingError, envbool, envint, envlist, envsecret, envstr
+
+# Generic admin and form classes (UserAdmin[StaffUser]) are subscriptable at run time, as the type checker sees them.
+django_stubs_ext.monkeypatch()
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(envstr("LASERCARE_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+
+DEBUG = envbool("DEBUG", False)
+# Behind TLS (a reverse proxy) set LASERCARE_HTTPS=true: cookies become Secure, HSTS is sent and plain HTTP
+# redirects. The embedded default serves http://127.0.0.1:8000, where a Secure cookie would never be sent back.
+HTTPS = envbool("LASERCARE_HTTPS", False)
+
+
+def _secret_key() -> str:
+    configured = envsecret("SECRET_KEY")
+    if configured:
+        return configured
+    # The embedded default keeps a generated key beside its database, so sessions survive a restart.
+    path = VAR_DIR / "secret_key"
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(key)
+        return key
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "lasercare.practice.clinic",
+    "lasercare.practice.audit",
+    "lasercare.practice.patients",
+    "lasercare.practice.consultations",
+    "lasercare.site",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "lasercare.site.security.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lasercare.site.security.IdleSessionMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "lasercare.site.urls"
+WSGI_APPLICATION = "lasercare.site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "lasercare.practice.clinic.context.staff",
+            ],
+        },
+    },
+]
+
+
+def _databases() -> dict[str, dict[str, object]]:
+    url = envstr("DATABASE_URL", "")
+    if url:
+        try:
+            config = dj_database_url.parse(url, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60))
+        except ValueError as error:
+            raise SettingError(f"DATABASE_URL: {error}") from None
+        return {"default": dict(config)}
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(VAR_DIR / "lasercare.sqlite3"),
+            "OPTIONS": {
+                # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock when a
+                # transaction starts, so two writers queue on busy_timeout instead of failing mid-transaction.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                    "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3") if envbool("LASERCARE_TEST_FILE_DB", False) else None},
+        }
+    }
+
+
+DATABASES = _databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "clinic.StaffUser"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (lasercare.practice.clinic.throttle): failures counted per account and per address.
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+
+# Sessions end after 30 idle minutes and at the latest after a working day.
+SESSION_IDLE_SECONDS = envint("SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_COOKIE_AGE = envint("SESSION_MAX_SECONDS", 10 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = HTTPS and envbool("LASERCARE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Behind a proxy, the client's address for the audit log comes from the header the proxy sets.
+AUDIT_CLIENT_ADDRESS_HEADER = envstr("AUDIT_CLIENT_ADDRESS_HEADER", "")
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = envstr("TIME_ZONE", "Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# `lasercare serve` collects the static files first; the finders let the test server and an installed copy
+# that skipped collecting still serve them.
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = VAR_DIR / "media"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Application logs carry no patient data: request paths hold only opaque ids, and nothing logs bodies.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+}

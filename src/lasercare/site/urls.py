@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from lasercare.practice.audit.views import audit_log
+from lasercare.practice.clinic import views as clinic
+from lasercare.practice.consultations import views as consultations
+from lasercare.practice.patients import views as patients
+from lasercare.site.views import health
+
+admin.site.site_header = "lasercare: practice configuration"
+admin.site.site_title = "lasercare configuration"
+admin.site.index_title = "Practice configuration"
+
+urlpatterns = [
+    path("", clinic.dashboard, name="dashboard"),
+    path("login/", clinic.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("patients/", patients.patient_list, name="patients"),
+    path("patients/new/", patients.patient_new, name="patient_new"),
+    path("patients/<uuid:public_id>/", patients.patient_detail, name="patient"),
+    path("patients/<uuid:public_id>/edit/", patients.patient_edit, name="patient_edit"),
+    path("patients/<uuid:public_id>/consultations/new/", consultations.consultation_new, name="consultation_new"),
+    path(
+        "patients/<uuid:public_id>/consultations/preview/",
+        consultations.consultation_preview,
+        name="consultation_preview",
+    ),
+    path("consultations/<uuid:public_id>/", consultations.consultation_detail, name="consultation"),
+    path("plans/<uuid:public_id>/", consultations.plan_detail, name="plan"),
+    path("plans/<uuid:public_id>/print/", consultations.plan_print, name="plan_print"),
+    path("plans/<uuid:public_id>/override/", consultations.plan_override, name="plan_override"),
+    path("plans/<uuid:public_id>/propose/", consultations.plan_propose, name="plan_propose"),
+    path("plans/<uuid:public_id>/accept/", consultations.plan_accept, name="plan_accept"),
+    path("plans/<uuid:public_id>/decline/", consultations.plan_decline, name="plan_decline"),
+    path("plans/<uuid:public_id>/replan/", consultations.plan_replan, name="plan_replan"),
+    path("audit/", audit_log, name="audit_log"),
+    path("health/", health, name="health"),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "lasercare.site.views.bad_request"
+handler403 = "lasercare.site.views.forbidden"
+handler404 = "lasercare.site.views.not_found"
+handler500 = "lasercare.site.views.server_error"
