@@ -188,10 +188,8 @@ def analysis_to_dict(result: PhotoAnalysis, file: str) -> dict[str, Any]:
     metrics = metrics_to_dict(result.metrics)
     regions = {}
     for region in result.regions:
-        values = metrics_to_dict(region.metrics)
         category, _ = ita_category_and_estimate(region.metrics.ita_deg)
-        regions[region.name] = {"skin_fraction": None, **values, "ita_category": category}
-        # skin_fraction of a region: of the region's box, filled below
+        regions[region.name] = {**metrics_to_dict(region.metrics), "ita_category": category}
     return {
         "file": file,
         "width": result.width,
@@ -206,7 +204,7 @@ def analysis_to_dict(result: PhotoAnalysis, file: str) -> dict[str, Any]:
         "spots": metrics["spots"],
         "redness": metrics["redness"],
         "texture": metrics["texture"],
-        "regions": {name: {k: v for k, v in values.items() if k != "skin_fraction"} for name, values in regions.items()},
+        "regions": regions,
         "face_found": face is not None,
         "face_box": (
             None

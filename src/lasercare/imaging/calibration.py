@@ -22,6 +22,9 @@ import numpy.typing as npt
 from .colorimetry import FloatArray, delta_e_2000, linear_to_lab
 
 CHART_DETECTION_WIDTH = 1000  # the long side the chart is looked for at; small swatches need about 12 pixels
+# The detector's denoising (bilateral filter) is most of its time: two light passes instead of its default five
+# strong ones take a third of the time and find the same charts in our tests (JPEG-compressed, cast, rotated).
+DENOISING = {"bilateral_filter_iterations": 2, "bilateral_filter_kwargs": {"sigmaColor": 5, "sigmaSpace": 3}}
 MAX_ACCEPTED_DELTA_E = 8.0
 
 
@@ -105,6 +108,14 @@ def calibrate(linear: FloatArray) -> Calibration:
                 working_width=width,
                 working_height=int(width * 4 / 6),
                 interpolation_method=cv2.INTER_AREA,
+                adaptive_threshold_kwargs={
+                    "maxValue": 255,
+                    "adaptiveMethod": cv2.ADAPTIVE_THRESH_MEAN_C,
+                    "thresholdType": cv2.THRESH_BINARY,
+                    "blockSize": int(width * 0.015) | 1,  # the detector's own rule, at our working width
+                    "C": 3,
+                },
+                **DENOISING,
             )
     except (ValueError, IndexError, cv2.error):  # the detector's geometry fails on degenerate contours
         return UNCALIBRATED

@@ -93,8 +93,10 @@ def compute_maps(lab: FloatArray, linear: FloatArray, skin: BoolArray, face_widt
     import cv2
 
     weights = skin.astype(np.float32)
-    # Spots: darker than the local skin colour; the edge of the mask (half hair, half skin) is left out.
-    erode = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (5, 5))
+    # Spots: darker than the local skin colour. The mask's edge is left out, a band a thirtieth of the face wide:
+    # there the skin turns away from the light and meets hair, and shading would pass for pigment.
+    edge = max(5, round(face_width / 30)) | 1
+    erode = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (edge, edge))
     inner = cv2.erode(skin.astype(np.uint8), erode).astype(bool)
     background = _blur_within(lab, weights, face_width * BACKGROUND_SCALE)
     darker = (background[..., 0] - lab[..., 0]) >= SPOT_MIN_DARKENING

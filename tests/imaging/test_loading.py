@@ -1,0 +1,125 @@
+"""Loading photos: every format a clinic produces, upright, within limits, and a clear error for anything else."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from lasercare.imaging import ImageError, load_photo, stripped_copy
+
+
+def _photo(width: int = 320, height: int = 240) -> Image.Image:
+    array = np.zeros((height, width, 3), dtype=np.uint8)
+    array[:, : width // 2] = (200, 40, 40)  # red left half
+    array[:, width // 2 :] = (40, 40, 200)  # blue right half
+    return Image.fromarray(array)
+
+
+def _jpeg_bytes(image: Image.Image, **options: object) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=90, **options)
+    return out.getvalue()
+
+
+def test_truncated_jpeg_is_reported_as_truncated(tmp_path: Path) -> None:
+    data = _jpeg_bytes(_photo(640, 480))
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ImageError, match="truncated JPEG"):
+        load_photo(path)
+
+
+def test_zero_byte_file_is_reported_as_empty(tmp_path: Path) -> None:
+    path = tmp_path / "empty.jpg"
+    path.write_bytes(b"")
+    with pytest.raises(ImageError, match="empty file"):
+        load_photo(path)
+
+
+def test_text_file_named_jpg_is_not_an_image(tmp_path: Path) -> None:
+    path = tmp_path / "notes.jpg"
+    path.write_text("Patient notes: no photo here.\n", encoding="utf-8")
+    with pytest.raises(ImageError, match="not an image: looks like text"):
+        load_photo(path)
+
+
+def test_one_pixel_image_is_too_small(tmp_path: Path) -> None:
+    path = tmp_path / "dot.png"
+    Image.new("RGB", (1, 1)).save(path)
+    with pytest.raises(ImageError, match="too small to analyse: 1x1"):
+        load_photo(path)
+
+
+@pytest.mark.parametrize("side", [12_000, 20_000])  # above our limit; above Pillow's own bomb limit
+def test_png_bomb_is_refused_before_decoding(tmp_path: Path, side: int) -> None:
+    path = tmp_path / "bomb.png"
+    Image.new("1", (side, side)).save(path, optimize=False)  # 1-bit zeros: a small file, gigabytes decoded
+    assert path.stat().st_size < 200_000
+    with pytest.raises(ImageError, match=rf"image too large: {side * side} pixels, limit 80000000"):
+        load_photo(path)
+
+
+def test_unsupported_format_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "anim.gif"
+    _photo().save(path)
+    with pytest.raises(ImageError, match="unsupported format GIF"):
+        load_photo(path)
+
+
+def test_missing_file_is_reported() -> None:
+    with pytest.raises(ImageError, match="no such file"):
+        load_photo("/nonexistent/photo.jpg")
+
+
+def test_exif_orientation_is_applied() -> None:
+    image = _photo(320, 240)
+    exif = image.getexif()
+    exif[0x0112] = 6  # stored on its side: rotate 90 degrees clockwise to view
+    photo = load_photo(_jpeg_bytes(image, exif=exif))
+    assert (photo.width, photo.height) == (240, 320)
+    assert photo.rgb.shape == (320, 240, 3)
+    top, bottom = photo.rgb[20, 120], photo.rgb[300, 120]
+    assert top[0] > top[2] and bottom[2] > bottom[0]  # the red half now on top
+
+
+def test_heic_loads(tmp_path: Path) -> None:
+    path = tmp_path / "face.heic"
+    _photo().save(path, format="HEIF", quality=90)
+    photo = load_photo(path)
+    assert (photo.width, photo.height, photo.format) == (320, 240, "HEIF")
+    assert abs(int(photo.rgb[120, 40, 0]) - 200) < 20
+
+
+def test_tiff_and_png_load(tmp_path: Path) -> None:
+    for name in ("face.tiff", "face.png"):
+        _photo().save(tmp_path / name)
+        photo = load_photo(tmp_path / name)
+        assert photo.rgb.shape == (240, 320, 3)
+        assert tuple(photo.rgb[120, 40]) == (200, 40, 40)
+
+
+def test_large_jpeg_is_analysed_on_a_reduced_working_copy() -> None:
+    photo = load_photo(_jpeg_bytes(_photo(4000, 3000)))
+    assert (photo.width, photo.height) == (4000, 3000)
+    assert max(photo.rgb.shape[:2]) == 1280
+
+
+def test_stored_copy_has_no_metadata() -> None:
+    image = _photo()
+    exif = image.getexif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x0112] = 1
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"
+    gps[2] = (51.0, 30.0, 12.0)
+    original = _jpeg_bytes(image, exif=exif.tobytes())
+    assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)  # the test photo does carry GPS
+    copy = stripped_copy(original)
+    stored = Image.open(io.BytesIO(copy))
+    assert b"Exif" not in copy
+    assert not stored.getexif()
+    assert stored.size == (320, 240)
