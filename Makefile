@@ -9,12 +9,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ON ?=
 
-.PHONY: run test setup lint typecheck pytest vignettes bench clean help
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/lasercare
+
+.PHONY: run test setup lint typecheck pytest pytest-sqlite pytest-postgres postgres browser vignettes bench clean help
 
 help:
-	@echo "make run     set up, then print the plan of the demo intake (the web app replaces this later)"
-	@echo "make test    set up, then run every check: lint, types, the test suite, the clinical vignettes"
-	@echo "make bench   print the engine's throughput and cold-start figures"
+	@echo "make run     set up, create the demo practice and serve the web app on http://127.0.0.1:8000"
+	@echo "make test    set up, then run every check: lint, types, the suite on SQLite and on PostgreSQL, the vignettes"
+	@echo "make bench   print the engine's throughput and cold-start figures (bench/web_load.py: the web app's)"
 	@echo "make clean   remove the virtual environment and caches"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
@@ -28,8 +30,29 @@ setup: $(STAMP)
 	@# Bytecode is compiled up front: a cold `lasercare plan` should not compile its own modules.
 	@$(BIN)/python -m compileall -q src
 
+# The browser tests drive Debian's chromium (Playwright's own browser download does not work offline) and
+# inject axe-core from the npm registry.
+browser: node_modules/.installed
+	@command -v chromium >/dev/null || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -q chromium; }
+	@command -v chromium >/dev/null || { echo "chromium is missing and could not be installed" >&2; exit 1; }
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The suite runs on PostgreSQL too: start this machine's server if it is down, and stop loudly if it cannot be.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+		echo "PostgreSQL is not answering on 127.0.0.1:5432: starting it"; \
+		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+		for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL could not be started on 127.0.0.1:5432" >&2; exit 1; }
+
 run: setup
-	$(BIN)/lasercare demo $(if $(ON),--on $(ON))
+	$(BIN)/lasercare serve --demo
 
 lint: setup
 	$(BIN)/ruff check src tests bench
@@ -39,8 +62,13 @@ typecheck: setup
 	$(BIN)/mypy
 	$(BIN)/mypy --strict tests bench
 
-pytest: setup
+pytest: pytest-sqlite pytest-postgres
+
+pytest-sqlite: setup browser
 	$(BIN)/pytest -n auto -p no:cacheprovider tests
+
+pytest-postgres: setup browser postgres
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n auto -p no:cacheprovider tests
 
 vignettes: setup
 	@if [ -f ../shared/tools/check_vignettes.py ]; then \
@@ -53,4 +81,4 @@ bench: setup
 	$(BIN)/python bench/plan_throughput.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build src/*.egg-info
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis build src/*.egg-info

@@ -15,7 +15,9 @@ from lasercare.practice.consultations.models import OverrideKind, PlanOverride, 
 SignIn = Callable[[StaffUser], Client]
 
 
-def test_the_plan_page_shows_findings_options_and_sources(signed_in: SignIn, clinician: StaffUser, plan: TreatmentPlan) -> None:
+def test_the_plan_page_shows_findings_options_and_sources(
+    signed_in: SignIn, clinician: StaffUser, plan: TreatmentPlan
+) -> None:
     page = signed_in(clinician).get(f"/plans/{plan.public_id}/")
     assert page.status_code == 200
     text = page.content.decode()
@@ -33,7 +35,9 @@ def test_an_override_without_a_reason_is_refused_and_keeps_what_was_typed(
         {"kind": "suitability", "modality": second, "suitability": "not_advised", "reason": "   "},
     )
     assert page.status_code == 400
-    assert "Give the reason for the override" in page.content.decode() or "This field is required" in page.content.decode()
+    assert (
+        "Give the reason for the override" in page.content.decode() or "This field is required" in page.content.decode()
+    )
     assert not PlanOverride.objects.exists()
 
 

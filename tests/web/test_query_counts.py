@@ -1,0 +1,125 @@
+"""Query-count guards: the list, timeline and dashboard pages cost the same number of queries however many rows
+they show, so an N+1 query fails here before a clinic with 100,000 patients feels it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from lasercare.practice.clinic.models import Practice, StaffUser
+from lasercare.practice.consultations import services
+from lasercare.practice.consultations.models import OverrideKind
+from lasercare.practice.patients.models import Patient
+from tests.web.conftest import basic_intake, make_patient
+
+SignIn = Callable[[StaffUser], Client]
+
+
+def queries(client: Client, method: str, url: str, data: dict[str, str] | None = None) -> int:
+    # The first request of a session also writes the session's last-seen time: count a settled request.
+    client.get("/health/")
+    client.get(url) if method == "get" else client.post(url, data or {})
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, data or {}) if method == "post" else client.get(url)
+    assert response.status_code == 200
+    count = len(captured.captured_queries)
+    # The baseline (after netbox's query_counts.json): a page that needs more queries than this has grown one.
+    assert count <= BASELINE[url if url in BASELINE else url.split("/")[1]], captured.captured_queries
+    return count
+
+
+BASELINE = {"/patients/": 6, "/": 8, "patients": 7, "plans": 7}
+
+
+def add_visits(patient: Patient, clinician: StaffUser, count: int) -> None:
+    for day in range(count):
+        plan = services.record_consultation(
+            None, clinician, patient, held_on=date(2026, 1, 1) + timedelta(days=day), intake=basic_intake()
+        )
+        services.override_plan(
+            None,
+            clinician,
+            plan,
+            kind=OverrideKind.CHOICE,
+            modality=plan.document["options"][1]["modality"],
+            reason="patient preference",
+        )
+
+
+def test_the_patient_list_costs_the_same_for_3_and_25_patients(
+    signed_in: SignIn, practice: Practice, clinician: StaffUser
+) -> None:
+    client = signed_in(clinician)
+    for n in range(3):
+        make_patient(practice, family_name=f"Able{n}")
+    few = queries(client, "get", "/patients/")
+    for n in range(22):
+        make_patient(practice, family_name=f"Baker{n}")
+    assert queries(client, "get", "/patients/") == few
+
+
+def test_a_search_costs_the_same_for_1_and_20_matches(
+    signed_in: SignIn, practice: Practice, clinician: StaffUser
+) -> None:
+    client = signed_in(clinician)
+    make_patient(practice, family_name="Carter")
+    one = queries(client, "post", "/patients/", {"q": "carter"})
+    for n in range(19):
+        make_patient(practice, family_name="Carter", given_names=f"Kim{n}")
+    assert queries(client, "post", "/patients/", {"q": "carter"}) == one
+
+
+def test_the_timeline_costs_the_same_for_1_and_6_consultations(
+    signed_in: SignIn, patient: Patient, clinician: StaffUser
+) -> None:
+    client = signed_in(clinician)
+    add_visits(patient, clinician, 1)
+    one = queries(client, "get", f"/patients/{patient.public_id}/")
+    add_visits(patient, clinician, 5)
+    assert queries(client, "get", f"/patients/{patient.public_id}/") == one
+
+
+def test_the_dashboard_costs_the_same_for_1_and_8_waiting_plans(
+    signed_in: SignIn, practice: Practice, clinician: StaffUser
+) -> None:
+    client = signed_in(clinician)
+    today = date.today()
+    services.record_consultation(
+        None, clinician, make_patient(practice), held_on=today, intake=basic_intake(), follow_up_on=today
+    )
+    one = queries(client, "get", "/")
+    for n in range(7):
+        services.record_consultation(
+            None,
+            clinician,
+            make_patient(practice, family_name=f"D{n}"),
+            held_on=today,
+            intake=basic_intake(),
+            follow_up_on=today,
+        )
+    assert queries(client, "get", "/") == one
+
+
+def test_the_plan_page_costs_the_same_with_1_and_4_overrides(
+    signed_in: SignIn, patient: Patient, clinician: StaffUser
+) -> None:
+    client = signed_in(clinician)
+    plan = services.record_consultation(None, clinician, patient, held_on=date(2026, 11, 26), intake=basic_intake())
+    options = [o["modality"] for o in plan.document["options"]]
+    services.override_plan(None, clinician, plan, kind=OverrideKind.CHOICE, modality=options[1], reason="r1")
+    one = queries(client, "get", f"/plans/{plan.public_id}/")
+    for modality in options[2:5]:
+        services.override_plan(
+            None,
+            clinician,
+            plan,
+            kind=OverrideKind.SUITABILITY,
+            modality=modality,
+            suitability="contraindicated",
+            reason="r",
+        )
+    assert queries(client, "get", f"/plans/{plan.public_id}/") == one
