@@ -1,0 +1,38 @@
+"""The demo practice that `make run` serves: an account per role and patients in every plan state."""
+
+from __future__ import annotations
+
+import pytest
+
+from lasercare.practice.clinic.models import StaffUser
+from lasercare.practice.clinic.roles import Role
+from lasercare.practice.consultations.models import Consultation, PlanStatus, TreatmentPlan
+from lasercare.practice.demo import create_demo_practice
+from lasercare.practice.patients.models import Patient
+
+
+@pytest.fixture
+def demo(db: None) -> list[object]:
+    _, accounts = create_demo_practice(patients=30, seed=7)
+    return list(accounts)
+
+
+def test_the_demo_has_one_account_per_role_whose_password_works(demo: list[object]) -> None:
+    assert sorted(StaffUser.objects.values_list("role", flat=True)) == sorted(r.value for r in Role)
+    for account in demo:
+        user = StaffUser.objects.get(username=account.username)  # type: ignore[attr-defined]
+        assert user.check_password(account.password)  # type: ignore[attr-defined]
+        assert user.password.startswith("argon2")
+
+
+def test_the_demo_has_30_patients_each_with_a_consultation_and_an_engine_plan(demo: list[object]) -> None:
+    assert Patient.objects.count() == 30
+    assert not Patient.objects.filter(consultations=None).exists()
+    for plan in TreatmentPlan.objects.all()[:10]:
+        assert plan.document["knowledge_version"] == plan.knowledge_version
+    assert Consultation.objects.count() >= 30
+
+
+def test_the_demo_shows_plans_in_several_review_states(demo: list[object]) -> None:
+    states = set(TreatmentPlan.objects.values_list("status", flat=True))
+    assert {PlanStatus.DRAFT, PlanStatus.PROPOSED, PlanStatus.ACCEPTED} <= states
