@@ -16,8 +16,17 @@ urlpatterns = [
     path("", clinic.dashboard, name="dashboard"),
     path("login/", clinic.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # Templates of their own: django.contrib.admin's registration/password_change_*.html would shadow ours.
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(template_name="account/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="account/password_change_done.html"),
+        name="password_change_done",
+    ),
     path("patients/", patients.patient_list, name="patients"),
     path("patients/new/", patients.patient_new, name="patient_new"),
     path("patients/<uuid:public_id>/", patients.patient_detail, name="patient"),
