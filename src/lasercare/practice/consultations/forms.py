@@ -110,7 +110,7 @@ class IntakeForm(forms.Form):
                 required=False,
                 max_length=200,
                 label=_("Medication"),
-                widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                widget=forms.TextInput(attrs={"autocomplete": "off", "class": "med-name"}),
             )
             self.fields[f"med_stopped_{row}"] = forms.DateField(required=False, label=_("Stopped on"), widget=_DATE)
         for row in range(PROCEDURE_ROWS):
