@@ -95,6 +95,9 @@ TEMPLATES = [
 ]
 
 
+FORM_RENDERER = "lasercare.site.forms.FormRenderer"
+
+
 def _databases() -> dict[str, dict[str, object]]:
     url = envstr("DATABASE_URL", "")
     if url:

@@ -98,14 +98,31 @@ def _preview(form: IntakeForm, patient: Patient) -> dict[str, Any]:
             }
         )
     preview = None
+    findings: list[dict[str, Any]] = []
     if form.intake is not None:
         preview = services.preview(patient, form.intake, form.cleaned_data["held_on"])
+        if preview.plan is not None:
+            findings = _most_severe_first(preview.plan["findings"])
     return {
         "preview": preview,
+        "findings": findings,
         "score": form.questionnaire_score(),
         "medications": medications,
         "labels": labels,
     }
+
+
+_SEVERITY_ORDER = {"absolute": 0, "relative": 1, "precaution": 2}
+
+
+def _most_severe_first(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line per finding for the side panel: a finding graded per modality group shows its gravest grade."""
+    gravest: dict[str, dict[str, Any]] = {}
+    for finding in findings:
+        known = gravest.get(finding["code"])
+        if known is None or _SEVERITY_ORDER[finding["severity"]] < _SEVERITY_ORDER[known["severity"]]:
+            gravest[finding["code"]] = finding
+    return sorted(gravest.values(), key=lambda f: _SEVERITY_ORDER[f["severity"]])
 
 
 @requires(Action.RECORD_CONSULTATION)
