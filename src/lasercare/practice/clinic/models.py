@@ -6,15 +6,20 @@ import uuid
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
 from lasercare.practice.clinic.roles import Action, Role, role_may
+
+CURRENCY = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code in capitals, such as EUR or GBP.")
 
 
 class Practice(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
-    currency = models.CharField(max_length=3, default="EUR", help_text="Three-letter ISO 4217 code, e.g. EUR")
+    currency = models.CharField(
+        max_length=3, default="EUR", validators=[CURRENCY], help_text="Three-letter ISO 4217 code, e.g. EUR"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -41,6 +46,9 @@ class StaffUser(AbstractUser):
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
     role = models.CharField(max_length=20, choices=[(r.value, r.label) for r in Role], default=Role.FRONT_DESK)
     professional_title = models.CharField(max_length=100, blank=True, help_text="e.g. Consultant dermatologist")
+
+    class Meta:
+        verbose_name = "staff member"
 
     objects: ClassVar[UserManager[StaffUser]] = UserManager()  # type: ignore[assignment]
 
@@ -85,8 +93,8 @@ class PolicySetting(models.Model):
 class PriceListItem(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="prices")
     modality = models.CharField(max_length=40)
-    per_session = models.DecimalField(max_digits=10, decimal_places=2)
-    currency = models.CharField(max_length=3)
+    per_session = models.DecimalField(max_digits=10, decimal_places=2, validators=[MinValueValidator(0)])
+    currency = models.CharField(max_length=3, validators=[CURRENCY], help_text="Three-letter ISO 4217 code, e.g. EUR")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["practice", "modality"], name="price_unique_in_practice")]

@@ -78,9 +78,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .select_related("patient", "consultation__seen_by")
             .order_by("created_at")[:50]
         )
-        context["awaiting_count"] = TreatmentPlan.objects.filter(
-            practice_id=practice, status=PlanStatus.DRAFT
-        ).count()
+        context["awaiting_count"] = TreatmentPlan.objects.filter(practice_id=practice, status=PlanStatus.DRAFT).count()
     context["follow_ups"] = (
         Consultation.objects.filter(
             practice_id=practice,
