@@ -12,6 +12,7 @@ from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations import services
 from lasercare.practice.consultations.models import (
     Consultation,
+    OverrideKind,
     MedicalHistory,
     PlanStatus,
     TreatmentPlan,
@@ -99,7 +100,7 @@ def test_a_contraindicated_option_cannot_be_chosen(plan: TreatmentPlan, clinicia
         None,
         clinician,
         plan,
-        kind=services.OverrideKind.SUITABILITY,
+        kind=OverrideKind.SUITABILITY,
         modality=plan.document["options"][1]["modality"],
         suitability="contraindicated",
         reason="Scarring after a previous session",
@@ -109,7 +110,7 @@ def test_a_contraindicated_option_cannot_be_chosen(plan: TreatmentPlan, clinicia
             None,
             clinician,
             plan,
-            kind=services.OverrideKind.CHOICE,
+            kind=OverrideKind.CHOICE,
             modality=plan.document["options"][1]["modality"],
             reason="try it anyway",
         )
@@ -124,7 +125,7 @@ def test_an_override_changes_what_the_plan_shows_but_not_the_engines_document(
         None,
         clinician,
         plan,
-        kind=services.OverrideKind.SUITABILITY,
+        kind=OverrideKind.SUITABILITY,
         modality=modality,
         suitability="not_advised",
         reason="Previous PIH after this device",
