@@ -12,8 +12,8 @@ from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations import services
 from lasercare.practice.consultations.models import (
     Consultation,
-    OverrideKind,
     MedicalHistory,
+    OverrideKind,
     PlanStatus,
     TreatmentPlan,
 )
