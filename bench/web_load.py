@@ -1,0 +1,886 @@
+"""Web-app load benchmark: patient search, dashboard and plan page under 16 concurrent clients (docs/performance.md).
+
+    .venv/bin/python bench/web_load.py [--database sqlite|postgres|both] [--seconds 20] [--clients 16] [--repeat 2]
+
+For each database it
+1. fills a benchmark database with 100,000 patients and 300,000 consultations (each with its medical-history
+   version and an engine plan) in one practice, plus a small second practice so that scoping is real. SQLite lives
+   in var/bench-web/sqlite/, PostgreSQL in the database lasercare_bench at 127.0.0.1:5432 (created if missing).
+   A database already holding the right counts is reused; --rebuild starts again;
+2. starts the real server (`python -m lasercare serve --no-migrate`) and waits for /health/;
+3. logs in one session per client through the real /login/ form (CSRF token, Argon2 check, audit entry);
+4. drives each scenario with wrk from a second process (one connection per wrk thread, each its own session),
+   a warm-up first, then a measured run bounded in time; and prints requests, req/s, p50, p95, p99, errors and
+   PASS/FAIL against p95 <= 100 ms.
+
+Needs wrk (Debian package `wrk`); run as root where it is missing and this script installs it with apt-get.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lasercare.practice.clinic.models import Location, Practice, StaffUser
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench-web"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_DATABASE = "lasercare_bench"
+MAIN_PRACTICE = "Bench Skin & Laser Clinic"
+OTHER_PRACTICE = "Bench Other Clinic"
+USERNAME = "bench-clinician"
+PASSWORD = "bench-clinician-load-2026"  # a benchmark account on a benchmark database, nowhere else
+TARGET_P95_MS = 100.0
+SEED = 2026
+BATCH = 2_000  # patients per transaction
+DATASET_EXIT = 3  # --prepare: the database holds another dataset; the caller rebuilds
+SCENARIOS = {
+    "search-htmx": "POST /patients/ q=... with HX-Request (the live search: results fragment)",
+    "search-page": "POST /patients/ q=... without HX-Request (the whole page)",
+    "patient-list": "GET /patients/ (all patients, first page)",
+    "dashboard": "GET / (today's patients, plans awaiting sign-off, follow-ups)",
+    "plan": "GET /plans/<uuid>/ over many plans",
+}
+
+
+# --- the dataset (runs in a child process with Django set up for one database) -------------------------------
+
+
+def bench_env(database: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "LASERCARE_ACCESS_LOG", "DEBUG"}}
+    env["DJANGO_SETTINGS_MODULE"] = "lasercare.site.settings"
+    env["LASERCARE_VAR_DIR"] = str(BENCH_DIR / database)
+    env["PYTHONUNBUFFERED"] = "1"
+    if database == "postgres":
+        env["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
+    return env
+
+
+def ensure_postgres_database(rebuild: bool) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_DATABASE]).fetchone()
+        if exists and rebuild:
+            connection.execute(f"DROP DATABASE {PG_DATABASE} WITH (FORCE)")
+            exists = None
+        if not exists:
+            connection.execute(f"CREATE DATABASE {PG_DATABASE}")
+
+
+def remove_sqlite_database() -> None:
+    for suffix in ("", "-wal", "-shm"):
+        (BENCH_DIR / "sqlite" / f"lasercare.sqlite3{suffix}").unlink(missing_ok=True)
+
+
+class Progress:
+    """A progress bar on stderr: done/total patients, consultations written, elapsed time."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.start = time.monotonic()
+        self.before = (0, 0)  # patients and consultations of the practices already written
+
+    def next_practice(self, patients: int, consultations: int) -> None:
+        self.before = (self.before[0] + patients, self.before[1] + consultations)
+
+    def show(self, done: int, consultations: int, note: str = "") -> None:
+        done, consultations = done + self.before[0], consultations + self.before[1]
+        filled = done * 30 // max(1, self.total)
+        elapsed = time.monotonic() - self.start
+        sys.stderr.write(
+            f"\r  [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} patients, "
+            f"{consultations:,} consultations, {elapsed:5.0f} s {note}"
+        )
+        if done >= self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+@dataclass(frozen=True)
+class EnginePlan:
+    intake: dict[str, Any]
+    document: dict[str, Any]
+
+
+def engine_plans(rng: random.Random, count: int, today: date) -> list[EnginePlan]:
+    """Distinct intakes and the engine's plans for them, made once and shared across consultations."""
+    from lasercare.engine import IntakeError, load_knowledge, make_plan, plan_to_dict, read_intake
+    from lasercare.practice.demo import random_intake
+
+    knowledge = load_knowledge()
+    plans: list[EnginePlan] = []
+    while len(plans) < count:
+        sex = rng.choice(("female", "female", "female", "male", "other"))
+        intake = random_intake(rng, rng.randint(20, 75), sex, today)
+        try:
+            document = plan_to_dict(make_plan(read_intake(intake, today), today, knowledge))
+        except IntakeError:
+            continue
+        plans.append(EnginePlan(intake, document))
+    return plans
+
+
+def spread(rng: random.Random, total: int, over: int) -> list[int]:
+    """`total` consultations over `over` patients: one each, the rest at random (about 3 each on average)."""
+    counts = [1] * over
+    for _ in range(total - over):
+        counts[rng.randrange(over)] += 1
+    return counts
+
+
+def at(day: date, rng: random.Random) -> datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime(day.year, day.month, day.day, 9) + timedelta(minutes=rng.randint(0, 540)))
+
+
+class Ids:
+    """Primary keys handed out here, so a batch's rows can refer to each other before they are written."""
+
+    def __init__(self) -> None:
+        from lasercare.practice.consultations.models import Consultation, MedicalHistory, PlanOverride, TreatmentPlan
+        from lasercare.practice.patients.models import Patient
+
+        self.next: dict[str, int] = {}
+        for model in (Patient, Consultation, MedicalHistory, TreatmentPlan, PlanOverride):
+            self.next[model.__name__] = (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+
+    def take(self, name: str) -> int:
+        value = self.next[name]
+        self.next[name] = value + 1
+        return value
+
+
+def populate(
+    practice: Practice,
+    location: Location,
+    seen_by: list[StaffUser],
+    clinician: StaffUser,
+    patients: int,
+    consultations: int,
+    plans: list[EnginePlan],
+    rng: random.Random,
+    progress: Callable[[int, int], None],
+) -> None:
+    """Patients, consultations, history versions, plans (statuses as a clinic has them) and a few overrides."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from lasercare.practice.consultations.models import (
+        Consultation,
+        MedicalHistory,
+        OverrideKind,
+        PlanOverride,
+        PlanStatus,
+        TreatmentPlan,
+    )
+    from lasercare.practice.demo import random_people
+    from lasercare.practice.patients.models import Patient
+
+    today = timezone.localdate()
+    visits = spread(rng, consultations, patients)
+    people = random_people(rng, patients, today)
+    ids = Ids()
+    written = 0
+    for start in range(0, patients, BATCH):
+        rows: dict[str, list[Any]] = {
+            "patients": [],
+            "consultations": [],
+            "histories": [],
+            "plans": [],
+            "overrides": [],
+        }
+        for index in range(start, min(patients, start + BATCH)):
+            person = next(people)
+            days = sorted((rng.randint(0, 5 * 365) for _ in range(visits[index])), reverse=True)
+            first_seen = at(today - timedelta(days=days[0]), rng)
+            patient = Patient(
+                id=ids.take("Patient"), practice=practice, created_at=first_seen, updated_at=first_seen, **person
+            )
+            patient.refresh_search_keys()
+            rows["patients"].append(patient)
+            previous: TreatmentPlan | None = None
+            for version, days_ago in enumerate(days, start=1):
+                held_on = today - timedelta(days=days_ago)
+                when = at(held_on, rng)
+                engine = rng.choice(plans)
+                consultation = Consultation(
+                    id=ids.take("Consultation"),
+                    practice=practice,
+                    patient=patient,
+                    location=location,
+                    held_on=held_on,
+                    seen_by=rng.choice(seen_by),
+                    intake=engine.intake,
+                    follow_up_on=held_on + timedelta(days=rng.choice((14, 28, 42))) if rng.random() < 0.3 else None,
+                    created_at=when,
+                )
+                rows["consultations"].append(consultation)
+                rows["histories"].append(
+                    MedicalHistory(
+                        id=ids.take("MedicalHistory"),
+                        consultation=consultation,
+                        patient=patient,
+                        version=version,
+                        document=engine.intake.get("history", {}),
+                        recorded_at=when,
+                    )
+                )
+                plan = TreatmentPlan(
+                    id=ids.take("TreatmentPlan"),
+                    practice=practice,
+                    patient=patient,
+                    consultation=consultation,
+                    document=engine.document,
+                    knowledge_version=engine.document["knowledge_version"],
+                    supersedes=previous,
+                    created_at=when + timedelta(minutes=5),
+                    created_by=consultation.seen_by,
+                )
+                options = engine.document.get("options", [])
+                if (
+                    rng.random() < 0.03
+                    and len(options) > 1
+                    and options[1]["suitability"] in ("recommended", "acceptable")
+                ):
+                    plan.chosen_modality = options[1]["modality"]
+                    rows["overrides"].append(
+                        PlanOverride(
+                            id=ids.take("PlanOverride"),
+                            plan=plan,
+                            kind=OverrideKind.CHOICE,
+                            modality=options[1]["modality"],
+                            engine_suitability=options[1]["suitability"],
+                            reason="Patient prefers fewer clinic visits; discussed the trade-off.",
+                            by=clinician,
+                            at=when + timedelta(minutes=20),
+                        )
+                    )
+                last = version == len(days)
+                roll = rng.random()
+                if not last:
+                    # An open plan gives way to the next consultation's; a declined one stays declined.
+                    status = PlanStatus.DECLINED if roll < 0.15 else PlanStatus.SUPERSEDED
+                else:
+                    status = (
+                        PlanStatus.DRAFT
+                        if roll < 0.03
+                        else PlanStatus.PROPOSED
+                        if roll < 0.18
+                        else PlanStatus.ACCEPTED
+                        if roll < 0.73
+                        else PlanStatus.DECLINED
+                    )
+                if status == PlanStatus.ACCEPTED and not (plan.chosen_modality or plan.engine_choice):
+                    status = PlanStatus.DECLINED
+                plan.status = status
+                if status != PlanStatus.DRAFT:
+                    plan.proposed_by, plan.proposed_at = clinician, when + timedelta(minutes=30)
+                if status in (PlanStatus.ACCEPTED, PlanStatus.DECLINED) or (
+                    status == PlanStatus.SUPERSEDED and roll < 0.5
+                ):
+                    plan.decided_by, plan.decided_at = clinician, when + timedelta(minutes=45)
+                    if status == PlanStatus.ACCEPTED or status == PlanStatus.SUPERSEDED:
+                        plan.chosen_modality = plan.chosen_modality or plan.engine_choice or ""
+                rows["plans"].append(plan)
+                previous = plan if status == PlanStatus.SUPERSEDED else None
+        with transaction.atomic():
+            Patient.objects.bulk_create(rows["patients"], batch_size=500)
+            Consultation.objects.bulk_create(rows["consultations"], batch_size=500)
+            MedicalHistory.objects.bulk_create(rows["histories"], batch_size=500)
+            TreatmentPlan.objects.bulk_create(rows["plans"], batch_size=200)
+            PlanOverride.objects.bulk_create(rows["overrides"], batch_size=500)
+        written += len(rows["consultations"])
+        progress(min(patients, start + BATCH), written)
+
+
+class _Timestamps:
+    """Lets bulk_create keep the creation times given (auto_now_add would stamp every row with the load's time)."""
+
+    def __enter__(self) -> None:
+        from lasercare.practice.consultations.models import Consultation, MedicalHistory, TreatmentPlan
+        from lasercare.practice.patients.models import Patient
+
+        self.fields = [
+            Patient._meta.get_field("created_at"),
+            Patient._meta.get_field("updated_at"),
+            Consultation._meta.get_field("created_at"),
+            MedicalHistory._meta.get_field("recorded_at"),
+            TreatmentPlan._meta.get_field("created_at"),
+        ]
+        self.saved = [(f.auto_now, f.auto_now_add) for f in self.fields]
+        for field in self.fields:
+            field.auto_now = field.auto_now_add = False
+
+    def __exit__(self, *exc: object) -> None:
+        for field, (auto_now, auto_now_add) in zip(self.fields, self.saved, strict=True):
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
+
+
+def dataset_state(patients: int, consultations: int) -> str:
+    """'ready', 'empty' or 'other' (a different or partial dataset)."""
+    from lasercare.practice.clinic.models import Practice
+    from lasercare.practice.consultations.models import Consultation
+    from lasercare.practice.patients.models import Patient
+
+    practice = Practice.objects.filter(name=MAIN_PRACTICE).first()
+    if practice is None:
+        return "other" if Practice.objects.exists() else "empty"
+    have = (Patient.objects.filter(practice=practice).count(), Consultation.objects.filter(practice=practice).count())
+    return "ready" if have == (patients, consultations) else "other"
+
+
+def staff(practice: Practice, username: str, role: str, first: str, last: str) -> StaffUser:
+    from lasercare.practice.clinic.models import StaffUser
+
+    user = StaffUser(username=username, first_name=first, last_name=last, practice=practice, role=role)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def generate(args: argparse.Namespace, database: str) -> None:
+    from django.db import connection
+    from django.utils import timezone
+
+    from lasercare.practice.clinic.models import Location, Practice
+    from lasercare.practice.clinic.roles import Role
+
+    rng = random.Random(SEED)
+    today = timezone.localdate()
+    started = time.monotonic()
+    print(f"  making {args.distinct_plans:,} distinct engine plans ...", file=sys.stderr, flush=True)
+    plans = engine_plans(rng, args.distinct_plans, today)
+    print(f"  ... {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
+    other_patients = max(1, args.patients // 100)
+    progress = Progress(args.patients + other_patients)
+    with _Timestamps():
+        for name, patients, consultations in (
+            (MAIN_PRACTICE, args.patients, args.consultations),
+            (OTHER_PRACTICE, other_patients, other_patients * 3),
+        ):
+            practice = Practice.objects.create(name=name, currency="GBP")
+            location = Location.objects.create(practice=practice, name="Main", address="1 Bench Street")
+            prefix = "bench" if name == MAIN_PRACTICE else "other"
+            clinician = staff(practice, f"{prefix}-clinician", Role.CLINICIAN, "Dr Robin", "Bench")
+            nurse = staff(practice, f"{prefix}-nurse", Role.NURSE, "Sam", "Bench")
+            populate(
+                practice,
+                location,
+                [clinician, nurse],
+                clinician,
+                patients,
+                consultations,
+                plans,
+                rng,
+                progress.show,
+            )
+            progress.next_practice(patients, consultations)
+    if connection.vendor == "postgresql":
+        from django.core.management.color import no_style
+
+        from lasercare.practice.consultations.models import Consultation, MedicalHistory, PlanOverride, TreatmentPlan
+        from lasercare.practice.patients.models import Patient
+
+        models = [Patient, Consultation, MedicalHistory, TreatmentPlan, PlanOverride]
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
+            # What autovacuum does soon after a bulk load: statistics and the visibility map.
+            print("  VACUUM ANALYZE ...", file=sys.stderr, flush=True)
+            cursor.execute("VACUUM ANALYZE")
+    print(f"  dataset written in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+
+
+def workload(rng: random.Random, samples: int) -> dict[str, Any]:
+    """What the load generator sends: search texts drawn from the dataset and plan ids over the whole table."""
+    from django.db import connection
+
+    from lasercare.practice.clinic.models import Practice
+    from lasercare.practice.consultations.models import Consultation, PlanStatus, TreatmentPlan
+    from lasercare.practice.patients.models import Patient
+
+    practice = Practice.objects.get(name=MAIN_PRACTICE)
+    low, high = (
+        Patient.objects.filter(practice=practice).order_by(order).values_list("pk", flat=True).first() or 0
+        for order in ("pk", "-pk")
+    )
+    people = list(
+        Patient.objects.filter(pk__in=[rng.randint(low, high) for _ in range(samples)]).values_list(
+            "given_names", "family_name", "date_of_birth", "phone"
+        )
+    )
+    queries: list[str] = []
+    for given, family, born, phone in people:
+        kind = rng.random()
+        if kind < 0.3:
+            queries.append(rng.choice((family, given))[: rng.randint(1, 3)])
+        elif kind < 0.45:
+            queries.append(family)
+        elif kind < 0.55:
+            queries.append(given)
+        elif kind < 0.7:
+            queries.append(f"{given} {family}" if rng.random() < 0.5 else f"{family} {given}")
+        elif kind < 0.85:
+            queries.append(born.strftime("%d/%m/%Y") if rng.random() < 0.7 else born.isoformat())
+        else:
+            digits = "".join(ch for ch in phone if ch.isdigit())
+            queries.append(digits[-rng.randint(4, 6) :])
+    low, high = (
+        TreatmentPlan.objects.filter(practice=practice).order_by(order).values_list("pk", flat=True).first() or 0
+        for order in ("pk", "-pk")
+    )
+    plan_ids = TreatmentPlan.objects.filter(pk__in=[rng.randint(low, high) for _ in range(samples)])
+    plans = [str(public_id) for public_id in plan_ids.values_list("public_id", flat=True)]
+    return {
+        "queries": queries,
+        "plans": plans,
+        "counts": {
+            "patients": Patient.objects.count(),
+            "consultations": Consultation.objects.count(),
+            "plans": TreatmentPlan.objects.count(),
+            "drafts": TreatmentPlan.objects.filter(practice=practice, status=PlanStatus.DRAFT).count(),
+        },
+        "vendor": connection.vendor,
+    }
+
+
+def prepare(args: argparse.Namespace, database: str) -> int:
+    """In a child process: migrate, write the dataset when missing, write the workload file."""
+    if database == "postgres":
+        ensure_postgres_database(args.rebuild)
+    elif args.rebuild:
+        remove_sqlite_database()
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    state = dataset_state(args.patients, args.consultations)
+    if state == "other":
+        print("  the benchmark database holds another dataset", file=sys.stderr)
+        return DATASET_EXIT
+    if state == "empty":
+        generate(args, database)
+    else:
+        print("  dataset present (--rebuild to write it again)", file=sys.stderr)
+    document = workload(random.Random(SEED + 1), args.samples)
+    (BENCH_DIR / database / "workload.json").write_text(json.dumps(document), encoding="utf-8")
+    return 0
+
+
+def count_audit() -> int:
+    import django
+
+    django.setup()
+    from lasercare.practice.audit.models import AuditEntry
+
+    return AuditEntry.objects.count()
+
+
+# --- the server and the load (the parent process: no Django here) --------------------------------------------
+
+
+def ensure_wrk() -> str:
+    """wrk is the load generator; installed from Debian's packages when missing and allowed (root, apt-get)."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("web_load: wrk is missing; installing Debian's package: apt-get install -y wrk", file=sys.stderr)
+        install = ["apt-get", "install", "-y", "-qq", "wrk"]
+        if subprocess.run(install, stdout=subprocess.DEVNULL, check=False).returncode != 0:
+            subprocess.run(["apt-get", "update", "-qq"], stdout=subprocess.DEVNULL, check=False)
+            subprocess.run(install, stdout=subprocess.DEVNULL, check=False)
+        found = shutil.which("wrk")
+        if found:
+            return found
+    raise SystemExit("web_load: needs the load generator wrk: install it with `apt-get install -y wrk` (Debian).")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class Session:
+    cookie: str
+    csrf: str
+
+
+def _cookies(response: http.client.HTTPResponse, jar: dict[str, str]) -> None:
+    for header in response.headers.get_all("Set-Cookie") or []:
+        parsed: SimpleCookie = SimpleCookie()
+        parsed.load(header)
+        for name, morsel in parsed.items():
+            jar[name] = morsel.value
+
+
+def log_in(port: int) -> Session:
+    """Through the real form: GET /login/ for the CSRF cookie and token, POST the credentials, keep the cookies."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    jar: dict[str, str] = {}
+    connection.request("GET", "/login/")
+    response = connection.getresponse()
+    page = response.read().decode()
+    _cookies(response, jar)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if response.status != 200 or token is None:
+        raise SystemExit(f"web_load: GET /login/ answered {response.status} without a CSRF token")
+    body = urllib.parse.urlencode({"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token[1]})
+    headers = {
+        "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items()),
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    connection.request("POST", "/login/", body=body, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    _cookies(response, jar)
+    if response.status != 302 or "sessionid" not in jar:
+        raise SystemExit(f"web_load: logging in answered {response.status}, not a redirect with a session")
+    cookie = f"sessionid={jar['sessionid']}; csrftoken={jar['csrftoken']}"
+    connection.request("GET", "/", headers={"Cookie": cookie})
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    if response.status != 200:
+        raise SystemExit(f"web_load: the dashboard answered {response.status} to a fresh session")
+    return Session(cookie, jar["csrftoken"])
+
+
+def lua_string(text: str) -> str:
+    return json.dumps(text)  # a JSON string of ASCII text is a valid Lua string literal
+
+
+LUA = """
+local sessions = {%(sessions)s}
+local plans = {%(plans)s}
+local bodies = {%(bodies)s}
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("id", #threads)
+end
+
+function init(args)
+  scenario = args[1]
+  local s = sessions[((id - 1) %% #sessions) + 1]
+  get_headers = {["Cookie"] = s.cookie}
+  post_headers = {["Cookie"] = s.cookie, ["X-CSRFToken"] = s.csrf,
+                  ["Content-Type"] = "application/x-www-form-urlencoded"}
+  if scenario == "search-htmx" then post_headers["HX-Request"] = "true" end
+  math.randomseed(id * 7919)
+  unexpected = 0
+end
+
+function request()
+  if scenario == "dashboard" then return wrk.format("GET", "/", get_headers) end
+  if scenario == "patient-list" then return wrk.format("GET", "/patients/", get_headers) end
+  if scenario == "plan" then return wrk.format("GET", plans[math.random(#plans)], get_headers) end
+  return wrk.format("POST", "/patients/", post_headers, bodies[math.random(#bodies)])
+end
+
+function response(status, headers, body)
+  -- Every scenario's page answers 200: a redirect (to /login/) or an error page is a failure.
+  if status ~= 200 then unexpected = unexpected + 1 end
+end
+
+function done(summary, latency, requests)
+  local bad = 0
+  for _, t in ipairs(threads) do bad = bad + t:get("unexpected") end
+  local e = summary.errors
+  io.write(string.format(
+    'RESULT {"requests": %%d, "duration_us": %%d, "p50": %%d, "p95": %%d, "p99": %%d, "max": %%d, ' ..
+    '"connect": %%d, "read": %%d, "write": %%d, "timeout": %%d, "not_200": %%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    latency.max, e.connect, e.read, e.write, e.timeout, bad))
+end
+"""
+
+
+def write_script(path: Path, sessions: list[Session], work: dict[str, Any]) -> None:
+    path.write_text(
+        LUA
+        % {
+            "sessions": ", ".join(
+                f"{{cookie = {lua_string(s.cookie)}, csrf = {lua_string(s.csrf)}}}" for s in sessions
+            ),
+            "plans": ", ".join(lua_string(f"/plans/{p}/") for p in work["plans"]),
+            "bodies": ", ".join(lua_string(urllib.parse.urlencode({"q": q})) for q in work["queries"]),
+        },
+        encoding="utf-8",
+    )
+
+
+@dataclass(frozen=True)
+class Result:
+    database: str
+    scenario: str
+    run: int
+    requests: int
+    seconds: float
+    p50: float
+    p95: float
+    p99: float
+    worst: float
+    errors: int
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+    @property
+    def verdict(self) -> str:
+        return "PASS" if self.p95 <= TARGET_P95_MS and self.errors == 0 else "FAIL"
+
+
+def run_wrk(wrk: str, script: Path, port: int, clients: int, seconds: float, scenario: str) -> dict[str, int]:
+    command = [
+        wrk,
+        f"--threads={clients}",
+        f"--connections={clients}",
+        f"--duration={seconds:g}s",
+        "--timeout=30s",  # wrk leaves requests it timed out out of its latencies: time none out
+        f"--script={script}",
+        f"http://127.0.0.1:{port}",
+        "--",
+        scenario,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
+    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if done.returncode != 0 or line is None:
+        raise SystemExit(f"web_load: wrk failed ({done.returncode}): {done.stdout[-500:]} {done.stderr[-500:]}")
+    figures: dict[str, int] = json.loads(line.removeprefix("RESULT "))
+    return figures
+
+
+def measure(
+    wrk: str, script: Path, port: int, args: argparse.Namespace, database: str, scenario: str, run: int
+) -> Result:
+    if args.warmup > 0:
+        run_wrk(wrk, script, port, args.clients, args.warmup, scenario)
+    f = run_wrk(wrk, script, port, args.clients, args.seconds, scenario)
+    return Result(
+        database=database,
+        scenario=scenario,
+        run=run,
+        requests=f["requests"],
+        seconds=f["duration_us"] / 1e6,
+        p50=f["p50"] / 1000,
+        p95=f["p95"] / 1000,
+        p99=f["p99"] / 1000,
+        worst=f["max"] / 1000,
+        errors=f["connect"] + f["read"] + f["write"] + f["timeout"] + f["not_200"],
+    )
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()  # gunicorn's arbiter stops its workers on SIGTERM
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server(database: str, args: argparse.Namespace) -> Server:
+    port = free_port()
+    log = BENCH_DIR / database / "server.log"
+    command = [sys.executable, "-m", "lasercare", "serve", "--no-migrate", f"--bind=127.0.0.1:{port}"]
+    command += [f"--workers={args.workers}", f"--threads={args.threads}"]
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, env=bench_env(database), stdout=output, stderr=subprocess.STDOUT)
+    server = Server(process, port, log)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"web_load: the server stopped at start: {log.read_text()[-1000:]}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/health/")
+            if connection.getresponse().status == 200:
+                connection.close()
+                return server
+        except OSError:
+            time.sleep(0.25)
+    server.stop()
+    raise SystemExit("web_load: the server did not answer /health/ within 90 s")
+
+
+def child(args: argparse.Namespace, database: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, __file__, *extra, f"--patients={args.patients}"]
+    command += [f"--consultations={args.consultations}", f"--distinct-plans={args.distinct_plans}"]
+    command += [f"--samples={args.samples}"]
+    return subprocess.run(command, env=bench_env(database), stdout=subprocess.PIPE, text=True, check=False)
+
+
+def prepare_in_child(args: argparse.Namespace, database: str) -> dict[str, Any]:
+    (BENCH_DIR / database).mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    print(f"[{database}] preparing the benchmark database", file=sys.stderr, flush=True)
+    rebuild = ["--rebuild"] if args.rebuild else []
+    done = child(args, database, f"--prepare={database}", *rebuild)
+    if done.returncode == DATASET_EXIT:
+        print(f"[{database}] writing it again", file=sys.stderr, flush=True)
+        done = child(args, database, f"--prepare={database}", "--rebuild")
+    if done.returncode != 0:
+        raise SystemExit(f"web_load: preparing the {database} database failed ({done.returncode})")
+    work: dict[str, Any] = json.loads((BENCH_DIR / database / "workload.json").read_text(encoding="utf-8"))
+    work["prepare_seconds"] = time.monotonic() - started
+    return work
+
+
+def audit_entries(args: argparse.Namespace, database: str) -> int:
+    done = child(args, database, "--count-audit")
+    return int(done.stdout.strip().splitlines()[-1])
+
+
+def bench_database(wrk: str, args: argparse.Namespace, database: str) -> list[Result]:
+    work = prepare_in_child(args, database)
+    counts = work["counts"]
+    print(
+        f"[{database}] {counts['patients']:,} patients, {counts['consultations']:,} consultations, "
+        f"{counts['plans']:,} plans ({counts['drafts']:,} drafts in the benchmark practice); plan documents: "
+        f"{args.distinct_plans:,} distinct engine plans reused across consultations; "
+        f"prepared in {work['prepare_seconds']:.0f} s",
+        file=sys.stderr,
+        flush=True,
+    )
+    before = audit_entries(args, database)
+    server = start_server(database, args)
+    results: list[Result] = []
+    try:
+        sessions = [log_in(server.port) for _ in range(args.clients)]
+        script = BENCH_DIR / database / "load.lua"
+        write_script(script, sessions, work)
+        print(
+            f"[{database}] server: {args.workers} workers x {args.threads} threads (gthread); {args.clients} "
+            f"sessions logged in; {len(work['queries']):,} search texts, {len(work['plans']):,} plans",
+            file=sys.stderr,
+            flush=True,
+        )
+        for run in range(1, args.repeat + 1):
+            for scenario in args.scenarios:
+                result = measure(wrk, script, server.port, args, database, scenario, run)
+                print(f"  {row(result)}", file=sys.stderr, flush=True)
+                results.append(result)
+    finally:
+        server.stop()
+    after = audit_entries(args, database)
+    measured = sum(r.requests for r in results)
+    print(
+        f"[{database}] audit entries written during the run: {after - before:,} "
+        f"(measured requests {measured:,}; warm-ups, log-ins and session checks add to them)",
+        file=sys.stderr,
+        flush=True,
+    )
+    if after - before < measured:
+        print(f"[{database}] WARNING: fewer audit entries than requests", file=sys.stderr)
+    return results
+
+
+HEADER = (
+    f"{'database':<9} {'scenario':<13} {'run':>3} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+    f"{'p99 ms':>7} {'max ms':>7} {'errors':>6}  p95<={TARGET_P95_MS:g}"
+)
+
+
+def row(r: Result) -> str:
+    return (
+        f"{r.database:<9} {r.scenario:<13} {r.run:>3} {r.requests:>9,} {r.rate:>7.1f} {r.p50:>7.1f} {r.p95:>7.1f} "
+        f"{r.p99:>7.1f} {r.worst:>7.0f} {r.errors:>6}  {r.verdict}"
+    )
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--seconds", type=float, default=20, help="measured seconds per scenario (default 20)")
+    parser.add_argument("--warmup", type=float, default=3, help="warm-up seconds before each (default 3)")
+    parser.add_argument("--clients", type=int, default=16, help="concurrent clients, each its own session")
+    parser.add_argument("--repeat", type=int, default=1, help="run every scenario this many times")
+    parser.add_argument(
+        "--scenarios",
+        type=lambda text: text.split(","),
+        default=list(SCENARIOS),
+        help=f"comma-separated, of: {', '.join(SCENARIOS)}",
+    )
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (default 3 on 2 cores)")
+    parser.add_argument("--threads", type=int, default=6, help="threads per worker (default 6)")
+    parser.add_argument("--rebuild", action="store_true", help="write the dataset again")
+    parser.add_argument("--prepare-only", action="store_true", help="write the datasets, measure nothing")
+    parser.add_argument("--patients", type=int, default=100_000)
+    parser.add_argument("--consultations", type=int, default=300_000)
+    parser.add_argument("--distinct-plans", type=int, default=5_000, help="engine plans made and then reused")
+    parser.add_argument("--samples", type=int, default=5_000, help="search texts and plan ids drawn for the load")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--prepare", choices=("sqlite", "postgres"), help=argparse.SUPPRESS)
+    parser.add_argument("--count-audit", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    unknown = set(args.scenarios) - set(SCENARIOS)
+    if unknown:
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.prepare:
+        return prepare(args, args.prepare)
+    if args.count_audit:
+        print(count_audit())
+        return 0
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    if args.prepare_only:
+        for database in databases:
+            prepare_in_child(args, database)
+        return 0
+    wrk = ensure_wrk()
+    results: list[Result] = []
+    for database in databases:
+        results += bench_database(wrk, args, database)
+    print(f"\n{args.clients} clients on loopback, {args.seconds:g} s per scenario after {args.warmup:g} s of warm-up")
+    print(f"server: lasercare serve --workers {args.workers} --threads {args.threads}, {os.cpu_count()} CPUs")
+    for database in databases:
+        print()
+        print(HEADER)
+        for result in results:
+            if result.database == database:
+                print(row(result))
+    if args.json:
+        args.json.write_text(json.dumps([{**r.__dict__, "rate": r.rate} for r in results], indent=2) + "\n")
+    return 0 if all(r.verdict == "PASS" for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
