@@ -279,7 +279,8 @@ class IntakeForm(forms.Form):
 
     @classmethod
     def initial_from(cls, intake: dict[str, Any], today: date) -> dict[str, Any]:
-        """Initial values from an earlier intake: history carries over, goals and concerns are asked again."""
+        """Initial values from an earlier intake: history, phototype and concerns carry over to be checked;
+        goals, pregnancy and dates are asked again."""
         initial: dict[str, Any] = {"held_on": today}
         history = intake.get("history", {})
         for row, medication in enumerate(history.get("medications", [])[:MEDICATION_ROWS]):

@@ -172,6 +172,7 @@ def _plan_context(plan: TreatmentPlan) -> dict[str, Any]:
         "patient": plan.patient,
         "doc": document,
         "options": options,
+        "modality_names": {o["modality"]: o["name"] for o in options},
         "chosen": services.chosen_modality(plan),
         "bibliography": bibliography,
         "labels": labels,
