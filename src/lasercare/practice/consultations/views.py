@@ -252,30 +252,27 @@ def plan_propose(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-@requires(Action.ACCEPT_PLAN)
-@require_POST
-def plan_accept(request: HttpRequest, public_id: str) -> HttpResponse:
+def _decide(request: HttpRequest, public_id: str, *, accepted: bool) -> HttpResponse:
     note = DecisionForm(request.POST)
     text = note.cleaned_data["note"] if note.is_valid() else ""
     return _plan_action(
         request,
         public_id,
-        lambda u, p: services.decide_plan(request, u, p, accepted=True, note=text),
-        _("Plan accepted."),
+        lambda u, p: services.decide_plan(request, u, p, accepted=accepted, note=text),
+        _("Plan accepted.") if accepted else _("Plan declined."),
     )
+
+
+@requires(Action.ACCEPT_PLAN)
+@require_POST
+def plan_accept(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _decide(request, public_id, accepted=True)
 
 
 @requires(Action.ACCEPT_PLAN)
 @require_POST
 def plan_decline(request: HttpRequest, public_id: str) -> HttpResponse:
-    note = DecisionForm(request.POST)
-    text = note.cleaned_data["note"] if note.is_valid() else ""
-    return _plan_action(
-        request,
-        public_id,
-        lambda u, p: services.decide_plan(request, u, p, accepted=False, note=text),
-        _("Plan declined."),
-    )
+    return _decide(request, public_id, accepted=False)
 
 
 @requires(Action.ACCEPT_PLAN)
