@@ -73,7 +73,7 @@ class PortraitSpec:
     cast: tuple[float, float, float] = (1.0, 1.0, 1.0)
     exposure: float = 1.0
     pose: Pose = field(default_factory=Pose)
-    noise_sd: float = 1.0  # 8-bit levels
+    noise_sd: float = 1.5  # 8-bit levels, a camera at its base ISO
     subject_seed: int = 7  # where the spots and the texture are: the same person across retakes
     noise_seed: int = 0  # the sensor noise: different on every retake
 
@@ -119,8 +119,9 @@ def _place_spots(spec: PortraitSpec, a: float, b: float) -> list[tuple[float, fl
     rng = np.random.default_rng(spec.subject_seed)
     spots: list[tuple[float, float, float]] = []
     avoid = [
-        (-0.38 * a, -0.17 * b, 0.4 * a, 0.26 * b),  # eyes and brows
-        (0.38 * a, -0.17 * b, 0.4 * a, 0.26 * b),
+        # eyes and brows, with room for the face detector's box to sit a little higher or lower
+        (-0.38 * a, -0.17 * b, 0.42 * a, 0.33 * b),
+        (0.38 * a, -0.17 * b, 0.42 * a, 0.33 * b),
         (0.0, 0.46 * b, 0.62 * a, 0.24 * b),  # lips
         (0.0, 0.2 * b, 0.36 * a, 0.32 * b),  # nose
         (-0.5 * a, 0.2 * b, 0.33 * a, 0.26 * b),  # red patch with a margin
@@ -181,6 +182,11 @@ def render(spec: PortraitSpec) -> Portrait:
     skin_layer = np.empty_like(lab)
     skin_layer[:] = skin
     skin_layer[..., 0] += 1.2 * texture
+    # Skin's colour is mottled too (blood and melanin vary from pore to pore); flat synthetic colour would let
+    # JPEG's chroma quantisation shift a whole face by one step.
+    mottle = _texture((h, w), spec.subject_seed + 1, u / scale, v / scale)
+    skin_layer[..., 1] += 1.0 * mottle
+    skin_layer[..., 2] += 1.0 * _texture((h, w), spec.subject_seed + 2, u / scale, v / scale)
     for k in range(3):  # fine forehead lines
         line_v = (-0.52 - 0.06 * k) * b + 0.04 * b * np.cos(u / a * 2)
         depth = _coverage(np.abs(v - line_v) - 0.6 * scale) * (np.abs(u) < 0.55 * a)

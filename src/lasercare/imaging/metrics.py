@@ -93,8 +93,9 @@ def compute_maps(lab: FloatArray, linear: FloatArray, skin: BoolArray, face_widt
     import cv2
 
     weights = skin.astype(np.float32)
-    # Spots: darker than the local skin colour. The mask's edge is left out, a band a thirtieth of the face wide:
-    # there the skin turns away from the light and meets hair, and shading would pass for pigment.
+    # Spots: darker than the local skin colour. The skin's edges are left out, a band a thirtieth of the face
+    # wide: there the skin turns away from the light, meets hair or lies in the eye sockets' shade, and shading
+    # would pass for pigment. The simplification: a spot on that band is not counted.
     edge = max(5, round(face_width / 30)) | 1
     erode = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (edge, edge))
     inner = cv2.erode(skin.astype(np.uint8), erode).astype(bool)
