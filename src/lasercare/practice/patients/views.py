@@ -59,7 +59,7 @@ def _page_number(text: str | None) -> int:
 @require_http_methods(["GET", "POST"])
 def patient_new(request: HttpRequest) -> HttpResponse:
     practice = practice_id(request)
-    form = PatientForm(request.POST or None)
+    form = PatientForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         patient: Patient = form.save(commit=False)
         patient.practice_id = practice
@@ -73,7 +73,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     patient = in_practice(request, Patient.objects.all(), public_id)
-    form = PatientForm(request.POST or None, instance=patient)
+    form = PatientForm(request.POST if request.method == "POST" else None, instance=patient)
     if request.method == "POST" and form.is_valid():
         form.save()
         record(request, AuditAction.UPDATE, "patient", patient.public_id, patient_ref=patient.public_id)

@@ -1,0 +1,340 @@
+"""Who may see and do what: every URL x every role, of this practice and of another, checked against one table.
+
+The URL list comes from the resolver, so a new URL without an entry in ROUTES fails `test_every_url_is_in_the_table`
+and has no expectation to pass. ROUTES names the Action each route needs (PERMISSIONS in roles.py says which roles
+hold it), the methods it answers and what an allowed member of staff of the record's practice gets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from lasercare.engine import load_knowledge
+from lasercare.practice.clinic.models import Location, PolicySetting, Practice, PriceListItem, StaffUser
+from lasercare.practice.clinic.roles import PERMISSIONS, Action, Role
+from lasercare.practice.consultations.models import TreatmentPlan
+from lasercare.practice.patients.models import Patient
+from tests.web.conftest import make_patient, make_staff
+
+# Text that belongs to the practice whose records the URLs name: it must never reach anyone else.
+FAMILY_NAME = "Quennell-Markby"
+PHONE = "+44 7700 900555"
+MARKERS = (FAMILY_NAME, "900555", "Riverside")
+
+GET, POST = "GET", "POST"
+
+
+@dataclass(frozen=True)
+class Route:
+    """What a route needs and what an allowed member of staff of the record's practice gets, per method.
+
+    `action` None: open to anyone signed in (or to everyone, with `public`). `record`: the kind of record the URL
+    names, looked up in the user's practice only. `superuser`: what an installation superuser (no practice) gets,
+    where the admin answers them differently from a practice admin.
+    """
+
+    action: Action | None
+    methods: dict[str, int]
+    record: str = ""
+    public: bool = False
+    admin: bool = False
+    superuser: dict[str, int] = field(default_factory=dict)
+
+
+def _admin_model(model: str, practice_admin_may_add_and_delete: bool = True) -> dict[str, Route]:
+    add_delete = 200 if practice_admin_may_add_and_delete else 403
+    # A practice is never deleted through the admin, not even by a superuser (its records are kept).
+    superuser_delete = 200 if practice_admin_may_add_and_delete else 403
+    configure = Action.CONFIGURE_PRACTICE
+    return {
+        f"admin:clinic_{model}_changelist": Route(configure, {GET: 200}, admin=True),
+        f"admin:clinic_{model}_add": Route(configure, {GET: add_delete}, admin=True, superuser={GET: 200}),
+        f"admin:clinic_{model}_history": Route(configure, {GET: 200}, record=model, admin=True),
+        f"admin:clinic_{model}_delete": Route(
+            configure, {GET: add_delete}, record=model, admin=True, superuser={GET: superuser_delete}
+        ),
+        f"admin:clinic_{model}_change": Route(configure, {GET: 200}, record=model, admin=True),
+        # The old-style object URL: a redirect to the change page, which does the checking.
+        f"admin:admin/clinic/{model}/<path:object_id>/": Route(configure, {GET: 302}, record=model, admin=True),
+    }
+
+
+ROUTES: dict[str, Route] = {
+    "dashboard": Route(Action.VIEW_DASHBOARD, {GET: 200}),
+    "login": Route(None, {GET: 200, POST: 200}, public=True),
+    "logout": Route(None, {POST: 302}),
+    "password_change": Route(None, {GET: 200, POST: 200}),
+    "password_change_done": Route(None, {GET: 200}),
+    "patients": Route(Action.VIEW_PATIENT_LIST, {GET: 200, POST: 200}),
+    "patient_new": Route(Action.EDIT_PATIENT, {GET: 200, POST: 400}),
+    "patient": Route(Action.VIEW_PATIENT_LIST, {GET: 200}, record="patient"),
+    "patient_edit": Route(Action.EDIT_PATIENT, {GET: 200, POST: 400}, record="patient"),
+    "consultation_new": Route(Action.RECORD_CONSULTATION, {GET: 200, POST: 400}, record="patient"),
+    "consultation_preview": Route(Action.RECORD_CONSULTATION, {POST: 200}, record="patient"),
+    "consultation": Route(Action.VIEW_CLINICAL, {GET: 200}, record="consultation"),
+    "plan": Route(Action.VIEW_CLINICAL, {GET: 200}, record="plan"),
+    "plan_print": Route(Action.VIEW_CLINICAL, {GET: 200}, record="plan"),
+    "plan_override": Route(Action.OVERRIDE_PLAN, {POST: 400}, record="plan"),
+    "plan_propose": Route(Action.ACCEPT_PLAN, {POST: 302}, record="plan"),
+    "plan_accept": Route(Action.ACCEPT_PLAN, {POST: 302}, record="plan"),
+    "plan_decline": Route(Action.ACCEPT_PLAN, {POST: 302}, record="plan"),
+    "plan_replan": Route(Action.ACCEPT_PLAN, {POST: 302}, record="plan"),
+    "audit_log": Route(Action.VIEW_AUDIT_LOG, {GET: 200}),
+    "health": Route(None, {GET: 200}, public=True),
+    # The configuration admin: practice admins (is_staff) only, each seeing their own practice.
+    "admin:index": Route(Action.CONFIGURE_PRACTICE, {GET: 200}, admin=True),
+    "admin:login": Route(None, {GET: 200}, public=True, admin=True),
+    "admin:logout": Route(Action.CONFIGURE_PRACTICE, {POST: 302}, admin=True),  # to the app's log-in page
+    "admin:password_change": Route(Action.CONFIGURE_PRACTICE, {GET: 200}, admin=True),
+    "admin:password_change_done": Route(Action.CONFIGURE_PRACTICE, {GET: 200}, admin=True),
+    # No admin declares autocomplete fields, so the view refuses every request.
+    "admin:autocomplete": Route(Action.CONFIGURE_PRACTICE, {GET: 403}, admin=True),
+    "admin:jsi18n": Route(Action.CONFIGURE_PRACTICE, {GET: 200}, admin=True),
+    # No model has get_absolute_url, so "view on site" never finds a page.
+    "admin:view_on_site": Route(Action.CONFIGURE_PRACTICE, {GET: 404}, record="location", admin=True),
+    **_admin_model("practice", practice_admin_may_add_and_delete=False),
+    **_admin_model("location"),
+    **_admin_model("staffuser"),
+    **_admin_model("policysetting"),
+    **_admin_model("pricelistitem"),
+    "admin:auth_user_password_change": Route(Action.CONFIGURE_PRACTICE, {GET: 200}, record="staffuser", admin=True),
+    "admin:app_list": Route(Action.CONFIGURE_PRACTICE, {GET: 200}, admin=True),
+    "admin:admin/(?P<url>.*)$": Route(Action.CONFIGURE_PRACTICE, {GET: 404}, admin=True),
+}
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found += _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        else:
+            assert isinstance(pattern, URLPattern)
+            route = prefix + str(pattern.pattern)
+            found.append((f"{namespace}{pattern.name}" if pattern.name else f"{namespace}{route}", route))
+    return found
+
+
+URLS: dict[str, str] = dict(_walk(get_resolver().url_patterns))
+WHO = ["anonymous", "superuser", *(f"{place}:{role.value}" for place in ("own", "other") for role in Role)]
+CASES = [
+    pytest.param(key, method, who, id=f"{re.sub(r'[^a-z0-9_:]+', '_', key)}-{method}-{who}")
+    for key in URLS
+    for method in (ROUTES[key].methods if key in ROUTES else {GET: 0})
+    for who in WHO
+]
+
+
+@pytest.fixture
+def patient(practice: Practice) -> Patient:
+    return make_patient(practice, family_name=FAMILY_NAME, phone=PHONE)
+
+
+@pytest.fixture
+def records(practice: Practice, plan: TreatmentPlan) -> dict[str, Any]:
+    """One record of each kind in `practice`, by the kind's name in ROUTES."""
+    key = sorted(load_knowledge().policy.values)[0]
+    modality = sorted(load_knowledge().modalities)[0]
+    return {
+        "patient": plan.patient,
+        "consultation": plan.consultation,
+        "plan": plan,
+        "practice": practice,
+        "location": Location.objects.get(practice=practice),
+        "staffuser": StaffUser.objects.get(practice=practice, role=Role.NURSE),
+        "policysetting": PolicySetting.objects.create(
+            practice=practice, key=key, value=str(load_knowledge().policy.values[key].value).lower()
+        ),
+        "pricelistitem": PriceListItem.objects.create(
+            practice=practice, modality=modality, per_session=Decimal("250.00"), currency="GBP"
+        ),
+    }
+
+
+def url_for(key: str, route: Route, records: dict[str, Any]) -> str:
+    pattern = URLS[key]
+    record = records.get(route.record)
+    if ":" in key and key.split(":", 1)[1] == pattern:  # an unnamed admin route: fill in the pattern
+        if "(?P<url>" in pattern:
+            return "/admin/no-such-page/"
+        assert record is not None
+        return "/" + pattern.replace("<path:object_id>", str(record.pk))
+    kwargs: dict[str, Any] = {}
+    if "<uuid:public_id>" in pattern:
+        kwargs["public_id"] = record.public_id  # type: ignore[union-attr]
+    if "<path:object_id>" in pattern and "content_type_id" not in pattern:
+        kwargs["object_id"] = record.pk  # type: ignore[union-attr]
+    if "<id>" in pattern:
+        kwargs["id"] = record.pk  # type: ignore[union-attr]
+    if "content_type_id" in pattern:
+        kwargs = {"content_type_id": ContentType.objects.get_for_model(record).pk, "object_id": record.pk}  # type: ignore[arg-type,union-attr]
+    if "app_label" in pattern:
+        kwargs["app_label"] = "clinic"
+    return reverse(key, kwargs=kwargs)
+
+
+def user_for(who: str, practice: Practice, other_practice: Practice) -> StaffUser | None:
+    if who == "anonymous":
+        return None
+    if who == "superuser":
+        user = StaffUser(username="installation", is_superuser=True, is_staff=True, practice=None)
+        user.set_unusable_password()
+        user.save()
+        return user
+    place, role = who.split(":")
+    if place == "own":
+        return StaffUser.objects.get(practice=practice, role=role)
+    return make_staff(other_practice, Role(role))
+
+
+@dataclass(frozen=True)
+class Expected:
+    status: int
+    redirect_to: str = ""  # the start of the Location header, for a redirect
+    no_data: bool = False  # another practice's user: none of the record's practice's text may appear
+
+
+def expected(key: str, route: Route, method: str, who: str) -> Expected:
+    """What `who` gets from this route; the rules of docs/security.md, one branch each."""
+    ok = route.methods[method]
+    if who == "anonymous":
+        if route.public:
+            return Expected(ok)
+        if key == "logout":
+            return Expected(302, "/login/")
+        if key == "admin:logout":
+            return Expected(302, "/admin/")
+        return Expected(302, "/admin/login/" if route.admin else "/login/")
+    if key in ("login", "admin:login"):
+        # Signed in already: the app's log-in sends people on; the admin's offers a different account to
+        # staff who may not use the admin, and sends practice admins and superusers to its index.
+        if key == "login" or who in ("superuser", "own:practice_admin", "other:practice_admin"):
+            return Expected(302)
+        return Expected(200)
+    if who == "superuser":
+        if route.admin:
+            return Expected(route.superuser.get(method, ok))
+        return Expected(ok if route.action is None else 403)  # no practice: no records, no pages of one
+    place, role = who.split(":")
+    allowed = route.action is None or Role(role) in PERMISSIONS[route.action]
+    if route.admin and not allowed:
+        # The admin sends signed-in staff without the role to its log-in page (its logout to its index).
+        return Expected(302, "/admin/" if key == "admin:logout" else "/admin/login/")
+    if not allowed:
+        return Expected(403)
+    if place == "own":
+        return Expected(ok)
+    # A member of staff of another practice, with a role allowed here.
+    if not route.record:
+        return Expected(ok, no_data=True)
+    if route.admin and key == "admin:auth_user_password_change":
+        return Expected(404, no_data=True)
+    if route.admin and ok == 200:
+        # The admin answers "no such object" by a redirect to its index, with a message.
+        return Expected(302, "/admin/", no_data=True)
+    if route.admin:
+        return Expected(ok, no_data=True)  # refused or redirected whatever the object (403, 302, 404)
+    return Expected(404, no_data=True)
+
+
+def test_every_url_is_in_the_table() -> None:
+    assert sorted(set(URLS) - set(ROUTES)) == [], "add the new URL to ROUTES with the Action it needs"
+    assert sorted(set(ROUTES) - set(URLS)) == [], "remove routes that no longer exist from ROUTES"
+
+
+def test_every_action_in_the_table_is_in_the_permissions_matrix() -> None:
+    used = {route.action for route in ROUTES.values() if route.action is not None}
+    assert used == set(Action)
+    assert set(PERMISSIONS) == set(Action)
+
+
+def test_the_permissions_matrix_is_the_one_the_issue_asks_for() -> None:
+    everyone = set(Role)
+    assert {action: set(roles) for action, roles in PERMISSIONS.items()} == {
+        Action.VIEW_DASHBOARD: everyone,
+        Action.VIEW_PATIENT_LIST: everyone,
+        Action.EDIT_PATIENT: {Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK},
+        Action.VIEW_CLINICAL: {Role.CLINICIAN, Role.NURSE},
+        Action.RECORD_CONSULTATION: {Role.CLINICIAN, Role.NURSE},
+        Action.OVERRIDE_PLAN: {Role.CLINICIAN},
+        Action.ACCEPT_PLAN: {Role.CLINICIAN},
+        Action.VIEW_AUDIT_LOG: {Role.PRACTICE_ADMIN},
+        Action.CONFIGURE_PRACTICE: {Role.PRACTICE_ADMIN},
+    }
+
+
+def test_only_clinicians_accept_or_override_plans() -> None:
+    assert PERMISSIONS[Action.ACCEPT_PLAN] == PERMISSIONS[Action.OVERRIDE_PLAN] == {Role.CLINICIAN}
+
+
+def test_every_route_that_changes_a_plan_answers_post_only() -> None:
+    for key in ("plan_override", "plan_propose", "plan_accept", "plan_decline", "plan_replan", "logout"):
+        assert set(ROUTES[key].methods) == {POST}, key
+
+
+@pytest.mark.parametrize(("key", "method", "who"), CASES)
+def test_url_answers_role(
+    key: str,
+    method: str,
+    who: str,
+    client: Client,
+    practice: Practice,
+    other_practice: Practice,
+    staff: dict[Role, StaffUser],
+    records: dict[str, Any],
+) -> None:
+    route = ROUTES[key]  # a URL missing from the table fails here as well
+    url = url_for(key, route, records)
+    user = user_for(who, practice, other_practice)
+    if user is not None:
+        client.force_login(user)
+    response = client.generic(method, url)
+    want = expected(key, route, method, who)
+    assert response.status_code != 500
+    assert response.status_code == want.status, f"{method} {url} as {who}"
+    if want.redirect_to:
+        assert response.headers["Location"].startswith(want.redirect_to)
+    if want.no_data or who == "anonymous" or who.startswith("other:"):
+        text = response.content.decode(errors="replace")
+        leaked = [marker for marker in MARKERS if marker in text]
+        assert leaked == [], f"{method} {url} as {who} shows {leaked}"
+
+
+def test_front_desk_sees_contact_details_but_no_clinical_content(
+    signed_in: Any, staff: dict[Role, StaffUser], plan: TreatmentPlan
+) -> None:
+    patient = plan.patient
+    page = signed_in(staff[Role.FRONT_DESK]).get(f"/patients/{patient.public_id}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert patient.phone in text
+    assert "Timeline" not in text
+    assert "/consultations/" not in text
+    assert f"/plans/{plan.public_id}/" not in text
+    assert str(plan.consultation.public_id) not in text
+
+
+def test_a_nurse_sees_the_timeline_with_links_to_the_consultation_and_plan(
+    signed_in: Any, staff: dict[Role, StaffUser], plan: TreatmentPlan
+) -> None:
+    text = signed_in(staff[Role.NURSE]).get(f"/patients/{plan.patient.public_id}/").content.decode()
+    assert "Timeline" in text
+    assert f"/consultations/{plan.consultation.public_id}/" in text
+    assert f"/plans/{plan.public_id}/" in text
+
+
+def test_front_desk_is_not_offered_a_new_consultation(
+    signed_in: Any, staff: dict[Role, StaffUser], patient: Patient
+) -> None:
+    text = signed_in(staff[Role.FRONT_DESK]).get(f"/patients/{patient.public_id}/").content.decode()
+    assert "/consultations/new/" not in text
+    assert f"/patients/{patient.public_id}/edit/" in text
