@@ -198,4 +198,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    # Even at LOG_LEVEL=DEBUG: these two log a template's whole context and SQL parameters, i.e. patient data.
+    "loggers": {"django.template": {"level": "INFO"}, "django.db.backends": {"level": "INFO"}},
 }
