@@ -65,7 +65,8 @@ def focused(page: Page) -> dict[str, Any]:
           const ring = s.boxShadow !== 'none' && s.boxShadow !== '';
           return {tag: e.tagName.toLowerCase(), id: e.id, name: e.getAttribute('name') || '', type: e.type || '',
                   text: (e.innerText || e.value || '').trim().slice(0, 60),
-                  visible: (outline || ring) && e.matches(':focus-visible')};
+                  visible: (outline || ring)
+                   && (e.matches(':focus-visible') || (e.matches(':focus-within') && !e.matches(':focus')))};
         }"""
     )
     return description
@@ -86,5 +87,34 @@ def tab_to(page: Page, selector: str, limit: int = 400) -> int:
     pytest.fail(f"{selector} was not reached with {limit} Tab presses")
 
 
+def tab_through(page: Page, limit: int = 500) -> list[dict[str, Any]]:
+    """Every Tab stop of the page in order, from the top until the focus leaves the page; each must show its focus."""
+    page.evaluate("() => { document.activeElement?.blur(); window.scrollTo(0, 0); }")
+    stops: list[dict[str, Any]] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        here = focused(page)
+        if here["tag"] == "body" or (stops and here == stops[0]):
+            return stops
+        if not here["visible"]:
+            pytest.fail(f"the focus on {here} cannot be seen (Tab stop {len(stops) + 1})")
+        stops.append(here)
+    pytest.fail(f"the focus did not leave the page after {limit} Tab presses")
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")[:150]
+
+
+def a_plan_url(page: Page) -> str:
+    """The address of a plan in the demo practice, found through the patients' timelines (needs a clinical role)."""
+    page.goto("/patients/")
+    patients: list[str] = page.locator("#results a").evaluate_all("links => links.map(a => a.href)")
+    for href in patients:
+        page.goto(href)
+        plans = page.locator(".timeline a[href*='/plans/']")
+        if plans.count():
+            url = plans.first.get_attribute("href")
+            assert url is not None
+            return url
+    pytest.fail("no plan in the demo practice")
