@@ -28,7 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = (
         "Exit status: 0 when every photo was analysed; 2 when a photo could not be read (its line says why)\n"
         "or the arguments are wrong.\n\n"
-        "Examples:\n  lasercare analyze face.jpg\n  lasercare analyze --json --overlay overlays/ *.jpg > results.jsonl\n"
+        "Examples:\n  lasercare analyze face.jpg\n"
+        "  lasercare analyze --json --overlay overlays/ *.jpg > results.jsonl\n"
         "  lasercare analyze --compare before.jpg after.jpg --json"
     )
     parser.add_argument("photos", nargs="*", metavar="PHOTO", help="photo files to analyse")
@@ -76,7 +77,8 @@ def _summary(document: dict[str, Any]) -> str:
         f"Fitzpatrick {document['fitzpatrick_estimate'] or 'n/a'} (estimate only: a clinician confirms)",
         f"  spots: {spots['count']}, {_fmt(100 * (spots['area_fraction'] or 0), 2)}% of skin, "
         f"contrast {_fmt(spots['mean_delta_e'])} ΔE2000",
-        f"  redness: index {_fmt(redness['index'])}, red areas {_fmt(100 * (redness['area_fraction'] or 0), 2)}% of skin",
+        f"  redness: index {_fmt(redness['index'])}, "
+        f"red areas {_fmt(100 * (redness['area_fraction'] or 0), 2)}% of skin",
         f"  texture: index {_fmt(document['texture']['index'], 3)}",
     ]
     for name, region in document["regions"].items():

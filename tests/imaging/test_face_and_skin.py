@@ -77,7 +77,7 @@ def test_astronaut_photo_yields_a_face_and_a_plausible_skin_mask() -> None:
 
     from lasercare.imaging import analyse_array
 
-    photo = analyse_array(np.ascontiguousarray(data.astronaut()))
+    photo = analyse_array(np.ascontiguousarray(data.astronaut()))  # type: ignore[no-untyped-call]
     result = photo.result
     assert result.face is not None
     face = result.face

@@ -1,8 +1,8 @@
 """Retakes of the same face give the same numbers: every metric's coefficient of variation is at most 2%.
 
 A retake is drawn afresh: exposure +-5%, the head shifted by up to 12 pixels and turned by up to 2 degrees, new
-sensor noise, then saved as a JPEG (quality 95, what cameras write) and read back. The chart stays in frame, as the protocol in
-docs/imaging.md asks: without it, exposure alone moves ITA by about 2 degrees.
+sensor noise, then saved as a JPEG (quality 95, what cameras write) and read back. The chart stays in frame, as
+the protocol in docs/imaging.md asks: without it, exposure alone moves ITA by about 2 degrees.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from lasercare.imaging import SkinMetrics, analyse_photo
-from tests.imaging.portraits import SKIN_BY_CATEGORY, Pose, PortraitSpec, render
+from tests.imaging.portraits import SKIN_BY_CATEGORY, PortraitSpec, Pose, render
 
 RETAKES = (
     (1.00, Pose(0, 0, 0.0)),

@@ -155,7 +155,8 @@ def analyse_array(rgb: npt.NDArray[np.uint8]) -> AnalysedPhoto:
     working = rgb
     if max(height, width) > WORKING_LONG_SIDE:
         ratio = WORKING_LONG_SIDE / max(height, width)
-        working = cv2.resize(rgb, (round(width * ratio), round(height * ratio)), interpolation=cv2.INTER_AREA)
+        size = (round(width * ratio), round(height * ratio))
+        working = np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
     return analyse_loaded(LoadedPhoto(np.ascontiguousarray(working), width, height, "array", "sRGB assumed"), started)
 
 

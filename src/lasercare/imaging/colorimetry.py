@@ -7,6 +7,8 @@ them to colour-science's results.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
@@ -65,7 +67,7 @@ def lab_to_linear(lab: FloatArray) -> FloatArray:
     fx = fy + lab[..., 1] / 500
     fz = fy - lab[..., 2] / 200
 
-    def inverse(f: FloatArray) -> FloatArray:
+    def inverse(f: npt.NDArray[np.floating[Any]]) -> FloatArray:
         return np.where(f**3 > _EPSILON, f**3, (116 * f - 16) / _KAPPA).astype(np.float32)
 
     xyz = np.stack([inverse(fx), inverse(fy), inverse(fz)], axis=-1) * D65_WHITE

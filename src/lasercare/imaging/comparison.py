@@ -82,7 +82,7 @@ def _feature_transform(before: AnalysedPhoto, after: AnalysedPhoto) -> tuple[npt
     """The after -> before similarity from matched ORB features on and around the skin."""
     import cv2
 
-    orb = cv2.ORB_create(nfeatures=3000)
+    orb = cv2.ORB_create(nfeatures=3000)  # type: ignore[attr-defined]
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (41, 41))
     masks = [cv2.dilate(p.maps.skin.astype(np.uint8) * 255, kernel) for p in (before, after)]
     kp_b, des_b = orb.detectAndCompute(_grey(before.rgb), masks[0])
@@ -92,8 +92,8 @@ def _feature_transform(before: AnalysedPhoto, after: AnalysedPhoto) -> tuple[npt
     matches = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True).match(des_a, des_b)
     if len(matches) < MIN_INLIERS:
         return None
-    src = np.float32([kp_a[m.queryIdx].pt for m in matches])
-    dst = np.float32([kp_b[m.trainIdx].pt for m in matches])
+    src = np.array([kp_a[m.queryIdx].pt for m in matches], dtype=np.float32)
+    dst = np.array([kp_b[m.trainIdx].pt for m in matches], dtype=np.float32)
     matrix, inliers = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=3.0)
     if matrix is None or inliers is None or int(inliers.sum()) < MIN_INLIERS:
         return None

@@ -57,7 +57,7 @@ class Face:
 def _cascades() -> tuple[Any, ...]:
     import cv2
 
-    folder = cv2.data.haarcascades
+    folder = cv2.data.haarcascades  # type: ignore[attr-defined]
     return tuple(
         cv2.CascadeClassifier(folder + name)
         for name in ("haarcascade_frontalface_default.xml", "haarcascade_frontalface_alt2.xml")

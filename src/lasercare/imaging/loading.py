@@ -12,6 +12,7 @@ Stored copies (`stripped_copy`) keep the pixels only: no EXIF (GPS, camera seria
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import warnings
@@ -53,7 +54,7 @@ class LoadedPhoto:
     @property
     def scale(self) -> float:
         """Working-copy pixels per photo pixel."""
-        return self.rgb.shape[1] / self.width
+        return float(self.rgb.shape[1]) / self.width
 
 
 def _read_bytes(source: str | Path | bytes) -> bytes:
@@ -157,10 +158,8 @@ def load_photo(
     orientation = image.getexif().get(0x0112, 1)
     if orientation in (5, 6, 7, 8):  # the photo stands on its side: its upright size is swapped
         width, height = height, width
-    try:
+    with contextlib.suppress(OSError, ValueError, SyntaxError):  # a broken EXIF block must not lose the photo
         image = ImageOps.exif_transpose(image)
-    except (OSError, ValueError, SyntaxError):  # a broken EXIF block must not lose the photo
-        pass
     if min(width, height) < MIN_SIDE:
         raise ImageError(f"too small to analyse: {width}x{height} (at least {MIN_SIDE} pixels a side)")
     image, profile = _to_srgb(image)
@@ -171,7 +170,7 @@ def load_photo(
 
         ratio = working_long_side / long_side
         size = (max(1, round(rgb.shape[1] * ratio)), max(1, round(rgb.shape[0] * ratio)))
-        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+        rgb = np.asarray(cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
     return LoadedPhoto(np.ascontiguousarray(rgb), width, height, kind, profile)
 
 
@@ -184,10 +183,8 @@ def stripped_copy(source: str | Path | bytes, *, max_pixels: int = DEFAULT_MAX_P
     image = _open(data, max_pixels)
     kind = SUPPORTED_FORMATS[str(image.format)]
     image = _decode(image, kind, working_long_side=max(image.size))
-    try:
+    with contextlib.suppress(OSError, ValueError, SyntaxError):
         image = ImageOps.exif_transpose(image)
-    except (OSError, ValueError, SyntaxError):
-        pass
     icc = image.info.get("icc_profile")
     clean = Image.new("RGB", image.size)
     clean.paste(image.convert("RGB"))  # a new image: nothing of the old one's info dictionary comes along

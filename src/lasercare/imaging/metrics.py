@@ -117,12 +117,13 @@ def compute_maps(lab: FloatArray, linear: FloatArray, skin: BoolArray, face_widt
         flat = spot_labels.ravel()
         sizes = np.bincount(flat, minlength=n_spots + 1).astype(np.float64)
         sizes[0] = 1
-        spot_lab = np.stack(
-            [np.bincount(flat, lab[..., c].ravel(), n_spots + 1) for c in range(3)], axis=-1
-        ) / sizes[:, None]
-        around = np.stack(
-            [np.bincount(flat, background[..., c].ravel(), n_spots + 1) for c in range(3)], axis=-1
-        ) / sizes[:, None]
+        spot_lab = (
+            np.stack([np.bincount(flat, lab[..., c].ravel(), n_spots + 1) for c in range(3)], axis=-1) / sizes[:, None]
+        )
+        around = (
+            np.stack([np.bincount(flat, background[..., c].ravel(), n_spots + 1) for c in range(3)], axis=-1)
+            / sizes[:, None]
+        )
         spot_delta_e = delta_e_2000(spot_lab, around)
     else:
         spot_delta_e = np.zeros(1)

@@ -55,7 +55,7 @@ def _fill_small_holes(mask: BoolArray, max_area: int) -> BoolArray:
     import cv2
 
     holes = (~mask).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(holes, connectivity=4)
     height, width = mask.shape
     x, y, w, h, area = (stats[:, i] for i in range(5))
     inside = (x > 0) & (y > 0) & (x + w < width) & (y + h < height)
@@ -63,12 +63,10 @@ def _fill_small_holes(mask: BoolArray, max_area: int) -> BoolArray:
     fill[0] = False  # label 0 is the skin itself
     if not fill[1:].any():
         return mask
-    return mask | fill[labels]
+    return np.asarray(mask | fill[labels], dtype=bool)
 
 
-def skin_mask(
-    lab: FloatArray, face: Face | None, chart: Box | None = None
-) -> tuple[BoolArray, SkinModel, BoolArray]:
+def skin_mask(lab: FloatArray, face: Face | None, chart: Box | None = None) -> tuple[BoolArray, SkinModel, BoolArray]:
     """(skin, model, excluded) where excluded holds the facial features and the chart, never skin."""
     import cv2
 
