@@ -1,0 +1,125 @@
+"""Screenshots of every page for docs/user-guide.md and the README, taken from the demo practice.
+
+    .venv/bin/python docs/screenshots.py          # writes docs/images/*.png
+
+It starts `lasercare serve --demo` exactly as the browser tests do (tests/browser/server.py: a fresh database,
+Debian's chromium) and walks the pages at 1280x900 as a clinician and as the practice admin.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from tests.browser.server import DemoServer, demo_server, launch_chromium, missing_tools  # noqa: E402
+from tests.browser.support import log_in  # noqa: E402
+
+IMAGES = ROOT / "docs" / "images"
+
+
+def _page(browser: Browser, server: DemoServer) -> Page:
+    context = browser.new_context(base_url=server.base_url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    return context.new_page()
+
+
+def _shot(page: Page, name: str) -> None:
+    page.evaluate("() => document.activeElement?.blur()")
+    page.mouse.move(0, 0)
+    path = IMAGES / f"{name}.png"
+    page.screenshot(path=str(path))
+    print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB")
+
+
+def _scroll_to(page: Page, selector: str) -> None:
+    page.locator(selector).first.evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top + scrollY - 16)")
+
+
+def clinician_pages(browser: Browser, server: DemoServer) -> None:
+    page = _page(browser, server)
+    page.goto("/login/")
+    page.get_by_label("Username").fill("clinician")
+    _shot(page, "login")
+    log_in(page, server, "clinician")
+    _shot(page, "dashboard")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Patients").click()
+    _shot(page, "patients")
+
+    # The patient with the longest timeline.
+    links: list[str] = page.locator("#results tbody a").evaluate_all("links => links.map(a => a.href)")
+    longest, events = links[0], -1
+    for link in links:
+        page.goto(link)
+        count = page.locator(".timeline li").count()
+        if count > events:
+            longest, events = link, count
+    page.goto(longest)
+    _shot(page, "patient")
+
+    page.get_by_role("link", name="New consultation").click()
+    preview = page.locator("#preview")
+    page.get_by_label("Phototype assessed by the clinician").select_option("IV")
+    page.get_by_label("Sun spots (lentigines)").check()
+    page.locator("#id_severity_sun_spots").select_option("2")
+    page.locator("#id_scale_sun_spots").select_option("clinician")
+    page.get_by_label("Fine lines").check()
+    page.locator("#id_severity_fine_lines").select_option("1")
+    page.locator("#id_med_name_0").fill("tretinoin 0.025% cream")
+    page.locator("#id_med_name_1").fill("Zorblatix 5 mg")
+    expect(preview).to_contain_text("Zorblatix 5 mg: unknown")
+    expect(preview.get_by_role("heading", name="Options")).to_be_visible()
+    _scroll_to(page, "fieldset:has(legend:text('Concerns'))")
+    _shot(page, "consultation")
+
+    page.get_by_role("button", name="Save consultation and plan").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Treatment plan")
+    _shot(page, "plan")
+
+    review = page.locator("form[action$='/override/']")
+    review.get_by_label("Changed an option's suitability").check()
+    options = review.locator("#id_modality option")
+    review.locator("#id_modality").select_option(index=options.count() - 1)
+    review.locator("#id_suitability").select_option("not_advised")
+    review.get_by_role("button", name="Record override").click()
+    expect(page.locator(".field.has-error")).to_be_visible()
+    _scroll_to(page, "#review-heading")
+    _shot(page, "override-error")
+
+    page.get_by_role("link", name="Print view").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Treatment plan for")
+    _shot(page, "print")
+    page.context.close()
+
+
+def admin_pages(browser: Browser, server: DemoServer) -> None:
+    page = _page(browser, server)
+    log_in(page, server, "admin")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit log").click()
+    _shot(page, "audit-log")
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Configuration").click()
+    _shot(page, "admin")
+    page.context.close()
+
+
+def main() -> int:
+    problem = missing_tools()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    with demo_server(patients=12) as server, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        clinician_pages(browser, server)
+        admin_pages(browser, server)
+        browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
