@@ -47,13 +47,14 @@ def render_overlay(photo: AnalysedPhoto) -> npt.NDArray[np.uint8]:
     if chart is not None:
         cv2.rectangle(image, (chart.x, chart.y), (chart.x + chart.width, chart.y + chart.height), CHART_COLOUR, 2)
     metrics = result.metrics
-    legend = (
-        f"ITA {metrics.ita_deg:.1f} ({result.ita_category})  spots {metrics.spots.count} "
-        f"({100 * metrics.spots.area_fraction:.1f}% of skin)  red {100 * metrics.redness.area_fraction:.1f}%  "
-        f"{'calibrated' if result.calibrated else 'uncalibrated'}"
+    lines = (
+        f"ITA {metrics.ita_deg:.1f} ({result.ita_category}), {'calibrated' if result.calibrated else 'uncalibrated'}",
+        f"spots {metrics.spots.count} ({100 * metrics.spots.area_fraction:.1f}% of skin), "
+        f"red {100 * metrics.redness.area_fraction:.1f}% of skin",
     )
-    cv2.rectangle(image, (0, 0), (image.shape[1], 22), (0, 0, 0), -1)
-    cv2.putText(image, legend, (6, 16), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (255, 255, 255), 1, cv2.LINE_AA)
+    cv2.rectangle(image, (0, 0), (image.shape[1], 40), (0, 0, 0), -1)
+    for row, text in enumerate(lines):
+        cv2.putText(image, text, (6, 16 + 18 * row), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 255), 1, cv2.LINE_AA)
     return image
 
 
