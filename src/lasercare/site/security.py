@@ -36,6 +36,8 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        # Static files leave before XFrameOptionsMiddleware sees them: old browsers without frame-ancestors too.
+        response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             # Pages with patient data must not stay in a shared computer's cache or history.
             response.headers.setdefault("Cache-Control", "no-store")
