@@ -104,3 +104,13 @@ def test_phone_width_needs_no_sideways_scrolling(new_page: PageFactory, server: 
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 390, f"{path} is {width}px wide on a 390px screen"
     check_accessibility(page)
+
+
+def test_admin_staff_list(new_page: PageFactory) -> None:
+    page = new_page("admin")
+    page.goto("/admin/")
+    page.get_by_role("link", name="Staff", exact=False).first.click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(4)
+    # Django's own admin template: the filter sidebar's links ("All", "Clinician"...) are 20px high, under the 24px
+    # of WCAG 2.2's target-size (2.5.8). That rule alone is left out here; the rest of the page is checked.
+    check_accessibility(page, disable=("target-size",))
