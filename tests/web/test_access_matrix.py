@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -270,6 +271,28 @@ def test_the_permissions_matrix_is_the_one_the_issue_asks_for() -> None:
         Action.VIEW_AUDIT_LOG: {Role.PRACTICE_ADMIN},
         Action.CONFIGURE_PRACTICE: {Role.PRACTICE_ADMIN},
     }
+
+
+def matrix_table() -> str:
+    """The role x action table of docs/security.md, as PERMISSIONS says it."""
+    lines = [
+        "| Action | " + " | ".join(role.label for role in Role) + " |",
+        "|---|" + "---|" * len(Role),
+        *(
+            f"| `{action.value}` | "
+            + " | ".join("yes" if role in PERMISSIONS[action] else "no" for role in Role)
+            + " |"
+            for action in Action
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def test_the_security_doc_matrix_matches_permissions() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "security.md").read_text(encoding="utf-8")
+    found = re.search(r"<!-- matrix:start -->\n(.*?)\n<!-- matrix:end -->", doc, re.DOTALL)
+    assert found is not None, "docs/security.md lost its matrix markers"
+    assert found.group(1) == matrix_table(), "paste this table into docs/security.md:\n" + matrix_table()
 
 
 def test_only_clinicians_accept_or_override_plans() -> None:
