@@ -45,7 +45,7 @@ def _fill_consultation(page: Page) -> None:
     page.locator("#id_q10").select_option(str(ANSWERS[-1]))
     expect(preview).to_contain_text(f"Questionnaire score: {SCORE} of 40")
 
-    page.get_by_label("Sun spots (lentigines)").check()
+    page.get_by_role("checkbox", name="Sun spots (lentigines)").check()
     page.locator("#id_severity_sun_spots").select_option("2")
     page.locator("#id_med_name_0").press_sequentially("tretinoin 0.025% cream")
     expect(preview).to_contain_text("tretinoin 0.025% cream: tretinoin (Topical retinoids)")

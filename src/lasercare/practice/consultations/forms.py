@@ -89,35 +89,46 @@ class IntakeForm(forms.Form):
             )
         for code, label in labels.CONCERNS.items():
             self.fields[f"concern_{code}"] = forms.BooleanField(required=False, label=label)
+            # The visible labels repeat on every row; screen readers hear which concern each one belongs to.
             self.fields[f"severity_{code}"] = forms.TypedChoiceField(
                 required=False,
                 coerce=int,
                 empty_value=None,
                 label=_("Severity"),
                 choices=_blank(labels.SEVERITIES),
+                widget=forms.Select(attrs={"aria-label": _("Severity of %(concern)s") % {"concern": label}}),
             )
             self.fields[f"scale_{code}"] = forms.ChoiceField(
-                required=False, label=_("Scale"), choices=_blank(labels.SCALES)
+                required=False,
+                label=_("Scale"),
+                choices=_blank(labels.SCALES),
+                widget=forms.Select(attrs={"aria-label": _("Scale for %(concern)s") % {"concern": label}}),
             )
             self.fields[f"areas_{code}"] = forms.MultipleChoiceField(
                 required=False,
                 label=_("Areas"),
                 choices=list(labels.AREAS.items()),
-                widget=forms.SelectMultiple(attrs={"size": 4}),
+                widget=forms.SelectMultiple(
+                    attrs={"size": 4, "aria-label": _("Areas of %(concern)s") % {"concern": label}}
+                ),
             )
         for row in range(MEDICATION_ROWS):
             self.fields[f"med_name_{row}"] = forms.CharField(
                 required=False,
                 max_length=200,
-                label=_("Medication"),
+                label=_("Medication %(n)s") % {"n": row + 1},
                 widget=forms.TextInput(attrs={"autocomplete": "off", "class": "med-name"}),
             )
-            self.fields[f"med_stopped_{row}"] = forms.DateField(required=False, label=_("Stopped on"), widget=_DATE)
+            self.fields[f"med_stopped_{row}"] = forms.DateField(
+                required=False, label=_("Medication %(n)s stopped on") % {"n": row + 1}, widget=_DATE
+            )
         for row in range(PROCEDURE_ROWS):
             self.fields[f"proc_kind_{row}"] = forms.ChoiceField(
-                required=False, label=_("Procedure"), choices=_blank(labels.PROCEDURES)
+                required=False, label=_("Procedure %(n)s") % {"n": row + 1}, choices=_blank(labels.PROCEDURES)
             )
-            self.fields[f"proc_on_{row}"] = forms.DateField(required=False, label=_("On"), widget=_DATE)
+            self.fields[f"proc_on_{row}"] = forms.DateField(
+                required=False, label=_("Procedure %(n)s on") % {"n": row + 1}, widget=_DATE
+            )
 
     # Field groups for the template.
     def questionnaire_fields(self) -> list[forms.BoundField]:
