@@ -88,9 +88,7 @@ def patient(practice: Practice) -> Patient:
 
 @pytest.fixture
 def plan(patient: Patient, clinician: StaffUser) -> TreatmentPlan:
-    return services.record_consultation(
-        None, clinician, patient, held_on=CONSULTATION_DAY, intake=basic_intake()
-    )
+    return services.record_consultation(None, clinician, patient, held_on=CONSULTATION_DAY, intake=basic_intake())
 
 
 @pytest.fixture
