@@ -134,7 +134,9 @@ def consultation_preview(request: HttpRequest, public_id: str) -> HttpResponse:
     patient = in_practice(request, Patient.objects.select_related("practice"), public_id)
     form = IntakeForm(request.POST, patient=patient, practice=user.practice)
     context = {"form": form, "patient": patient, **_preview(form, patient)}
-    record(request, AuditAction.VIEW, "patient", patient.public_id, patient_ref=patient.public_id, detail="plan preview")
+    record(
+        request, AuditAction.VIEW, "patient", patient.public_id, patient_ref=patient.public_id, detail="plan preview"
+    )
     return render(request, "consultations/_preview.html", context)
 
 
