@@ -64,8 +64,10 @@ SCENARIOS = {
 # --- the dataset (runs in a child process with Django set up for one database) -------------------------------
 
 
-def bench_env(database: str) -> dict[str, str]:
+def bench_env(database: str, src: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "LASERCARE_ACCESS_LOG", "DEBUG"}}
+    if src is not None:  # serve another copy of the code (an A/B comparison of two checkouts)
+        env["PYTHONPATH"] = str(src.resolve())
     env["DJANGO_SETTINGS_MODULE"] = "lasercare.site.settings"
     env["LASERCARE_VAR_DIR"] = str(BENCH_DIR / database)
     env["PYTHONUNBUFFERED"] = "1"
@@ -371,6 +373,10 @@ def generate(args: argparse.Namespace, database: str) -> None:
     print(f"  making {args.distinct_plans:,} distinct engine plans ...", file=sys.stderr, flush=True)
     plans = engine_plans(rng, args.distinct_plans, today)
     print(f"  ... {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
+    if connection.vendor == "postgresql":
+        # 9 GB of plan documents: lz4 compresses them (TOAST) three times faster than the default pglz.
+        with connection.cursor() as cursor:
+            cursor.execute("SET default_toast_compression = lz4")
     other_patients = max(1, args.patients // 100)
     progress = Progress(args.patients + other_patients)
     with _Timestamps():
@@ -635,6 +641,55 @@ def write_script(path: Path, sessions: list[Session], work: dict[str, Any]) -> N
     )
 
 
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0  # the process has ended
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def server_processes(master: int) -> list[int]:
+    """The gunicorn arbiter and its workers."""
+    found = [master]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master:
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def database_processes(database: str) -> list[int]:
+    """PostgreSQL's backends serving the benchmark database (SQLite runs inside the workers)."""
+    if database != "postgres":
+        return []
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        rows = connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [PG_DATABASE]).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+class CpuMeter:
+    """CPU seconds spent by the server's processes and by PostgreSQL's backends: figures that the other work on a
+    shared machine disturbs far less than it disturbs latencies."""
+
+    def __init__(self, master: int, database: str) -> None:
+        self.master, self.database = master, database
+
+    def read(self) -> tuple[dict[int, float], dict[int, float]]:
+        server = {pid: _cpu_seconds(pid) for pid in server_processes(self.master)}
+        return server, {pid: _cpu_seconds(pid) for pid in database_processes(self.database)}
+
+    @staticmethod
+    def spent(before: dict[int, float], after: dict[int, float]) -> float:
+        # A process started in between (a recycled worker, a new connection) counts whole.
+        return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
 @dataclass(frozen=True)
 class Result:
     database: str
@@ -647,6 +702,8 @@ class Result:
     p99: float
     worst: float
     errors: int
+    server_cpu_ms: float  # CPU of the gunicorn processes per request (with SQLite, the database's too)
+    database_cpu_ms: float  # CPU of PostgreSQL's backends per request (0 for SQLite)
 
     @property
     def rate(self) -> float:
@@ -678,11 +735,15 @@ def run_wrk(wrk: str, script: Path, port: int, clients: int, seconds: float, sce
 
 
 def measure(
-    wrk: str, script: Path, port: int, args: argparse.Namespace, database: str, scenario: str, run: int
+    wrk: str, script: Path, server: Server, args: argparse.Namespace, database: str, scenario: str, run: int
 ) -> Result:
     if args.warmup > 0:
-        run_wrk(wrk, script, port, args.clients, args.warmup, scenario)
-    f = run_wrk(wrk, script, port, args.clients, args.seconds, scenario)
+        run_wrk(wrk, script, server.port, args.clients, args.warmup, scenario)
+    meter = CpuMeter(server.process.pid, database)
+    before = meter.read()
+    f = run_wrk(wrk, script, server.port, args.clients, args.seconds, scenario)
+    after = meter.read()
+    requests = max(1, f["requests"])
     return Result(
         database=database,
         scenario=scenario,
@@ -694,6 +755,8 @@ def measure(
         p99=f["p99"] / 1000,
         worst=f["max"] / 1000,
         errors=f["connect"] + f["read"] + f["write"] + f["timeout"] + f["not_200"],
+        server_cpu_ms=CpuMeter.spent(before[0], after[0]) * 1000 / requests,
+        database_cpu_ms=CpuMeter.spent(before[1], after[1]) * 1000 / requests,
     )
 
 
@@ -719,7 +782,8 @@ def start_server(database: str, args: argparse.Namespace) -> Server:
     command = [sys.executable, "-m", "lasercare", "serve", "--no-migrate", f"--bind=127.0.0.1:{port}"]
     command += [f"--workers={args.workers}", f"--threads={args.threads}"]
     with log.open("wb") as output:
-        process = subprocess.Popen(command, env=bench_env(database), stdout=output, stderr=subprocess.STDOUT)
+        environment = bench_env(database, args.src)
+        process = subprocess.Popen(command, env=environment, stdout=output, stderr=subprocess.STDOUT)
     server = Server(process, port, log)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -791,7 +855,7 @@ def bench_database(wrk: str, args: argparse.Namespace, database: str) -> list[Re
         )
         for run in range(1, args.repeat + 1):
             for scenario in args.scenarios:
-                result = measure(wrk, script, server.port, args, database, scenario, run)
+                result = measure(wrk, script, server, args, database, scenario, run)
                 print(f"  {row(result)}", file=sys.stderr, flush=True)
                 results.append(result)
     finally:
@@ -811,14 +875,14 @@ def bench_database(wrk: str, args: argparse.Namespace, database: str) -> list[Re
 
 HEADER = (
     f"{'database':<9} {'scenario':<13} {'run':>3} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-    f"{'p99 ms':>7} {'max ms':>7} {'errors':>6}  p95<={TARGET_P95_MS:g}"
+    f"{'p99 ms':>7} {'max ms':>7} {'errors':>6} {'cpu ms':>6} {'db cpu':>6}  p95<={TARGET_P95_MS:g}"
 )
 
 
 def row(r: Result) -> str:
     return (
         f"{r.database:<9} {r.scenario:<13} {r.run:>3} {r.requests:>9,} {r.rate:>7.1f} {r.p50:>7.1f} {r.p95:>7.1f} "
-        f"{r.p99:>7.1f} {r.worst:>7.0f} {r.errors:>6}  {r.verdict}"
+        f"{r.p99:>7.1f} {r.worst:>7.0f} {r.errors:>6} {r.server_cpu_ms:>6.1f} {r.database_cpu_ms:>6.1f}  {r.verdict}"
     )
 
 
@@ -844,6 +908,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--distinct-plans", type=int, default=5_000, help="engine plans made and then reused")
     parser.add_argument("--samples", type=int, default=5_000, help="search texts and plan ids drawn for the load")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--src", type=Path, help="serve the lasercare package under this folder (A/B comparisons)")
     parser.add_argument("--prepare", choices=("sqlite", "postgres"), help=argparse.SUPPRESS)
     parser.add_argument("--count-audit", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -871,6 +936,10 @@ def main(argv: list[str] | None = None) -> int:
         results += bench_database(wrk, args, database)
     print(f"\n{args.clients} clients on loopback, {args.seconds:g} s per scenario after {args.warmup:g} s of warm-up")
     print(f"server: lasercare serve --workers {args.workers} --threads {args.threads}, {os.cpu_count()} CPUs")
+    if args.src:
+        print(f"code served: {args.src}")
+    print("cpu ms: CPU of the server's processes per request (with SQLite, the database's work is in there too);")
+    print("db cpu: CPU of PostgreSQL's backends per request. Both count only this benchmark's processes.")
     for database in databases:
         print()
         print(HEADER)
