@@ -61,14 +61,21 @@ def _audit_logout(sender: object, request: HttpRequest, user: Any, **kwargs: Any
         record(request, AuditAction.LOGOUT, "account", user.public_id, actor=user)
 
 
+_PATIENT_LINK = ("patient__public_id", "patient__family_name", "patient__given_names")
+_STAFF_NAME = ("seen_by__username", "seen_by__first_name", "seen_by__last_name")
+
+
 @requires(Action.VIEW_DASHBOARD)
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     practice = practice_id(request)
     today = timezone.localdate()
+    # The lists show names, dates and links, so only those columns are read: not the intakes and plan documents
+    # (some 30 KB of JSON each), nor the rest of each patient and account.
     todays = (
         Consultation.objects.filter(practice_id=practice, held_on=today)
         .select_related("patient", "seen_by")
+        .only("patient", "seen_by", *_PATIENT_LINK, *_STAFF_NAME)
         .order_by("created_at")[:50]
     )
     context: dict[str, Any] = {"today": today, "todays": todays}
@@ -76,6 +83,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["awaiting"] = (
             TreatmentPlan.objects.filter(practice_id=practice, status=PlanStatus.DRAFT)
             .select_related("patient", "consultation__seen_by")
+            .only(
+                "public_id",
+                "patient",
+                "consultation__held_on",
+                "consultation__seen_by",
+                *_PATIENT_LINK,
+                *(f"consultation__{name}" for name in _STAFF_NAME),
+            )
             .order_by("created_at")[:50]
         )
         context["awaiting_count"] = TreatmentPlan.objects.filter(practice_id=practice, status=PlanStatus.DRAFT).count()
@@ -86,6 +101,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             follow_up_on__lte=today + timedelta(days=7),
         )
         .select_related("patient")
+        .only("follow_up_on", "patient", *_PATIENT_LINK)
         .order_by("follow_up_on", "pk")[:50]
     )
     record(request, AuditAction.LIST, "dashboard", detail=f"{len(todays)} today")

@@ -1,0 +1,1 @@
+"""Django's SQLite backend, keeping the statistics SQLite's query planner needs (see base.py)."""

@@ -1,0 +1,24 @@
+"""Django's SQLite backend, plus `PRAGMA optimize` before a connection closes, as SQLite advises.
+
+Without statistics (sqlite_stat1) SQLite's planner takes `practice_id = ?` to pick out some ten rows, so to avoid a
+sort it walks a whole practice in name order: a search by date of birth or by full name read all 100,000 patients
+of the benchmark practice (250 ms) instead of the few that match (0.1 ms). `PRAGMA optimize` runs ANALYZE, bounded by
+the `analysis_limit` of the settings, on the tables this connection used whose statistics are missing or stale
+(the table has grown 25-fold); otherwise it costs microseconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+
+from django.db.backends.sqlite3 import base
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def close(self) -> None:
+        if self.connection is not None and not self.in_atomic_block and not self.is_in_memory_db():
+            # Busy or read-only: the statistics wait for the next connection.
+            with contextlib.suppress(sqlite3.Error):
+                self.connection.execute("PRAGMA optimize")
+        super().close()
