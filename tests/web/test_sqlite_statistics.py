@@ -1,0 +1,37 @@
+"""The SQLite backend leaves the statistics SQLite's planner needs (lasercare/site/sqlite/base.py): without them a
+search by date of birth walked a whole practice in name order instead of reading the few matching rows."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from django.db.utils import ConnectionHandler
+
+
+def test_a_closing_connection_runs_analyze_on_the_tables_it_used(tmp_path: Path, django_db_blocker: Any) -> None:
+    path = tmp_path / "stats.sqlite3"
+    handler = ConnectionHandler(
+        {
+            "default": {
+                "ENGINE": "lasercare.site.sqlite",
+                "NAME": str(path),
+                "OPTIONS": {"init_command": "PRAGMA analysis_limit=1000;"},
+            }
+        }
+    )
+    connection = handler["default"]
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE person (id INTEGER PRIMARY KEY, practice INTEGER, born TEXT, name TEXT)")
+            cursor.execute("CREATE INDEX person_born ON person (practice, born)")
+            cursor.executemany(
+                "INSERT INTO person (practice, born, name) VALUES (1, %s, %s)",
+                [(f"19{n % 90:02d}-01-{n % 28 + 1:02d}", f"name {n}") for n in range(2000)],
+            )
+            cursor.execute("SELECT id FROM person WHERE practice = 1 AND born = '1950-01-05' ORDER BY name LIMIT 25")
+        connection.close()
+    with sqlite3.connect(path) as raw:
+        indexes = {row[0] for row in raw.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'person'")}
+    assert "person_born" in indexes
