@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods
 
 from lasercare.practice.audit.models import AuditAction
@@ -21,6 +22,29 @@ from lasercare.practice.patients.services import read_query, search_patients
 from lasercare.practice.patients.timeline import timeline
 
 PAGE_SIZE = 25
+COUNT_AHEAD = 40  # pages counted past the one shown
+
+
+class CountedAhead(Paginator[Patient]):
+    """Counts the matches only as far as COUNT_AHEAD pages past the page asked for.
+
+    Counting all 100,000 patients of a practice, or the 14,000 whose names begin with one letter, cost more than
+    finding the 25 shown; "more than 1,025" says as much to a receptionist, and the next pages stay reachable.
+    """
+
+    def __init__(self, object_list: QuerySet[Patient], per_page: int, number: int) -> None:
+        super().__init__(object_list, per_page)
+        self.matches = object_list
+        # A page number typed into the address may be absurd: the limit stays within SQL's 64-bit integers.
+        self.count_limit = (min(max(1, number), 10**9) + COUNT_AHEAD) * per_page
+
+    @cached_property
+    def count(self) -> int:
+        return self.matches[: self.count_limit + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.count_limit
 
 
 @requires(Action.VIEW_PATIENT_LIST)
@@ -40,7 +64,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         form = PatientSearchForm()
         query = read_query("")
         page_number = _page_number(request.GET.get("page"))
-    page = Paginator(search_patients(user.practice, query), PAGE_SIZE).get_page(page_number)
+    page = CountedAhead(search_patients(user.practice, query), PAGE_SIZE, page_number).get_page(page_number)
     action = AuditAction.LIST if query.is_empty else AuditAction.SEARCH
     record(request, action, "patient", detail=f"page {page.number}, {len(page.object_list)} shown")
     context = {"form": form, "page": page, "query": query}
