@@ -35,3 +35,23 @@ def test_a_short_list_gives_the_exact_count(signed_in: SignIn, practice: Practic
         make_patient(practice, family_name=f"Able{n}")
     page = signed_in(clinician).post("/patients/", {"q": "able"}).content.decode()
     assert "Patients matching the search: 3" in page
+
+
+def test_a_search_by_name_lists_family_and_given_name_matches_in_family_name_order(
+    signed_in: SignIn, practice: Practice, clinician: StaffUser
+) -> None:
+    from lasercare.practice.patients.services import read_query, search_patients
+
+    make_patient(practice, family_name="Zed", given_names="Ann")
+    make_patient(practice, family_name="Annan", given_names="Kofi")
+    make_patient(practice, family_name="Brown", given_names="Anna")
+    make_patient(practice, family_name="Annan", given_names="Ann")  # matches both ways: listed once
+    make_patient(practice, family_name="Cole", given_names="Bea")
+    matches = search_patients(practice, read_query("ann"))
+    expected = ["Annan, Ann", "Annan, Kofi", "Brown, Anna", "Zed, Ann"]
+    assert [p.sorting_name for p in matches] == expected
+    assert [p.sorting_name for p in matches[1:3]] == expected[1:3]
+    assert len(matches) == 4
+    page = signed_in(clinician).post("/patients/", {"q": "ann"}).content.decode()
+    assert "Patients matching the search: 4" in page
+    assert [page.index(name) for name in expected] == sorted(page.index(name) for name in expected)

@@ -40,7 +40,8 @@ class Patient(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["practice", "family_first_key"], name="patient_family_first"),
-            models.Index(fields=["practice", "given_first_key"], name="patient_given_first"),
+            # With the family key too, a search by given name sorts its matches by family name from the index.
+            models.Index(fields=["practice", "given_first_key", "family_first_key"], name="patient_given_family"),
             models.Index(fields=["practice", "date_of_birth"], name="patient_birth_date"),
             models.Index(fields=["practice", "phone_key"], name="patient_phone"),
         ]

@@ -18,7 +18,7 @@ from lasercare.practice.clinic.roles import Action
 from lasercare.practice.consultations.models import Consultation, PlanOverride, TreatmentPlan
 from lasercare.practice.patients.forms import PatientForm, PatientSearchForm
 from lasercare.practice.patients.models import Patient
-from lasercare.practice.patients.services import read_query, search_patients
+from lasercare.practice.patients.services import NameMatches, read_query, search_patients
 from lasercare.practice.patients.timeline import timeline
 
 PAGE_SIZE = 25
@@ -32,7 +32,7 @@ class CountedAhead(Paginator[Patient]):
     finding the 25 shown; "more than 1,025" says as much to a receptionist, and the next pages stay reachable.
     """
 
-    def __init__(self, object_list: QuerySet[Patient], per_page: int, number: int) -> None:
+    def __init__(self, object_list: QuerySet[Patient] | NameMatches, per_page: int, number: int) -> None:
         super().__init__(object_list, per_page)
         self.matches = object_list
         # A page number typed into the address may be absurd: the limit stays within SQL's 64-bit integers.
@@ -40,6 +40,8 @@ class CountedAhead(Paginator[Patient]):
 
     @cached_property
     def count(self) -> int:
+        if isinstance(self.matches, NameMatches):
+            return self.matches.count_upto(self.count_limit)
         return self.matches[: self.count_limit + 1].count()
 
     @property
