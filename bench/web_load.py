@@ -24,6 +24,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -649,6 +650,20 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores spent busy since boot (/proc/stat): with this benchmark's own subtracted, what the
+    other work on a shared machine took."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu_seconds() -> float:
+    """CPU of this process's finished children: wrk's, read around each run."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def server_processes(master: int) -> list[int]:
     """The gunicorn arbiter and its workers."""
     found = [master]
@@ -704,6 +719,7 @@ class Result:
     errors: int
     server_cpu_ms: float  # CPU of the gunicorn processes per request (with SQLite, the database's too)
     database_cpu_ms: float  # CPU of PostgreSQL's backends per request (0 for SQLite)
+    others: float  # cores' worth of CPU that other work on the machine took during the run (of os.cpu_count())
 
     @property
     def rate(self) -> float:
@@ -740,10 +756,11 @@ def measure(
     if args.warmup > 0:
         run_wrk(wrk, script, server.port, args.clients, args.warmup, scenario)
     meter = CpuMeter(server.process.pid, database)
-    before = meter.read()
+    before, machine, load = meter.read(), machine_busy_seconds(), _children_cpu_seconds()
     f = run_wrk(wrk, script, server.port, args.clients, args.seconds, scenario)
-    after = meter.read()
+    after, busy, wrk_cpu = meter.read(), machine_busy_seconds() - machine, _children_cpu_seconds() - load
     requests = max(1, f["requests"])
+    spent_here = CpuMeter.spent(before[0], after[0]) + CpuMeter.spent(before[1], after[1]) + wrk_cpu
     return Result(
         database=database,
         scenario=scenario,
@@ -757,6 +774,7 @@ def measure(
         errors=f["connect"] + f["read"] + f["write"] + f["timeout"] + f["not_200"],
         server_cpu_ms=CpuMeter.spent(before[0], after[0]) * 1000 / requests,
         database_cpu_ms=CpuMeter.spent(before[1], after[1]) * 1000 / requests,
+        others=max(0.0, (busy - spent_here) / (f["duration_us"] / 1e6)),
     )
 
 
@@ -875,14 +893,15 @@ def bench_database(wrk: str, args: argparse.Namespace, database: str) -> list[Re
 
 HEADER = (
     f"{'database':<9} {'scenario':<13} {'run':>3} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-    f"{'p99 ms':>7} {'max ms':>7} {'errors':>6} {'cpu ms':>6} {'db cpu':>6}  p95<={TARGET_P95_MS:g}"
+    f"{'p99 ms':>7} {'max ms':>7} {'errors':>6} {'cpu ms':>6} {'db cpu':>6} {'others':>6}  p95<={TARGET_P95_MS:g}"
 )
 
 
 def row(r: Result) -> str:
     return (
         f"{r.database:<9} {r.scenario:<13} {r.run:>3} {r.requests:>9,} {r.rate:>7.1f} {r.p50:>7.1f} {r.p95:>7.1f} "
-        f"{r.p99:>7.1f} {r.worst:>7.0f} {r.errors:>6} {r.server_cpu_ms:>6.1f} {r.database_cpu_ms:>6.1f}  {r.verdict}"
+        f"{r.p99:>7.1f} {r.worst:>7.0f} {r.errors:>6} {r.server_cpu_ms:>6.1f} {r.database_cpu_ms:>6.1f} "
+        f"{r.others:>6.2f}  {r.verdict}"
     )
 
 
@@ -942,6 +961,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"code served: {args.src}")
     print("cpu ms: CPU of the server's processes per request (with SQLite, the database's work is in there too);")
     print("db cpu: CPU of PostgreSQL's backends per request. Both count only this benchmark's processes.")
+    print(f"others: cores' worth of CPU that other work on the machine took during the run (of {os.cpu_count()}).")
     for database in databases:
         print()
         print(HEADER)
