@@ -125,7 +125,9 @@ def _databases() -> dict[str, dict[str, object]]:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
-            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3") if envbool("LASERCARE_TEST_FILE_DB", False) else None},
+            # Tests use a shared in-memory database, named so explicitly: pytest-django recognises an unnamed one
+            # only under Django's own engine name, and would give each xdist worker an impossible file name.
+            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3") if envbool("LASERCARE_TEST_FILE_DB", False) else ":memory:"},
         }
     }
 

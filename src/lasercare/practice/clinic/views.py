@@ -16,7 +16,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from lasercare.practice.audit.models import AuditAction
@@ -73,6 +73,16 @@ class Line:
     name: str
     day: date | None = None
     seen_by: str = ""
+
+    @property
+    def day_shown(self) -> str:
+        # Formatted here rather than with the template's |date filter, which looks up the locale's formats on
+        # every call: a third of the page's rendering for 100 dates.
+        return dateformat.format(self.day, "j M Y") if self.day else ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.day is not None and self.day < timezone.localdate()
 
 
 def _href(route: str) -> str:
