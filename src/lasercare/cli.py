@@ -160,8 +160,10 @@ def _load_knowledge(policy: str | None) -> Knowledge | None:
         return None
 
 
-def _read_document(name: str) -> Any:
-    """The intake document from a file or standard input; raises ValueError with a readable message."""
+def read_document(name: str) -> Any:
+    """A JSON or TOML document (an intake, a device or eyewear file) from a file or standard input.
+
+    Raises ValueError with a readable message."""
     if name == "-":
         text = sys.stdin.read().removeprefix("\ufeff")
         label = "standard input"
@@ -215,7 +217,7 @@ def _plan(args: argparse.Namespace) -> int:
             return EXIT_KNOWLEDGE
         return _plan_lines(knowledge, on)
     try:
-        document = _read_document(args.intake)
+        document = read_document(args.intake)
     except ValueError as error:
         _error(str(error))
         return EXIT_INVALID

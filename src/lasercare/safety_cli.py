@@ -133,27 +133,6 @@ def _write_json(document: dict[str, Any]) -> None:
         sys.stdout.write(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
-def _read_file(name: str) -> Any:
-    try:
-        with open(name, encoding="utf-8-sig") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        raise ValueError(f"{name}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValueError(f"{name}: cannot be read: {error}") from None
-    if name.endswith(".toml"):
-        import tomllib
-
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise ValueError(f"{name}: not valid TOML: {error}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{name}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
-
-
 def _number(value: float) -> str:
     return f"{value:.3g}"
 
@@ -252,13 +231,14 @@ def _eyewear(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from lasercare.cli import read_document
     from lasercare.lasersafety import SafetyInputError
     from lasercare.lasersafety.inventory import check_inventory, read_devices, read_eyewear
     from lasercare.lasersafety.serialize import report_to_dict
 
     try:
-        devices_document = _read_file(args.devices)
-        eyewear_document = _read_file(args.eyewear)
+        devices_document = read_document(args.devices)
+        eyewear_document = read_document(args.eyewear)
     except ValueError as error:
         _error(f"safety check: {error}")
         return EXIT_INVALID
