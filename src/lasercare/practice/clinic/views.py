@@ -153,7 +153,3 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["awaiting_count"] = TreatmentPlan.objects.filter(practice_id=practice, status=PlanStatus.DRAFT).count()
     record(request, AuditAction.LIST, "dashboard", detail=f"{len(todays)} today")
     return render(request, "clinic/dashboard.html", context)
-
-
-def password_change_view() -> Any:
-    return auth_views.PasswordChangeView.as_view(template_name="registration/password_change_form.html")

@@ -96,28 +96,24 @@ def record_consultation(
         document=intake.get("history", {}),
     )
     record(request, AuditAction.CREATE, "consultation", consultation.public_id, patient_ref=patient.public_id)
-    previous = (
-        TreatmentPlan.objects.select_for_update()
-        .filter(patient=patient, status__in=OPEN_STATUSES)
-        .order_by("-created_at")
-        .first()
-    )
-    return _new_plan(request, seen_by, consultation, document, supersedes=previous)
+    return _new_plan(request, seen_by, consultation, document)
 
 
 def _new_plan(
-    request: HttpRequest | None,
-    user: StaffUser,
-    consultation: Consultation,
-    document: dict[str, Any],
-    supersedes: TreatmentPlan | None,
+    request: HttpRequest | None, user: StaffUser, consultation: Consultation, document: dict[str, Any]
 ) -> TreatmentPlan:
     patient = consultation.patient
     # Every open plan gives way to the new one; the newest is linked as the one superseded.
-    for old in TreatmentPlan.objects.select_for_update().filter(patient=patient, status__in=OPEN_STATUSES):
+    open_plans = list(
+        TreatmentPlan.objects.select_for_update()
+        .filter(patient=patient, status__in=OPEN_STATUSES)
+        .order_by("-created_at", "-pk")
+    )
+    for old in open_plans:
         old.status = PlanStatus.SUPERSEDED
         old.save(update_fields=["status"])
         record(request, AuditAction.SUPERSEDE, "plan", old.public_id, patient_ref=patient.public_id)
+    supersedes = open_plans[0] if open_plans else None
     plan = TreatmentPlan.objects.create(
         practice=consultation.practice,
         patient=patient,
@@ -139,7 +135,7 @@ def replan(request: HttpRequest | None, user: StaffUser, plan: TreatmentPlan) ->
         raise PlanActionRefused(f"A {plan.get_status_display().lower()} plan cannot be planned again.")
     consultation = plan.consultation
     document = plan_document(consultation.patient, consultation.intake, consultation.held_on)
-    return _new_plan(request, user, consultation, document, supersedes=plan)
+    return _new_plan(request, user, consultation, document)
 
 
 def effective_options(plan: TreatmentPlan) -> list[dict[str, Any]]:
