@@ -3,8 +3,11 @@ together in any layout (Django's default field group has no wrapper)."""
 
 from __future__ import annotations
 
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import TemplatesSetting
 
 
-class FormRenderer(DjangoTemplates):
+class FormRenderer(TemplatesSetting):
+    """Forms' templates come from the TEMPLATES engines in order: Jinja2 first (Django's own widget templates and
+    ours), then Django's engine for the admin's widgets, which exist only in its template language."""
+
     field_template_name = "lasercare/forms/field.html"

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # its jinja2/ folder holds the widgets' Jinja2 templates
     "lasercare.practice.clinic",
     "lasercare.practice.audit",
     "lasercare.practice.patients",
@@ -78,7 +79,23 @@ MIDDLEWARE = [
 ROOT_URLCONF = "lasercare.site.urls"
 WSGI_APPLICATION = "lasercare.site.wsgi.application"
 
+# The app's pages are Jinja2 templates in each app's jinja2/ folder (lasercare/site/jinja.py says why); the admin's
+# are Django templates. A name is looked up in that order, and so are the forms' templates (FORM_RENDERER).
 TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "lasercare.site.jinja.environment",
+            "context_processors": [
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "lasercare.practice.clinic.context.staff",
+            ],
+        },
+    },
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
@@ -89,7 +106,6 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "lasercare.practice.clinic.context.staff",
             ],
         },
     },

@@ -157,11 +157,13 @@ def consultation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _plan(request: HttpRequest, public_id: str) -> TreatmentPlan:
+    # What the plan pages show, and no more: the consultation's intake (a JSON document as large as the plan's)
+    # loads only when a re-plan reads it.
     return in_practice(
         request,
-        TreatmentPlan.objects.select_related(
-            "patient", "consultation", "consultation__seen_by", "created_by", "proposed_by", "decided_by"
-        ).prefetch_related(Prefetch("overrides", queryset=PlanOverride.objects.select_related("by"))),
+        TreatmentPlan.objects.select_related("patient", "consultation", "proposed_by", "decided_by")
+        .defer("consultation__intake")
+        .prefetch_related(Prefetch("overrides", queryset=PlanOverride.objects.select_related("by"))),
         public_id,
     )
 
@@ -180,7 +182,10 @@ def _plan_context(plan: TreatmentPlan) -> dict[str, Any]:
         "bibliography": bibliography,
         "labels": labels,
         "overrides": list(plan.overrides.all()),
-        "superseded_by": TreatmentPlan.objects.filter(supersedes=plan).only("public_id").first(),
+        # Only a superseded plan has a successor (services._new_plan links it as it supersedes it).
+        "superseded_by": TreatmentPlan.objects.filter(supersedes=plan).only("public_id").first()
+        if plan.status == PlanStatus.SUPERSEDED
+        else None,
         "protocol_parts": [
             ("preparation", _("Preparation")),
             ("day_of", _("Day of treatment")),

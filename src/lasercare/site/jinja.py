@@ -1,0 +1,95 @@
+"""The template language of the app's own pages: Jinja2, with the few helpers the pages use.
+
+The app's pages render with Jinja2 rather than Django's template language because the page cost is mostly the
+template: a plan page or the dashboard shows 600-700 values, and Django's engine spent 5-7 ms of the 9 ms of CPU
+such a page cost (docs/performance.md). The admin keeps Django's templates.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, datetime
+from typing import Any
+
+import jinja2
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.dates import MONTHS_3
+from markupsafe import Markup, escape
+
+
+def url(name: str, *args: Any) -> str:
+    """The path of a named route, as Django's `{% url %}` tag gives it."""
+    return reverse(name, args=args or None)
+
+
+def show_date(value: date | datetime | None, format_string: str = "DATE_FORMAT") -> str:
+    """Django's `date` filter: a date or time in the practice's time zone, in a Django date format."""
+    if value is None or value == "":
+        return ""
+    if format_string == "j M Y" and type(value) is date:
+        return day_month_year(value)
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, format_string)
+
+
+def day_month_year(day: date) -> str:
+    """ "5 Mar 2026", as Django's "j M Y" in the active language, without the per-call format look-ups of Django's
+    formatter (a third of the dashboard's rendering for its 100 dates)."""
+    return f"{day.day} {_month_abbreviations(translation.get_language())[day.month]} {day.year}"
+
+
+@functools.cache
+def _month_abbreviations(language: str | None) -> dict[int, str]:
+    with translation.override(language):
+        return {number: str(name).title() for number, name in MONTHS_3.items()}
+
+
+def get(mapping: Any, key: Any) -> Any:
+    """`labels.SUITABILITY|get(code)`: the label of a code, or the code itself when it has none."""
+    try:
+        return mapping.get(key, key) if hasattr(mapping, "get") else key
+    except TypeError:
+        return key
+
+
+def pluralize(count: int, suffix: str = "s") -> str:
+    return "" if count == 1 else suffix
+
+
+def cite(source_ids: list[str], bibliography: dict[str, tuple[int, dict[str, Any]]]) -> Markup:
+    """[3, 7] linking to the numbered sources at the foot of the plan."""
+    ids = {bibliography[s][0]: s for s in source_ids if s in bibliography}
+    if not ids:
+        return Markup("")
+    links = ", ".join(f'<a href="#src-{escape(ids[n])}">{n}</a>' for n in sorted(ids))
+    return Markup(f"[{links}]")
+
+
+class Environment(jinja2.Environment):
+    """Looks a name up in a dict before its attributes, as Django's templates do: the plan pages read the
+    engine's JSON documents, where Jinja2's attribute-first look-up raised and caught an exception per value."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
+def is_none(value: object) -> bool:
+    """`x is none` holds for a missing name too, as `x is None` does in Django's templates: a page that hides a
+    section from a role by leaving its data out of the context must not show it because the name is missing."""
+    return value is None or isinstance(value, jinja2.Undefined)
+
+
+def environment(**options: Any) -> jinja2.Environment:
+    env = Environment(**options)
+    env.tests["none"] = is_none
+    env.globals.update({"url": url, "static": static, "cite": cite})
+    env.filters.update({"date": show_date, "get": get, "pluralize": pluralize})
+    return env
