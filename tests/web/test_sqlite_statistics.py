@@ -42,3 +42,24 @@ def test_a_closing_connection_runs_analyze_on_the_tables_it_used(tmp_path: Path,
     with sqlite3.connect(path) as raw:
         indexes = {row[0] for row in raw.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'person'")}
     assert "person_born" in indexes
+
+
+def test_opening_a_database_that_has_no_statistics_gathers_them(tmp_path: Path, django_db_blocker: Any) -> None:
+    # A database loaded in bulk has none, and the first connection close may be a minute away.
+    path = tmp_path / "loaded.sqlite3"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE person (id INTEGER PRIMARY KEY, practice INTEGER, born TEXT)")
+        raw.execute("CREATE INDEX person_born ON person (practice, born)")
+        raw.executemany("INSERT INTO person (practice, born) VALUES (1, ?)", [(f"19{n % 90:02d}",) for n in range(500)])
+    raw.close()
+    handler = ConnectionHandler({"default": {"ENGINE": "lasercare.site.sqlite", "NAME": str(path)}})
+
+    def open_connection() -> None:
+        handler["default"].ensure_connection()
+
+    with django_db_blocker.unblock(), ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(open_connection).result()
+    with sqlite3.connect(path) as raw:
+        indexes = {row[0] for row in raw.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'person'")}
+    raw.close()
+    assert "person_born" in indexes

@@ -11,11 +11,28 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from typing import Any
 
 from django.db.backends.sqlite3 import base
 
+# The database files whose statistics this process has already looked for.
+_statistics_checked: set[str] = set()
+
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    def get_new_connection(self, conn_params: dict[str, Any]) -> sqlite3.Connection:
+        connection: sqlite3.Connection = super().get_new_connection(conn_params)
+        name = str(self.settings_dict["NAME"])
+        if name not in _statistics_checked and not self.is_in_memory_db():
+            _statistics_checked.add(name)
+            # A database that has never had statistics (one just loaded in bulk, or from before this backend)
+            # gets them now rather than at the first connection close, which may be a minute away under
+            # CONN_MAX_AGE. ANALYZE is bounded by the analysis_limit the init command set.
+            with contextlib.suppress(sqlite3.Error):
+                if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() is None:
+                    connection.execute("ANALYZE")
+        return connection
+
     def close(self) -> None:
         if self.connection is not None and not self.in_atomic_block and not self.is_in_memory_db():
             # Busy or read-only: the statistics wait for the next connection.
