@@ -61,7 +61,12 @@ class StaffUser(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        return display_name(self.username, self.first_name, self.last_name)
+
+
+def display_name(username: str, first_name: str, last_name: str) -> str:
+    """How a member of staff is named on pages: full name, or the username when no name was given."""
+    return f"{first_name} {last_name}".strip() or username
 
 
 class LoginFailure(models.Model):

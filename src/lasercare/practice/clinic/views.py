@@ -23,7 +23,7 @@ from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import client_address, record
 from lasercare.practice.clinic import throttle
 from lasercare.practice.clinic.access import practice_id, requires, staff_user
-from lasercare.practice.clinic.models import StaffUser
+from lasercare.practice.clinic.models import display_name
 from lasercare.practice.clinic.roles import Action
 from lasercare.practice.consultations.models import Consultation, PlanStatus, TreatmentPlan
 from lasercare.site.jinja import day_month_year
@@ -102,17 +102,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # The lists show names, days and links: read as plain rows of those columns, not as models (150 rows of
     # consultations, plans, patients and accounts cost 10 ms to build), and never the intakes and plan documents
     # (some 30 KB of JSON each).
+    seen_by = ("seen_by__username", "seen_by__first_name", "seen_by__last_name")
     todays = list(
         Consultation.objects.filter(practice_id=practice, held_on=today)
         .order_by("created_at")
-        .values_list(*_PATIENT, "seen_by_id")[:50]
+        .values_list(*_PATIENT, *seen_by)[:50]
     )
     awaiting = []
     if user.may(Action.VIEW_CLINICAL):
         awaiting = list(
             TreatmentPlan.objects.filter(practice_id=practice, status=PlanStatus.DRAFT)
             .order_by("created_at")
-            .values_list(*_PATIENT, "consultation__held_on", "public_id", "consultation__seen_by_id")[:50]
+            .values_list(*_PATIENT, "consultation__held_on", "public_id", *(f"consultation__{f}" for f in seen_by))[:50]
         )
     follow_ups = list(
         Consultation.objects.filter(
@@ -123,22 +124,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("follow_up_on", "pk")
         .values_list(*_PATIENT, "follow_up_on")[:50]
     )
-    staff = {row[-1] for row in todays} | {row[-1] for row in awaiting}
-    names = (
-        {
-            pk: f"{first} {last}".strip() or username  # StaffUser.display_name
-            for pk, username, first, last in StaffUser.objects.filter(pk__in=staff).values_list(
-                "pk", "username", "first_name", "last_name"
-            )
-        }
-        if staff
-        else {}
-    )
     patient, plan = _href("patient"), _href("plan")
     context: dict[str, Any] = {
         "today": today,
         "todays": [
-            Line(patient.format(uuid), f"{family}, {given}", seen_by=names[by]) for uuid, family, given, by in todays
+            Line(patient.format(uuid), f"{family}, {given}", seen_by=display_name(*by))
+            for uuid, family, given, *by in todays
         ],
         "follow_ups": [
             Line(patient.format(uuid), f"{family}, {given}", day=day) for uuid, family, given, day in follow_ups
@@ -146,8 +137,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     if user.may(Action.VIEW_CLINICAL):
         context["awaiting"] = [
-            Line(plan.format(plan_id), f"{family}, {given}", day=day, seen_by=names[by])
-            for _, family, given, day, plan_id, by in awaiting
+            Line(plan.format(plan_id), f"{family}, {given}", day=day, seen_by=display_name(*by))
+            for _, family, given, day, plan_id, *by in awaiting
         ]
         context["awaiting_count"] = TreatmentPlan.objects.filter(practice_id=practice, status=PlanStatus.DRAFT).count()
     record(request, AuditAction.LIST, "dashboard", detail=f"{len(todays)} today")

@@ -90,7 +90,6 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ("document", models.JSONField()),
                 ("knowledge_version", models.CharField(max_length=80)),
                 (
                     "status",
@@ -167,6 +166,9 @@ class Migration(migrations.Migration):
                         to="consultations.treatmentplan",
                     ),
                 ),
+                # Last: SQLite keeps a row's first few hundred bytes in its b-tree page and the rest in overflow
+                # pages, so every column after a 30 KB document cost a walk through them.
+                ("document", models.JSONField()),
             ],
         ),
         migrations.CreateModel(
@@ -248,7 +250,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="treatmentplan",
-            index=models.Index(fields=["practice", "status", "created_at"], name="plan_practice_status"),
+            index=models.Index(
+                fields=["practice", "status", "created_at", "patient", "consultation", "public_id"],
+                name="plan_practice_status",
+            ),
         ),
         migrations.AddIndex(
             model_name="treatmentplan",
