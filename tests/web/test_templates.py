@@ -51,7 +51,7 @@ def test_a_missing_date_shows_nothing() -> None:
 
 
 def test_citations_are_numbered_in_order_and_link_to_the_sources() -> None:
-    bibliography = {"b": (2, {}), "a": (1, {}), "c": (3, {})}
+    bibliography: dict[str, tuple[int, dict[str, str]]] = {"b": (2, {}), "a": (1, {}), "c": (3, {})}
     shown = render("{{ cite(ids, bibliography) }}", ids=["c", "a", "unknown"], bibliography=bibliography)
     assert shown == '[<a href="#src-a">1</a>, <a href="#src-c">3</a>]'
 
