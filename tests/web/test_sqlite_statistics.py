@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.db.utils import ConnectionHandler
 
 
@@ -44,12 +45,17 @@ def test_a_closing_connection_runs_analyze_on_the_tables_it_used(tmp_path: Path,
     assert "person_born" in indexes
 
 
-def test_opening_a_database_that_has_no_statistics_gathers_them(tmp_path: Path, django_db_blocker: Any) -> None:
+@pytest.mark.parametrize("analysed_while_empty", [False, True], ids=["never analysed", "analysed while empty"])
+def test_opening_a_database_that_has_no_statistics_gathers_them(
+    tmp_path: Path, django_db_blocker: Any, analysed_while_empty: bool
+) -> None:
     # A database loaded in bulk has none, and the first connection close may be a minute away.
     path = tmp_path / "loaded.sqlite3"
     with sqlite3.connect(path) as raw:
         raw.execute("CREATE TABLE person (id INTEGER PRIMARY KEY, practice INTEGER, born TEXT)")
         raw.execute("CREATE INDEX person_born ON person (practice, born)")
+        if analysed_while_empty:
+            raw.execute("ANALYZE")  # sqlite_stat1 exists, with no row for the empty table
         raw.executemany("INSERT INTO person (practice, born) VALUES (1, ?)", [(f"19{n % 90:02d}",) for n in range(500)])
     raw.close()
     handler = ConnectionHandler({"default": {"ENGINE": "lasercare.site.sqlite", "NAME": str(path)}})

@@ -25,11 +25,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
         name = str(self.settings_dict["NAME"])
         if name not in _statistics_checked and not self.is_in_memory_db():
             _statistics_checked.add(name)
-            # A database that has never had statistics (one just loaded in bulk, or from before this backend)
-            # gets them now rather than at the first connection close, which may be a minute away under
-            # CONN_MAX_AGE. ANALYZE is bounded by the analysis_limit the init command set.
+            # A database that has never had statistics (one just loaded in bulk, one analysed only while its
+            # tables were empty, one from before this backend) gets them now rather than at the first connection
+            # close, which may be a minute away under CONN_MAX_AGE. ANALYZE is bounded by the analysis_limit the
+            # init command set.
             with contextlib.suppress(sqlite3.Error):
-                if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() is None:
+                if not _has_statistics(connection):
                     connection.execute("ANALYZE")
         return connection
 
@@ -39,3 +40,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
             with contextlib.suppress(sqlite3.Error):
                 self.connection.execute("PRAGMA optimize")
         super().close()
+
+
+def _has_statistics(connection: sqlite3.Connection) -> bool:
+    if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").fetchone() is None:
+        return False
+    return connection.execute("SELECT 1 FROM sqlite_stat1 LIMIT 1").fetchone() is not None
