@@ -794,11 +794,19 @@ class Server:
                 self.process.wait()
 
 
+def server_shape(args: argparse.Namespace) -> str:
+    workers = args.workers or min(8, 2 * (os.cpu_count() or 1) + 1)  # lasercare serve's default
+    kind = "sync" if args.threads == 1 else "gthread"
+    return f"{workers} workers x {args.threads} thread{'s' if args.threads > 1 else ''} ({kind})"
+
+
 def start_server(database: str, args: argparse.Namespace) -> Server:
     port = free_port()
     log = BENCH_DIR / database / "server.log"
     command = [sys.executable, "-m", "lasercare", "serve", "--no-migrate", f"--bind=127.0.0.1:{port}"]
-    command += [f"--workers={args.workers}", f"--threads={args.threads}"]
+    if args.workers is not None:
+        command.append(f"--workers={args.workers}")
+    command.append(f"--threads={args.threads}")
     with log.open("wb") as output:
         environment = bench_env(database, args.src)
         process = subprocess.Popen(command, env=environment, stdout=output, stderr=subprocess.STDOUT)
@@ -866,7 +874,7 @@ def bench_database(wrk: str, args: argparse.Namespace, database: str) -> list[Re
         script = BENCH_DIR / database / "load.lua"
         write_script(script, sessions, work)
         print(
-            f"[{database}] server: {args.workers} workers x {args.threads} threads (gthread); {args.clients} "
+            f"[{database}] server: {server_shape(args)}; {args.clients} "
             f"sessions logged in; {len(work['queries']):,} search texts, {len(work['plans']):,} plans",
             file=sys.stderr,
             flush=True,
@@ -918,10 +926,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=list(SCENARIOS),
         help=f"comma-separated, of: {', '.join(SCENARIOS)}",
     )
-    # One single-threaded process per client: on 2 cores the same throughput as 3 x 6 or 5 x 4 threads, but no
-    # request waits for the GIL behind another of its process (p95 of search 117 vs 170-245 ms; docs/performance.md).
-    parser.add_argument("--workers", type=int, default=16, help="gunicorn worker processes (default 16)")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1)")
+    # By default the server runs as `lasercare serve` runs it: 2 x CPUs + 1 single-threaded workers.
+    parser.add_argument("--workers", type=int, help="gunicorn worker processes (default: lasercare serve's)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1, as lasercare serve)")
     parser.add_argument("--rebuild", action="store_true", help="write the dataset again")
     parser.add_argument("--prepare-only", action="store_true", help="write the datasets, measure nothing")
     parser.add_argument("--patients", type=int, default=100_000)
@@ -956,7 +963,7 @@ def main(argv: list[str] | None = None) -> int:
     for database in databases:
         results += bench_database(wrk, args, database)
     print(f"\n{args.clients} clients on loopback, {args.seconds:g} s per scenario after {args.warmup:g} s of warm-up")
-    print(f"server: lasercare serve --workers {args.workers} --threads {args.threads}, {os.cpu_count()} CPUs")
+    print(f"server: lasercare serve, {server_shape(args)}, {os.cpu_count()} CPUs")
     if args.src:
         print(f"code served: {args.src}")
     print("cpu ms: CPU of the server's processes per request (with SQLite, the database's work is in there too);")

@@ -17,7 +17,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--bind", default="127.0.0.1:8000", help="address:port to listen on (default: %(default)s)")
     parser.add_argument("--workers", type=int, default=None, help="worker processes (default: 2 x CPUs + 1, at most 8)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker (default: %(default)s)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per worker (default: %(default)s: each worker serves one request at a time, and every request "
+        "waits in the one queue all workers take from; behind the TLS proxy this is fastest. More than 1 keeps "
+        "clients' connections open between requests, for use without a proxy)",
+    )
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -81,7 +88,11 @@ def run(args: argparse.Namespace) -> int:
             self.cfg.set("bind", args.bind)
             self.cfg.set("workers", workers)
             self.cfg.set("threads", args.threads)
-            self.cfg.set("worker_class", "gthread")
+            # One request at a time per process, taken from the listening socket that all workers share: a
+            # request waits in a single queue for the first free worker. Threaded workers keep each client's
+            # connection in one process, and a request waited there behind that process's others while another
+            # process was free: p95 1.5-2 times higher at the same throughput (docs/performance.md).
+            self.cfg.set("worker_class", "sync" if args.threads == 1 else "gthread")
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 20)
             self.cfg.set("max_requests", 5000)
