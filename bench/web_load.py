@@ -642,12 +642,15 @@ def write_script(path: Path, sessions: list[Session], work: dict[str, Any]) -> N
     )
 
 
-def _cpu_seconds(pid: int) -> float:
+def _cpu_seconds(pid: int, *, with_reaped_children: bool = False) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0  # the process has ended
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    ticks = int(fields[11]) + int(fields[12])  # utime + stime
+    if with_reaped_children:  # cutime + cstime: gunicorn's workers that ended (recycled after max_requests)
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def machine_busy_seconds() -> float:
@@ -696,7 +699,9 @@ class CpuMeter:
         self.master, self.database = master, database
 
     def read(self) -> tuple[dict[int, float], dict[int, float]]:
-        server = {pid: _cpu_seconds(pid) for pid in server_processes(self.master)}
+        server = {
+            pid: _cpu_seconds(pid, with_reaped_children=pid == self.master) for pid in server_processes(self.master)
+        }
         return server, {pid: _cpu_seconds(pid) for pid in database_processes(self.database)}
 
     @staticmethod

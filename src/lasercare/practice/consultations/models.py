@@ -25,8 +25,13 @@ class Consultation(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["patient", "-held_on"], name="consultation_patient_day"),
-            models.Index(fields=["practice", "held_on"], name="consultation_practice_day"),
-            models.Index(fields=["practice", "follow_up_on"], name="consultation_follow_up"),
+            # A day's consultations in the order they were recorded, with what the dashboard shows of them: the
+            # first 50 of a busy day are read in order, without sorting the day or reading its rows.
+            models.Index(
+                fields=["practice", "held_on", "created_at", "patient", "seen_by"], name="consultation_day_order"
+            ),
+            # Follow-ups due, in the dashboard's order (day, then record) and with the patient: read in order.
+            models.Index(fields=["practice", "follow_up_on", "id", "patient"], name="consultation_follow_up_order"),
         ]
 
 

@@ -22,7 +22,7 @@ from lasercare.practice.patients.services import NameMatches, read_query, search
 from lasercare.practice.patients.timeline import timeline
 
 PAGE_SIZE = 25
-COUNT_AHEAD = 40  # pages counted past the one shown
+COUNT_AHEAD = 10  # pages counted past the one shown
 
 
 class CountedAhead(Paginator[Patient]):
