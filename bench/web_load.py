@@ -705,8 +705,13 @@ class CpuMeter:
         return server, {pid: _cpu_seconds(pid) for pid in database_processes(self.database)}
 
     @staticmethod
-    def spent(before: dict[int, float], after: dict[int, float]) -> float:
-        # A process started in between (a recycled worker, a new connection) counts whole.
+    def spent(before: dict[int, float], after: dict[int, float], *, reaped: bool = False) -> float:
+        """CPU between two readings. A process started in between (a recycled worker, a new connection) counts
+        whole. With `reaped`, a process that ended in between is in its parent's reading (gunicorn's workers are in
+        the arbiter's cutime), whole, so its earlier reading comes off; otherwise (PostgreSQL's backends, reaped by
+        the postmaster) its CPU since the first reading is lost."""
+        if reaped:
+            return sum(after.values()) - sum(before.values())
         return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
@@ -777,7 +782,7 @@ def measure(
         p99=f["p99"] / 1000,
         worst=f["max"] / 1000,
         errors=f["connect"] + f["read"] + f["write"] + f["timeout"] + f["not_200"],
-        server_cpu_ms=CpuMeter.spent(before[0], after[0]) * 1000 / requests,
+        server_cpu_ms=CpuMeter.spent(before[0], after[0], reaped=True) * 1000 / requests,
         database_cpu_ms=CpuMeter.spent(before[1], after[1]) * 1000 / requests,
         others=max(0.0, (busy - spent_here) / (f["duration_us"] / 1e6)),
     )
