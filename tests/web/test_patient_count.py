@@ -47,7 +47,7 @@ def test_a_search_by_name_lists_family_and_given_name_matches_in_family_name_ord
     make_patient(practice, family_name="Brown", given_names="Anna")
     make_patient(practice, family_name="Annan", given_names="Ann")  # matches both ways: listed once
     make_patient(practice, family_name="Cole", given_names="Bea")
-    matches = search_patients(practice, read_query("ann"))
+    matches = search_patients(practice.pk, read_query("ann"))
     expected = ["Annan, Ann", "Annan, Kofi", "Brown, Anna", "Zed, Ann"]
     assert [p.sorting_name for p in matches] == expected
     assert [p.sorting_name for p in matches[1:3]] == expected[1:3]

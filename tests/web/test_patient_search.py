@@ -13,7 +13,7 @@ from tests.web.conftest import make_patient
 
 
 def found(practice: Practice, text: str) -> list[str]:
-    return [p.full_name for p in search_patients(practice, read_query(text))]
+    return [p.full_name for p in search_patients(practice.pk, read_query(text))]
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_the_last_digits_of_a_phone_number_find_the_patient(practice: Practice, 
 def test_another_practices_patients_are_never_found(practice: Practice, other_practice: Practice, zoe: Patient) -> None:
     make_patient(other_practice, given_names="Zoë", family_name="O'Brien-Smith")
     assert len(found(practice, "zoe")) == 1
-    assert [p.practice for p in search_patients(practice, read_query(""))] == [practice]
+    assert [p.practice for p in search_patients(practice.pk, read_query(""))] == [practice]
 
 
 def test_a_name_that_matches_nobody_finds_nobody(practice: Practice, zoe: Patient) -> None:

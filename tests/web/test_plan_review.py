@@ -8,9 +8,12 @@ import pytest
 from django.test import Client
 
 from lasercare.practice.audit.models import AuditAction, AuditEntry
-from lasercare.practice.clinic.models import StaffUser
+from lasercare.practice.clinic.models import PriceListItem, StaffUser
 from lasercare.practice.clinic.roles import Role
+from lasercare.practice.consultations import services
 from lasercare.practice.consultations.models import OverrideKind, PlanOverride, PlanStatus, TreatmentPlan
+from lasercare.practice.patients.models import Patient
+from tests.web.conftest import CONSULTATION_DAY, basic_intake
 
 SignIn = Callable[[StaffUser], Client]
 
@@ -24,6 +27,18 @@ def test_the_plan_page_shows_findings_options_and_sources(
     assert "History of herpes simplex" in text
     assert plan.document["options"][0]["name"] in text
     assert plan.document["bibliography"][0]["citation"] in text
+
+
+def test_the_plan_page_shows_the_cost_estimate_from_the_price_list(
+    signed_in: SignIn, clinician: StaffUser, patient: Patient
+) -> None:
+    PriceListItem.objects.create(practice=patient.practice, modality="ipl", per_session=250, currency="GBP")
+    plan = services.record_consultation(None, clinician, patient, held_on=CONSULTATION_DAY, intake=basic_intake())
+    ipl = next(o for o in plan.document["options"] if o["modality"] == "ipl")
+    for path in (f"/plans/{plan.public_id}/", f"/plans/{plan.public_id}/print/"):
+        page = signed_in(clinician).get(path)
+        assert page.status_code == 200
+        assert f"Cost: {ipl['cost']['min']}" in page.content.decode()
 
 
 def test_an_override_without_a_reason_is_refused_and_keeps_what_was_typed(

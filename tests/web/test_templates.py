@@ -19,6 +19,12 @@ def test_a_name_left_out_of_the_context_counts_as_none() -> None:
     assert render("{% if events is not none %}timeline{% endif %}", events=[]) == "timeline"
 
 
+def test_a_value_missing_at_any_depth_shows_as_nothing() -> None:
+    # An option's cost may carry a per-session figure and no total: `o.cost.total.min` must not break the page.
+    assert render("[{{ cost.total.min }}]", cost={"min": 90}) == "[]"
+    assert render("{{ cost.total.min|default(cost.min, true) }}", cost={"min": 90}) == "90"
+
+
 def test_a_dict_key_is_found_before_a_method_of_the_same_name() -> None:
     assert render("{{ d.items }}", d={"items": 3}) == "3"
     assert render("{% for k, v in d.items() %}{{ k }}={{ v }}{% endfor %}", d={"a": 1}) == "a=1"

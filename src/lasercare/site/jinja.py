@@ -88,6 +88,9 @@ def is_none(value: object) -> bool:
 
 
 def environment(**options: Any) -> jinja2.Environment:
+    # A value missing from the engine's document shows as nothing, however deep (`o.cost.total.min` where the
+    # cost has no total), as in Django's templates; a plain Undefined raised on the second step.
+    options["undefined"] = jinja2.ChainableUndefined
     env = Environment(**options)
     env.tests["none"] = is_none
     env.globals.update({"url": url, "static": static, "cite": cite})

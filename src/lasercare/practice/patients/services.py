@@ -9,7 +9,6 @@ from typing import overload
 
 from django.db.models import Q, QuerySet
 
-from lasercare.practice.clinic.models import Practice
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.patients.names import name_key, phone_tail
 
@@ -126,8 +125,8 @@ class NameMatches:
         return [found[pk] for _, pk in keys]
 
 
-def search_patients(practice: Practice, query: PatientQuery) -> QuerySet[Patient] | NameMatches:
-    patients = Patient.objects.filter(practice=practice)
+def search_patients(practice_id: int, query: PatientQuery) -> QuerySet[Patient] | NameMatches:
+    patients = Patient.objects.filter(practice_id=practice_id)
     if query.birth_date is not None:
         return patients.filter(date_of_birth=query.birth_date).order_by("family_first_key", "pk")
     if query.phone_digits:
