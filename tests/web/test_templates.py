@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 
 import pytest
 from django.template import engines
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import dateformat, translation
 
 
@@ -64,3 +66,25 @@ def test_citations_are_numbered_in_order_and_link_to_the_sources() -> None:
 
 def test_a_plan_without_known_sources_cites_nothing() -> None:
     assert render("{{ cite(ids, bibliography) }}", ids=["x"], bibliography={}) == ""
+
+
+def test_a_link_by_public_id_is_the_path_django_reverses() -> None:
+    public_id = uuid.uuid4()
+    assert render("{{ url('patient', id) }}", id=public_id) == reverse("patient", args=[public_id])
+    assert render("{{ url('plan', id) }}", id=public_id) == reverse("plan", args=[public_id])
+
+
+def test_a_link_by_public_id_keeps_the_script_prefix() -> None:
+    # Served under a sub-path (SCRIPT_NAME), the cached route must not hand out the other prefix's paths.
+    public_id = uuid.uuid4()
+    render("{{ url('patient', id) }}", id=public_id)
+    set_script_prefix("/clinic/")
+    try:
+        assert render("{{ url('patient', id) }}", id=public_id) == f"/clinic/patients/{public_id}/"
+    finally:
+        set_script_prefix("/")
+
+
+def test_a_route_without_an_id_still_refuses_one() -> None:
+    with pytest.raises(NoReverseMatch):
+        render("{{ url('patients', id) }}", id=uuid.uuid4())

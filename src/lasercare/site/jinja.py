@@ -8,6 +8,7 @@ such a page cost (docs/performance.md). The admin keeps Django's templates.
 from __future__ import annotations
 
 import functools
+import uuid
 from datetime import date, datetime
 from typing import Any
 
@@ -18,9 +19,13 @@ from django.utils import formats, timezone, translation
 from django.utils.dates import MONTHS_3
 from markupsafe import Markup, escape
 
+from lasercare.site.routes import path_for
+
 
 def url(name: str, *args: Any) -> str:
     """The path of a named route, as Django's `{% url %}` tag gives it."""
+    if len(args) == 1 and type(args[0]) is uuid.UUID:
+        return path_for(name, args[0])  # a row's link in a list: the route is not resolved again for each row
     return reverse(name, args=args or None)
 
 

@@ -39,9 +39,12 @@ class Patient(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["practice", "family_first_key"], name="patient_family_first"),
-            # With the family key too, a search by given name sorts its matches by family name from the index.
-            models.Index(fields=["practice", "given_first_key", "family_first_key"], name="patient_given_family"),
+            # A name search reads (family key, id) in page order and never the table (services.NameMatches): the
+            # id orders equal names as the page does, and the given key lets a search by a short given-name prefix
+            # that walks this index in family order test each entry without fetching its row.
+            models.Index(fields=["practice", "family_first_key", "id", "given_first_key"], name="patient_family_key"),
+            # With the family key and the id too, a search by given name sorts its matches from the index alone.
+            models.Index(fields=["practice", "given_first_key", "family_first_key", "id"], name="patient_given_key"),
             models.Index(fields=["practice", "date_of_birth"], name="patient_birth_date"),
             models.Index(fields=["practice", "phone_key"], name="patient_phone"),
         ]

@@ -71,9 +71,10 @@ class NameMatches:
     Read as two index range scans merged here, not as one query with an OR: ordered by family name, an OR left both
     databases to either walk the whole practice in name order testing each row (PostgreSQL took 35 ms to find
     'pa', whose family names sit far down the alphabet) or fetch and sort every match (14,000 for one letter). The
-    family branch comes in order from its index; the given branch (whose family names are anywhere) is sorted from
-    the index on (practice, given_first_key, family_first_key) without reading the table; the page's 25 rows are
-    then read by primary key.
+    family branch comes in order from its index; the given branch (whose family names are anywhere) is either
+    sorted from the index on (practice, given key, family key, id) or, for a short prefix, found by walking the
+    family index, whose entries carry the given key; neither reads the table. The page's 25 rows are then read by
+    primary key.
     """
 
     def __init__(self, patients: QuerySet[Patient], name: str) -> None:
