@@ -352,6 +352,24 @@ def dataset_state(patients: int, consultations: int) -> str:
     return "ready" if have == (patients, consultations) else "other"
 
 
+def bring_to_today() -> None:
+    """A dataset written on an earlier day has nobody seen today, and the dashboard would list nothing: its latest
+    day's consultations move to today (the follow-ups due stay inside their window for weeks)."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from lasercare.practice.consultations.models import Consultation
+
+    today = timezone.localdate()
+    consultations = Consultation.objects.filter(practice__name=MAIN_PRACTICE)
+    latest = consultations.aggregate(latest=Max("held_on"))["latest"]
+    if latest is not None and latest < today:
+        moved = Consultation.objects.filter(pk__in=consultations.filter(held_on=latest).values("pk")).update(
+            held_on=today
+        )
+        print(f"  {moved} consultations of {latest} moved to today, {today}", file=sys.stderr)
+
+
 def staff(practice: Practice, username: str, role: str, first: str, last: str) -> StaffUser:
     from lasercare.practice.clinic.models import StaffUser
 
@@ -490,6 +508,7 @@ def prepare(args: argparse.Namespace, database: str) -> int:
         generate(args, database)
     else:
         print("  dataset present (--rebuild to write it again)", file=sys.stderr)
+        bring_to_today()
     document = workload(random.Random(SEED + 1), args.samples)
     (BENCH_DIR / database / "workload.json").write_text(json.dumps(document), encoding="utf-8")
     return 0
@@ -680,15 +699,26 @@ def server_processes(master: int) -> list[int]:
     return found
 
 
-def database_processes(database: str) -> list[int]:
-    """PostgreSQL's backends serving the benchmark database (SQLite runs inside the workers)."""
-    if database != "postgres":
-        return []
-    import psycopg
+class DatabaseProcesses:
+    """PostgreSQL's backends serving the benchmark database (SQLite runs inside the workers), listed through one
+    connection kept open, so that listing them often costs no new backend each time."""
 
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        rows = connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [PG_DATABASE]).fetchall()
-    return [int(row[0]) for row in rows]
+    def __init__(self, database: str) -> None:
+        self.connection: Any = None
+        if database == "postgres":
+            import psycopg
+
+            self.connection = psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True)
+
+    def __call__(self) -> list[int]:
+        if self.connection is None:
+            return []
+        rows = self.connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [PG_DATABASE]).fetchall()
+        return [int(row[0]) for row in rows]
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
 
 
 class CpuMeter:
@@ -696,13 +726,23 @@ class CpuMeter:
     shared machine disturbs far less than it disturbs latencies."""
 
     def __init__(self, master: int, database: str) -> None:
-        self.master, self.database = master, database
+        self.master = master
+        self.database_processes = DatabaseProcesses(database)
+        # A backend's latest reading: the app reconnects every DATABASE_CONN_MAX_AGE seconds, and a backend that
+        # ended would otherwise take its CPU with it (read every 0.2 s during a run, by `sample`).
+        self.backends: dict[int, float] = {}
+
+    def sample(self) -> None:
+        for pid in self.database_processes():
+            # An ended backend reads as 0: its last reading stands.
+            self.backends[pid] = max(self.backends.get(pid, 0.0), _cpu_seconds(pid))
 
     def read(self) -> tuple[dict[int, float], dict[int, float]]:
         server = {
             pid: _cpu_seconds(pid, with_reaped_children=pid == self.master) for pid in server_processes(self.master)
         }
-        return server, {pid: _cpu_seconds(pid) for pid in database_processes(self.database)}
+        self.sample()
+        return server, dict(self.backends)
 
     @staticmethod
     def spent(before: dict[int, float], after: dict[int, float], *, reaped: bool = False) -> float:
@@ -729,6 +769,8 @@ class Result:
     errors: int
     server_cpu_ms: float  # CPU of the gunicorn processes per request (with SQLite, the database's too)
     database_cpu_ms: float  # CPU of PostgreSQL's backends per request (0 for SQLite)
+    load_cpu_ms: float  # CPU of the load generator (wrk) per request: it shares the machine's cores
+    reference_ms: float  # the machine's speed just before the run: reference_work() on one core
     others: float  # cores' worth of CPU that other work on the machine took during the run (of os.cpu_count())
 
     @property
@@ -740,7 +782,33 @@ class Result:
         return "PASS" if self.p95 <= TARGET_P95_MS and self.errors == 0 else "FAIL"
 
 
-def run_wrk(wrk: str, script: Path, port: int, clients: int, seconds: float, scenario: str) -> dict[str, int]:
+def reference_work() -> int:
+    """A fixed piece of pure-Python work (strings, a dict, a sort), like a page's."""
+    values = {f"key {i}": str(i * 7919).zfill(12) for i in range(20_000)}
+    return len(sorted(values.values(), key=str.casefold))
+
+
+def reference_ms() -> float:
+    """Milliseconds reference_work() takes on one core now, median of 5. A shared virtual machine's cores change
+    speed from one minute to the next (the same page's CPU per request was seen to double within an hour): this
+    figure beside each run says how fast the machine was when it ran."""
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        reference_work()
+        times.append((time.perf_counter() - start) * 1000)
+    return sorted(times)[2]
+
+
+def run_wrk(
+    wrk: str,
+    script: Path,
+    port: int,
+    clients: int,
+    seconds: float,
+    scenario: str,
+    while_running: Callable[[], None] = lambda: None,
+) -> dict[str, int]:
     command = [
         wrk,
         f"--threads={clients}",
@@ -752,10 +820,17 @@ def run_wrk(wrk: str, script: Path, port: int, clients: int, seconds: float, sce
         "--",
         scenario,
     ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
-    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
-    if done.returncode != 0 or line is None:
-        raise SystemExit(f"web_load: wrk failed ({done.returncode}): {done.stdout[-500:]} {done.stderr[-500:]}")
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        deadline = time.monotonic() + seconds + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            while_running()
+            time.sleep(0.2)
+        if process.poll() is None:
+            process.kill()
+        stdout, stderr = process.communicate()
+    line = next((x for x in stdout.splitlines() if x.startswith("RESULT ")), None)
+    if process.returncode != 0 or line is None:
+        raise SystemExit(f"web_load: wrk failed ({process.returncode}): {stdout[-500:]} {stderr[-500:]}")
     figures: dict[str, int] = json.loads(line.removeprefix("RESULT "))
     return figures
 
@@ -765,10 +840,12 @@ def measure(
 ) -> Result:
     if args.warmup > 0:
         run_wrk(wrk, script, server.port, args.clients, args.warmup, scenario)
+    reference = reference_ms()
     meter = CpuMeter(server.process.pid, database)
     before, machine, load = meter.read(), machine_busy_seconds(), _children_cpu_seconds()
-    f = run_wrk(wrk, script, server.port, args.clients, args.seconds, scenario)
+    f = run_wrk(wrk, script, server.port, args.clients, args.seconds, scenario, meter.sample)
     after, busy, wrk_cpu = meter.read(), machine_busy_seconds() - machine, _children_cpu_seconds() - load
+    meter.database_processes.close()
     requests = max(1, f["requests"])
     spent_here = CpuMeter.spent(before[0], after[0]) + CpuMeter.spent(before[1], after[1]) + wrk_cpu
     return Result(
@@ -784,6 +861,8 @@ def measure(
         errors=f["connect"] + f["read"] + f["write"] + f["timeout"] + f["not_200"],
         server_cpu_ms=CpuMeter.spent(before[0], after[0], reaped=True) * 1000 / requests,
         database_cpu_ms=CpuMeter.spent(before[1], after[1]) * 1000 / requests,
+        load_cpu_ms=wrk_cpu * 1000 / requests,
+        reference_ms=reference,
         others=max(0.0, (busy - spent_here) / (f["duration_us"] / 1e6)),
     )
 
@@ -911,7 +990,8 @@ def bench_database(wrk: str, args: argparse.Namespace, database: str) -> list[Re
 
 HEADER = (
     f"{'database':<9} {'scenario':<13} {'run':>3} {'requests':>9} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
-    f"{'p99 ms':>7} {'max ms':>7} {'errors':>6} {'cpu ms':>6} {'db cpu':>6} {'others':>6}  p95<={TARGET_P95_MS:g}"
+    f"{'p99 ms':>7} {'max ms':>7} {'errors':>6} {'cpu ms':>6} {'db cpu':>6} {'wrk':>5} {'others':>6} {'ref':>5}  "
+    f"p95<={TARGET_P95_MS:g}"
 )
 
 
@@ -919,7 +999,7 @@ def row(r: Result) -> str:
     return (
         f"{r.database:<9} {r.scenario:<13} {r.run:>3} {r.requests:>9,} {r.rate:>7.1f} {r.p50:>7.1f} {r.p95:>7.1f} "
         f"{r.p99:>7.1f} {r.worst:>7.0f} {r.errors:>6} {r.server_cpu_ms:>6.1f} {r.database_cpu_ms:>6.1f} "
-        f"{r.others:>6.2f}  {r.verdict}"
+        f"{r.load_cpu_ms:>5.1f} {r.others:>6.2f} {r.reference_ms:>5.1f}  {r.verdict}"
     )
 
 
@@ -978,6 +1058,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"code served: {args.src}")
     print("cpu ms: CPU of the server's processes per request (with SQLite, the database's work is in there too);")
     print("db cpu: CPU of PostgreSQL's backends per request. Both count only this benchmark's processes.")
+    print("wrk: CPU of the load generator per request, on the same cores.")
+    print("ref: ms a fixed piece of Python work took on one core just before the run (the machine's speed then).")
     print(f"others: cores' worth of CPU that other work on the machine took during the run (of {os.cpu_count()}).")
     for database in databases:
         print()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -44,6 +45,12 @@ def day_month_year(day: date) -> str:
     """ "5 Mar 2026", as Django's "j M Y" in the active language, without the per-call format look-ups of Django's
     formatter (a third of the dashboard's rendering for its 100 dates)."""
     return f"{day.day} {_month_abbreviations(translation.get_language())[day.month]} {day.year}"
+
+
+def days_month_year() -> Callable[[date], str]:
+    """`day_month_year` bound to the active language, for a list of many dates (the language is looked up once)."""
+    months = _month_abbreviations(translation.get_language())
+    return lambda day: f"{day.day} {months[day.month]} {day.year}"
 
 
 @functools.cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Callable
 
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
@@ -19,6 +20,12 @@ def path_for(route: str, public_id: uuid.UUID) -> str:
     """`reverse(route, args=[public_id])`, without resolving the route again for every id."""
     before, after = _around_id(route, get_script_prefix(), get_urlconf())
     return f"{before}{public_id}{after}"
+
+
+def paths_of(route: str) -> Callable[[uuid.UUID], str]:
+    """`path_for` bound to one route for the request at hand: a page of 150 links looks the route up once."""
+    before, after = _around_id(route, get_script_prefix(), get_urlconf())
+    return lambda public_id: f"{before}{public_id}{after}"
 
 
 @functools.lru_cache(maxsize=512)

@@ -40,21 +40,33 @@ class AuditEntry(models.Model):
     0002) refuse UPDATE and DELETE from any client.
     """
 
-    at = models.DateTimeField(db_index=True)
-    practice = models.ForeignKey("clinic.Practice", on_delete=models.PROTECT, null=True, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    # Every request writes an entry, so the table keeps only the indexes its readers use (Meta.indexes) and no
+    # foreign-key constraints: with them, each insert locked the practice's row and the staff member's row until it
+    # committed, and every request of a practice queued its lock on that one practice row (docs/performance.md).
+    # Entries outlive nothing they refer to: practices and staff accounts are never deleted (PROTECT), and an
+    # entry keeps the actor's name as it was (actor_label).
+    at = models.DateTimeField()
+    practice = models.ForeignKey(
+        "clinic.Practice", on_delete=models.PROTECT, null=True, related_name="+", db_index=False, db_constraint=False
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", db_constraint=False
+    )
     actor_label = models.CharField(max_length=200)  # kept as it was, should the account be renamed
     action = models.CharField(max_length=20, choices=AuditAction.choices)
     record_type = models.CharField(max_length=40)
     record_id = models.CharField(max_length=64, blank=True)
-    patient_ref = models.CharField(max_length=64, blank=True, db_index=True)  # the patient's public id
+    patient_ref = models.CharField(max_length=64, blank=True)  # the patient's public id
     address = models.GenericIPAddressField(null=True)
     detail = models.CharField(max_length=300, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["practice", "-at"], name="audit_practice_at")]
+        indexes = [
+            models.Index(fields=["practice", "-at"], name="audit_practice_at"),
+            models.Index(fields=["practice", "patient_ref", "-at"], name="audit_practice_patient"),
+        ]
         verbose_name_plural = "audit entries"
 
     def save(self, *args: Any, **kwargs: Any) -> None:

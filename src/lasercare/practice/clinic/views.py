@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -24,8 +24,8 @@ from lasercare.practice.clinic.access import practice_id, requires, staff_user
 from lasercare.practice.clinic.models import display_name
 from lasercare.practice.clinic.roles import Action
 from lasercare.practice.consultations.models import Consultation, PlanStatus, TreatmentPlan
-from lasercare.site.jinja import day_month_year
-from lasercare.site.routes import path_for
+from lasercare.site.jinja import days_month_year
+from lasercare.site.routes import paths_of
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -71,13 +71,9 @@ class Line:
 
     href: str
     name: str
-    day: date | None = None
+    day_shown: str = ""
     seen_by: str = ""
     overdue: bool = False
-
-    @property
-    def day_shown(self) -> str:
-        return day_month_year(self.day) if self.day else ""
 
 
 _PATIENT = ("patient__public_id", "patient__family_name", "patient__given_names")
@@ -113,20 +109,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("follow_up_on", "pk")
         .values_list(*_PATIENT, "follow_up_on")[:50]
     )
+    patient_path, plan_path, shown = paths_of("patient"), paths_of("plan"), days_month_year()
     context: dict[str, Any] = {
         "today": today,
         "todays": [
-            Line(path_for("patient", public_id), f"{family}, {given}", seen_by=display_name(*by))
+            Line(patient_path(public_id), f"{family}, {given}", seen_by=display_name(*by))
             for public_id, family, given, *by in todays
         ],
         "follow_ups": [
-            Line(path_for("patient", public_id), f"{family}, {given}", day=day, overdue=day < today)
+            Line(patient_path(public_id), f"{family}, {given}", shown(day), overdue=day < today)
             for public_id, family, given, day in follow_ups
         ],
     }
     if user.may(Action.VIEW_CLINICAL):
         context["awaiting"] = [
-            Line(path_for("plan", plan_id), f"{family}, {given}", day=day, seen_by=display_name(*by))
+            Line(plan_path(plan_id), f"{family}, {given}", shown(day), seen_by=display_name(*by))
             for _, family, given, day, plan_id, *by in awaiting
         ]
         context["awaiting_count"] = TreatmentPlan.objects.filter(practice_id=practice, status=PlanStatus.DRAFT).count()
