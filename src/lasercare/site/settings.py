@@ -122,6 +122,12 @@ def _databases() -> dict[str, dict[str, object]]:
             config = dj_database_url.parse(url, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60))
         except ValueError as error:
             raise SettingError(f"DATABASE_URL: {error}") from None
+        if config.get("ENGINE") == "django.db.backends.postgresql" and envbool("DATABASE_PREPARED_STATEMENTS", True):
+            # A query the app runs again and again is parsed and planned once per connection: PostgreSQL spent a
+            # fifth of its CPU per request planning the dashboard's joins anew (docs/performance.md). Django turns
+            # this off by default for PgBouncer's transaction pooling, which cannot keep a prepared statement:
+            # set DATABASE_PREPARED_STATEMENTS=false behind such a pooler (docs/deployment.md).
+            config.setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
         return {"default": dict(config)}
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
