@@ -6,12 +6,13 @@ For each database it
 1. fills a benchmark database with 100,000 patients and 300,000 consultations (each with its medical-history
    version and an engine plan) in one practice, plus a small second practice so that scoping is real. SQLite lives
    in var/bench-web/sqlite/, PostgreSQL in the database lasercare_bench at 127.0.0.1:5432 (created if missing).
-   A database already holding the right counts is reused; --rebuild starts again;
+   A database already holding the right counts is reused (its latest day of consultations moved to today, for the
+   dashboard); --rebuild starts again;
 2. starts the real server (`python -m lasercare serve --no-migrate`) and waits for /health/;
 3. logs in one session per client through the real /login/ form (CSRF token, Argon2 check, audit entry);
 4. drives each scenario with wrk from a second process (one connection per wrk thread, each its own session),
-   a warm-up first, then a measured run bounded in time; and prints requests, req/s, p50, p95, p99, errors and
-   PASS/FAIL against p95 <= 100 ms.
+   a warm-up first, then a measured run bounded in time; and prints requests, req/s, p50, p95, p99, errors, the
+   CPU per request of the server, PostgreSQL and wrk, the machine's speed then, and PASS/FAIL against p95 <= 100 ms.
 
 Needs wrk (Debian package `wrk`); run as root where it is missing and this script installs it with apt-get.
 """

@@ -103,6 +103,12 @@ def run(args: argparse.Namespace) -> int:
         def load(self) -> object:
             return application
 
+    # The migrations and the demo practice left this process connected to the database, and every worker would
+    # inherit that one connection: a PostgreSQL connection used by several processes at once mixes their
+    # conversations (seen as "prepared statement already exists"), and SQLite forbids it. Each worker opens its own.
+    from django.db import connections
+
+    connections.close_all()
     print(f"lasercare: serving http://{args.bind}/ with {workers} workers (Ctrl+C stops)", flush=True)
     # The workers fork from this process with Django and the knowledge base loaded. Frozen, those objects are left
     # out of every later collection: a full collection in a worker took 20-25 ms (docs/performance.md).
