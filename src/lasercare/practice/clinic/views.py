@@ -76,6 +76,7 @@ class Line:
     overdue: bool = False
 
 
+LIST_LINES = 50  # the lines a dashboard list shows; the page says when there are more
 _PATIENT = ("patient__public_id", "patient__family_name", "patient__given_names")
 
 
@@ -91,14 +92,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     todays = list(
         Consultation.objects.filter(practice_id=practice, held_on=today)
         .order_by("created_at")
-        .values_list(*_PATIENT, *seen_by)[:50]
+        .values_list(*_PATIENT, *seen_by)[: LIST_LINES + 1]
     )
     awaiting = []
     if user.may(Action.VIEW_CLINICAL):
         awaiting = list(
             TreatmentPlan.objects.filter(practice_id=practice, status=PlanStatus.DRAFT)
             .order_by("created_at")
-            .values_list(*_PATIENT, "consultation__held_on", "public_id", *(f"consultation__{f}" for f in seen_by))[:50]
+            .values_list(*_PATIENT, "consultation__held_on", "public_id", *(f"consultation__{f}" for f in seen_by))[
+                :LIST_LINES
+            ]
         )
     follow_ups = list(
         Consultation.objects.filter(
@@ -107,19 +110,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             follow_up_on__lte=today + timedelta(days=7),
         )
         .order_by("follow_up_on", "pk")
-        .values_list(*_PATIENT, "follow_up_on")[:50]
+        .values_list(*_PATIENT, "follow_up_on")[: LIST_LINES + 1]
     )
     patient_path, plan_path, shown = paths_of("patient"), paths_of("plan"), days_month_year()
     context: dict[str, Any] = {
         "today": today,
         "todays": [
             Line(patient_path(public_id), f"{family}, {given}", seen_by=display_name(*by))
-            for public_id, family, given, *by in todays
+            for public_id, family, given, *by in todays[:LIST_LINES]
         ],
         "follow_ups": [
             Line(patient_path(public_id), f"{family}, {given}", shown(day), overdue=day < today)
-            for public_id, family, given, day in follow_ups
+            for public_id, family, given, day in follow_ups[:LIST_LINES]
         ],
+        # A list that goes on says so: a busy day must not look shorter than it is. (The plans awaiting sign-off
+        # carry their count.)
+        "more_todays": len(todays) > LIST_LINES,
+        "more_follow_ups": len(follow_ups) > LIST_LINES,
+        "list_lines": LIST_LINES,
     }
     if user.may(Action.VIEW_CLINICAL):
         context["awaiting"] = [
