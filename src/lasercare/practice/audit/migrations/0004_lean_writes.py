@@ -3,25 +3,23 @@ and the staff member's rows until commit) and only the indexes the audit page re
 first, and one patient's). SQLite rebuilds the table to drop the constraints, and a rebuilt table has lost its
 triggers: the append-only triggers of 0003 are made again."""
 
+from importlib import import_module
+
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
+_append_only = import_module("lasercare.practice.audit.migrations.0003_append_only")
+
 
 def keep_append_only(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor != "sqlite":
         return  # PostgreSQL altered the table in place: its trigger stands
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditentry'")
-        present = {row[0] for row in cursor.fetchall()}
-    for event in ("UPDATE", "DELETE"):
-        if f"audit_no_{event.lower()}" not in present:
-            schema_editor.execute(
-                f"CREATE TRIGGER audit_no_{event.lower()} BEFORE {event} ON audit_auditentry "
-                "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
-            )
+    # The triggers as 0003 makes them; whichever survived the rebuild goes first.
+    _append_only.backwards(apps, schema_editor)
+    _append_only.forwards(apps, schema_editor)
 
 
 class Migration(migrations.Migration):
