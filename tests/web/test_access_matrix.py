@@ -70,6 +70,9 @@ def _admin_model(model: str, practice_admin_may_add_and_delete: bool = True) -> 
 
 ROUTES: dict[str, Route] = {
     "dashboard": Route(Action.VIEW_DASHBOARD, {GET: 200}),
+    "todays_patients": Route(Action.VIEW_DASHBOARD, {GET: 200}),
+    "follow_ups_due": Route(Action.VIEW_DASHBOARD, {GET: 200}),
+    "awaiting_sign_off": Route(Action.VIEW_CLINICAL, {GET: 200}),
     "login": Route(None, {GET: 200, POST: 200}, public=True),
     "logout": Route(None, {POST: 302}),
     "password_change": Route(None, {GET: 200, POST: 200}),

@@ -79,6 +79,9 @@ class Page:
 
 PAGES = {
     "dashboard": Page("GET", "/", AuditAction.LIST, "dashboard"),
+    "today's patients": Page("GET", "/today/", AuditAction.LIST, "todays_patients"),
+    "follow-ups due": Page("GET", "/follow-ups/", AuditAction.LIST, "follow_ups_due"),
+    "plans awaiting sign-off": Page("GET", "/plans/awaiting/", AuditAction.LIST, "awaiting_sign_off"),
     "patient list": Page("GET", "/patients/", AuditAction.LIST, "patient"),
     "patient search": Page("POST", "/patients/", AuditAction.SEARCH, "patient", data={"q": "Quennell"}),
     "patient page": Page("GET", "/patients/{patient}/", AuditAction.VIEW, "patient", "patient"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -34,7 +35,7 @@ def queries(client: Client, method: str, url: str, data: dict[str, str] | None =
 
 
 # A search by name reads its two index ranges, then the page's rows by primary key (NameMatches).
-BASELINE = {"/patients/": 6, "search": 7, "/": 7, "patients": 7, "plans": 6}
+BASELINE = {"/patients/": 6, "search": 7, "/": 7, "patients": 7, "plans": 6, "today": 6, "follow-ups": 6}
 
 
 def add_visits(patient: Patient, clinician: StaffUser, count: int) -> None:
@@ -104,6 +105,28 @@ def test_the_dashboard_costs_the_same_for_1_and_8_waiting_plans(
             follow_up_on=today,
         )
     assert queries(client, "get", "/") == one
+
+
+@pytest.mark.parametrize("url", ["/today/", "/follow-ups/", "/plans/awaiting/"])
+def test_a_worklist_page_costs_the_same_for_1_and_8_lines(
+    url: str, signed_in: SignIn, practice: Practice, clinician: StaffUser
+) -> None:
+    client = signed_in(clinician)
+    today = date.today()
+    services.record_consultation(
+        None, clinician, make_patient(practice), held_on=today, intake=basic_intake(), follow_up_on=today
+    )
+    one = queries(client, "get", url)
+    for n in range(7):
+        services.record_consultation(
+            None,
+            clinician,
+            make_patient(practice, family_name=f"D{n}"),
+            held_on=today,
+            intake=basic_intake(),
+            follow_up_on=today,
+        )
+    assert queries(client, "get", url) == one
 
 
 def test_the_plan_page_costs_the_same_with_1_and_4_overrides(

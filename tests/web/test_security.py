@@ -207,6 +207,18 @@ def test_a_post_with_the_csrf_token_from_the_form_is_accepted(staff: dict[Role, 
     assert "Doe, Jane" in response.content.decode()
 
 
+def test_a_page_masks_its_csrf_token_once_and_the_next_page_anew(
+    signed_in: SignIn, clinician: StaffUser, plan: TreatmentPlan
+) -> None:
+    client = signed_in(clinician)
+    pages = [client.get(f"/plans/{plan.public_id}/").content.decode() for _ in range(2)]
+    tokens = [re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page) for page in pages]
+    # The plan page's forms: override, sign off, plan again, log out.
+    assert len(tokens[0]) >= 4
+    assert len(set(tokens[0])) == 1 and len(set(tokens[1])) == 1
+    assert tokens[0][0] != tokens[1][0]
+
+
 def test_an_htmx_post_with_the_csrf_header_is_accepted(staff: dict[Role, StaffUser], patient: Patient) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff[Role.FRONT_DESK])

@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lasercare.practice.clinic.context.staff",
+                "lasercare.site.jinja.csrf",
             ],
         },
     },

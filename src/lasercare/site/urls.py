@@ -14,6 +14,9 @@ admin.site.index_title = "Practice configuration"
 
 urlpatterns = [
     path("", clinic.dashboard, name="dashboard"),
+    path("today/", clinic.todays_patients, name="todays_patients"),
+    path("follow-ups/", clinic.follow_ups_due, name="follow_ups_due"),
+    path("plans/awaiting/", clinic.awaiting_sign_off, name="awaiting_sign_off"),
     path("login/", clinic.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Templates of their own: django.contrib.admin's registration/password_change_*.html would shadow ours.

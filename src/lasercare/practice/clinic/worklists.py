@@ -1,0 +1,137 @@
+"""The practice's three worklists: today's patients, plans awaiting a clinician's sign-off, follow-ups due.
+
+The dashboard shows the head of each list; each list has a page of its own with all of it, page by page. Both read
+the same queries, so the dashboard's head is always the first lines of the full list.
+
+The lists show names, days and links: they read plain rows of those columns, not models (150 rows of
+consultations, plans, patients and accounts cost 10 ms to build as models), and never the intakes and plan
+documents (some 30 KB of JSON each).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+
+from lasercare.practice.clinic.models import display_name
+from lasercare.practice.clinic.roles import Action
+from lasercare.practice.consultations.models import Consultation, PlanStatus, TreatmentPlan
+from lasercare.site.jinja import days_month_year
+from lasercare.site.routes import paths_of
+
+FOLLOW_UP_OVERDUE_DAYS = 30  # an overdue follow-up stays on the list this long (practice policy, not clinical)
+FOLLOW_UP_AHEAD_DAYS = 7  # and one due soon appears this many days ahead
+
+_PATIENT = ("patient__public_id", "patient__family_name", "patient__given_names")
+_SEEN_BY = ("seen_by__username", "seen_by__first_name", "seen_by__last_name")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a list: the patient's name, the link (to the patient or the plan), a day, who saw them."""
+
+    href: str
+    name: str
+    day_shown: str = ""
+    seen_by: str = ""
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """One list: its page's route and title, who may see it, its rows in order and how a row becomes a Line."""
+
+    route: str
+    title: str
+    action: Action
+    empty: str
+    rows: Callable[[int, date], QuerySet[Any, tuple[Any, ...]]]
+    lines: Callable[[Sequence[tuple[Any, ...]], date], list[Line]]
+
+
+def _todays_rows(practice: int, today: date) -> QuerySet[Any, tuple[Any, ...]]:
+    return (
+        Consultation.objects.filter(practice_id=practice, held_on=today)
+        .order_by("created_at", "pk")
+        .values_list(*_PATIENT, *_SEEN_BY)
+    )
+
+
+def _todays_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]:
+    patient_path = paths_of("patient")
+    return [
+        Line(patient_path(public_id), f"{family}, {given}", seen_by=display_name(*by))
+        for public_id, family, given, *by in rows
+    ]
+
+
+def _awaiting_rows(practice: int, today: date) -> QuerySet[Any, tuple[Any, ...]]:
+    return (
+        TreatmentPlan.objects.filter(practice_id=practice, status=PlanStatus.DRAFT)
+        .order_by("created_at", "pk")
+        .values_list("public_id", *_PATIENT[1:], "consultation__held_on", *(f"consultation__{f}" for f in _SEEN_BY))
+    )
+
+
+def _awaiting_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]:
+    plan_path, shown = paths_of("plan"), days_month_year()
+    return [
+        Line(plan_path(plan_id), f"{family}, {given}", shown(day), seen_by=display_name(*by))
+        for plan_id, family, given, day, *by in rows
+    ]
+
+
+def _follow_up_rows(practice: int, today: date) -> QuerySet[Any, tuple[Any, ...]]:
+    return (
+        Consultation.objects.filter(
+            practice_id=practice,
+            follow_up_on__gte=today - timedelta(days=FOLLOW_UP_OVERDUE_DAYS),
+            follow_up_on__lte=today + timedelta(days=FOLLOW_UP_AHEAD_DAYS),
+        )
+        .order_by("follow_up_on", "pk")
+        .values_list(*_PATIENT, "follow_up_on")
+    )
+
+
+def _follow_up_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]:
+    patient_path, shown = paths_of("patient"), days_month_year()
+    return [
+        Line(patient_path(public_id), f"{family}, {given}", shown(day), overdue=day < today)
+        for public_id, family, given, day in rows
+    ]
+
+
+TODAYS_PATIENTS = Worklist(
+    route="todays_patients",
+    title="Today's patients",
+    action=Action.VIEW_DASHBOARD,
+    empty="No consultations recorded today yet.",
+    rows=_todays_rows,
+    lines=_todays_lines,
+)
+AWAITING_SIGN_OFF = Worklist(
+    route="awaiting_sign_off",
+    title="Plans awaiting a clinician's sign-off",
+    action=Action.VIEW_CLINICAL,
+    empty="Nothing waiting.",
+    rows=_awaiting_rows,
+    lines=_awaiting_lines,
+)
+FOLLOW_UPS_DUE = Worklist(
+    route="follow_ups_due",
+    title="Follow-ups due",
+    action=Action.VIEW_DASHBOARD,
+    empty="No follow-ups due this week.",
+    rows=_follow_up_rows,
+    lines=_follow_up_lines,
+)
+
+
+def head(worklist: Worklist, practice: int, today: date, lines: int) -> tuple[list[Line], bool]:
+    """The first `lines` of a list, and whether it goes on (one row more is read to know)."""
+    rows = list(worklist.rows(practice, today)[: lines + 1])
+    return worklist.lines(rows[:lines], today), len(rows) > lines
