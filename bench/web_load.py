@@ -91,8 +91,9 @@ def ensure_postgres_database(rebuild: bool) -> None:
 
 
 def remove_sqlite_database() -> None:
-    for suffix in ("", "-wal", "-shm"):
-        (BENCH_DIR / "sqlite" / f"lasercare.sqlite3{suffix}").unlink(missing_ok=True)
+    for name in ("lasercare", "lasercare-audit"):  # the main file and the audit log's own
+        for suffix in ("", "-wal", "-shm"):
+            (BENCH_DIR / "sqlite" / f"{name}.sqlite3{suffix}").unlink(missing_ok=True)
 
 
 class Progress:

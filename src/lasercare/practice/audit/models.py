@@ -44,7 +44,8 @@ class AuditEntry(models.Model):
     # foreign-key constraints: with them, each insert locked the practice's row and the staff member's row until it
     # committed, and every request of a practice queued its lock on that one practice row (docs/performance.md).
     # Entries outlive nothing they refer to: practices and staff accounts are never deleted (PROTECT), and an
-    # entry keeps the actor's name as it was (actor_label).
+    # entry keeps the actor's name as it was (actor_label). On SQLite the table lives in a file of its own
+    # (lasercare/site/sqlite/audit_file.py), from where a foreign-key constraint could not reach the tables it names.
     at = models.DateTimeField()
     practice = models.ForeignKey(
         "clinic.Practice", on_delete=models.PROTECT, null=True, related_name="+", db_index=False, db_constraint=False
