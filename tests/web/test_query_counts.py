@@ -148,3 +148,15 @@ def test_the_plan_page_costs_the_same_with_1_and_4_overrides(
             reason="r",
         )
     assert queries(client, "get", f"/plans/{plan.public_id}/") == one
+
+
+def test_a_plan_without_overrides_is_shown_with_one_query_fewer(
+    signed_in: SignIn, patient: Patient, clinician: StaffUser
+) -> None:
+    client = signed_in(clinician)
+    plan = services.record_consultation(None, clinician, patient, held_on=date(2026, 11, 26), intake=basic_intake())
+    none = queries(client, "get", f"/plans/{plan.public_id}/")
+    services.override_plan(
+        None, clinician, plan, kind=OverrideKind.CHOICE, modality=plan.document["options"][1]["modality"], reason="r"
+    )
+    assert queries(client, "get", f"/plans/{plan.public_id}/") == none + 1

@@ -6,6 +6,7 @@ so a view only calls it and shows the result.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -138,10 +139,16 @@ def replan(request: HttpRequest | None, user: StaffUser, plan: TreatmentPlan) ->
     return _new_plan(request, user, consultation, document)
 
 
-def effective_options(plan: TreatmentPlan) -> list[dict[str, Any]]:
-    """The engine's options with the clinician's overrides applied, each marked with the override behind it."""
+def overrides_of(plan: TreatmentPlan) -> list[PlanOverride]:
+    """The plan's overrides, oldest first, with who made them."""
+    return list(PlanOverride.objects.filter(plan=plan).select_related("by"))
+
+
+def effective_options(plan: TreatmentPlan, overrides: Sequence[PlanOverride] | None = None) -> list[dict[str, Any]]:
+    """The engine's options with the clinician's overrides applied, each marked with the override behind it.
+    `overrides`: the plan's, when the caller has read them already."""
     latest: dict[str, PlanOverride] = {}
-    for change in plan.overrides.all():
+    for change in plan.overrides.all() if overrides is None else overrides:
         if change.kind == OverrideKind.SUITABILITY:
             latest[change.modality] = change
     options = []

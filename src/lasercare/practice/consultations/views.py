@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import BooleanField, Prefetch
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -181,21 +182,35 @@ _SHOWN = (
 )
 
 
-def _plan_to_show(request: HttpRequest, public_id: str) -> TreatmentPlan:
-    """`_plan` for the pages that only show it (an action reads more of the related records)."""
-    return in_practice(
+# Written as SQL: the same test through Exists(PlanOverride.objects.filter(...)) cost as much to compile as the
+# query it saves. The plan's table is the query's first, named by its own name.
+_HAS_OVERRIDES = RawSQL(
+    f"EXISTS (SELECT 1 FROM {PlanOverride._meta.db_table} AS o WHERE o.plan_id = {TreatmentPlan._meta.db_table}.id)",
+    (),
+    output_field=BooleanField(),
+)
+
+
+def _plan_to_show(request: HttpRequest, public_id: str) -> tuple[TreatmentPlan, list[PlanOverride]]:
+    """`_plan` for the pages that only show it (an action reads more of the related records), with its overrides.
+
+    Most plans have none (2% of the benchmark practice's have one): the plan's query says whether there are any, and
+    only then are they read. Reading them for every plan, through prefetch_related, was an eighth of the page's CPU.
+    """
+    plan = in_practice(
         request,
         TreatmentPlan.objects.select_related("patient", "consultation", "proposed_by", "decided_by")
         .only(*_SHOWN)
-        .prefetch_related(Prefetch("overrides", queryset=PlanOverride.objects.select_related("by"))),
+        .annotate(has_overrides=_HAS_OVERRIDES),
         public_id,
     )
+    return plan, services.overrides_of(plan) if plan.has_overrides else []  # type: ignore[attr-defined]
 
 
-def _plan_context(plan: TreatmentPlan) -> dict[str, Any]:
+def _plan_context(plan: TreatmentPlan, overrides: list[PlanOverride]) -> dict[str, Any]:
     document = plan.document
     bibliography = {entry["id"]: (number, entry) for number, entry in enumerate(document.get("bibliography", []), 1)}
-    options = services.effective_options(plan)
+    options = services.effective_options(plan, overrides)
     return {
         "plan": plan,
         "patient": plan.patient,
@@ -205,7 +220,7 @@ def _plan_context(plan: TreatmentPlan) -> dict[str, Any]:
         "chosen": services.chosen_modality(plan),
         "bibliography": bibliography,
         "labels": labels,
-        "overrides": list(plan.overrides.all()),
+        "overrides": overrides,
         # Only a superseded plan has a successor (services._new_plan links it as it supersedes it).
         "superseded_by": TreatmentPlan.objects.filter(supersedes=plan).only("public_id").first()
         if plan.status == PlanStatus.SUPERSEDED
@@ -221,8 +236,8 @@ def _plan_context(plan: TreatmentPlan) -> dict[str, Any]:
 @requires(Action.VIEW_CLINICAL)
 def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     user = staff_user(request)
-    plan = _plan_to_show(request, public_id)
-    context = _plan_context(plan)
+    plan, overrides = _plan_to_show(request, public_id)
+    context = _plan_context(plan, overrides)
     if user.may(Action.OVERRIDE_PLAN) and plan.status in (PlanStatus.DRAFT, PlanStatus.PROPOSED):
         context["override_form"] = OverrideForm(options=plan.document.get("options", []))
         context["decision_form"] = DecisionForm()
@@ -232,9 +247,9 @@ def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @requires(Action.VIEW_CLINICAL)
 def plan_print(request: HttpRequest, public_id: str) -> HttpResponse:
-    plan = _plan_to_show(request, public_id)
+    plan, overrides = _plan_to_show(request, public_id)
     record(request, AuditAction.PRINT, "plan", plan.public_id, patient_ref=plan.patient.public_id)
-    return render(request, "consultations/plan_print.html", _plan_context(plan))
+    return render(request, "consultations/plan_print.html", _plan_context(plan, overrides))
 
 
 @requires(Action.OVERRIDE_PLAN)
@@ -260,7 +275,8 @@ def plan_override(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, _("Override recorded with its reason."))
             return redirect("plan", public_id=plan.public_id)
     plan = _plan(request, public_id)
-    context = {**_plan_context(plan), "override_form": form, "decision_form": DecisionForm()}
+    context = {**_plan_context(plan, list(plan.overrides.all())), "override_form": form}
+    context["decision_form"] = DecisionForm()
     return render(request, "consultations/plan.html", context, status=400)
 
 
