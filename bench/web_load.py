@@ -885,8 +885,10 @@ class Server:
                 self.process.wait()
 
 
-def server_shape(args: argparse.Namespace) -> str:
-    workers = args.workers or min(8, 2 * (os.cpu_count() or 1) + 1)  # lasercare serve's default
+def server_shape(args: argparse.Namespace, database: str) -> str:
+    from lasercare.serve_cli import default_workers  # stdlib only: no Django in this process
+
+    workers = args.workers or default_workers(os.cpu_count() or 1, bench_env(database).get("DATABASE_URL", ""))
     kind = "sync" if args.threads == 1 else "gthread"
     return f"{workers} workers x {args.threads} thread{'s' if args.threads > 1 else ''} ({kind})"
 
@@ -965,7 +967,7 @@ def bench_database(wrk: str, args: argparse.Namespace, database: str) -> list[Re
         script = BENCH_DIR / database / "load.lua"
         write_script(script, sessions, work)
         print(
-            f"[{database}] server: {server_shape(args)}; {args.clients} "
+            f"[{database}] server: {server_shape(args, database)}; {args.clients} "
             f"sessions logged in; {len(work['queries']):,} search texts, {len(work['plans']):,} plans",
             file=sys.stderr,
             flush=True,
@@ -1018,7 +1020,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=list(SCENARIOS),
         help=f"comma-separated, of: {', '.join(SCENARIOS)}",
     )
-    # By default the server runs as `lasercare serve` runs it: 2 x CPUs + 1 single-threaded workers.
+    # By default the server runs as `lasercare serve` runs it: CPUs + 1 single-threaded workers (the database is on
+    # this machine).
     parser.add_argument("--workers", type=int, help="gunicorn worker processes (default: lasercare serve's)")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1, as lasercare serve)")
     parser.add_argument("--rebuild", action="store_true", help="write the dataset again")
@@ -1055,7 +1058,8 @@ def main(argv: list[str] | None = None) -> int:
     for database in databases:
         results += bench_database(wrk, args, database)
     print(f"\n{args.clients} clients on loopback, {args.seconds:g} s per scenario after {args.warmup:g} s of warm-up")
-    print(f"server: lasercare serve, {server_shape(args)}, {os.cpu_count()} CPUs")
+    shapes = " / ".join(f"{server_shape(args, database)} ({database})" for database in databases)
+    print(f"server: lasercare serve, {shapes}, {os.cpu_count()} CPUs")
     if args.src:
         print(f"code served: {args.src}")
     print("cpu ms: CPU of the server's processes per request (with SQLite, the database's work is in there too);")

@@ -7,6 +7,7 @@ import argparse
 import gc
 import os
 import sys
+from urllib.parse import unquote, urlsplit
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -16,7 +17,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--bind 0.0.0.0:8000 --workers 4"
     )
     parser.add_argument("--bind", default="127.0.0.1:8000", help="address:port to listen on (default: %(default)s)")
-    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: 2 x CPUs + 1, at most 8)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes (default: CPUs + 1 with SQLite or a database on this machine, 2 x CPUs + 1 with a "
+        "database on another machine, at most 8)",
+    )
     parser.add_argument(
         "--threads",
         type=int,
@@ -69,6 +76,16 @@ def _demo(patients: int) -> None:
     print()
 
 
+def default_workers(cpus: int, database_url: str) -> int:
+    """One worker per CPU and one more, when the database works on this machine: the requests are CPU-bound, and
+    more processes only took turns on the same cores (5 workers on 2 CPUs cost 20-25% more CPU per request than 3:
+    docs/performance.md). A database on another machine leaves a worker's CPU idle while it waits on the network,
+    and twice as many workers keep the CPUs busy (gunicorn's own advice)."""
+    host = unquote(urlsplit(database_url).hostname or "")  # none, or a socket's folder, is this machine too
+    local = host in {"", "localhost", "127.0.0.1", "::1"} or host.startswith("/")
+    return min(8, (cpus + 1) if local else (2 * cpus + 1))
+
+
 def run(args: argparse.Namespace) -> int:
     from lasercare.site.env import SettingError
 
@@ -81,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
 
     from lasercare.site.wsgi import application
 
-    workers = args.workers or min(8, 2 * (os.cpu_count() or 1) + 1)
+    workers = args.workers or default_workers(os.cpu_count() or 1, os.environ.get("DATABASE_URL", ""))
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:

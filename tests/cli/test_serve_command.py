@@ -5,6 +5,10 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Callable
 
+import pytest
+
+from lasercare.serve_cli import default_workers
+
 
 def test_serve_is_listed_in_the_commands(lasercare: Callable[..., subprocess.CompletedProcess[str]]) -> None:
     result = lasercare("--help")
@@ -28,3 +32,24 @@ def test_an_invalid_setting_stops_serve_with_a_message_naming_it(
     assert result.returncode == 2
     assert "LASERCARE_HTTPS" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("database_url", "workers"),
+    [
+        ("", 3),  # SQLite
+        ("postgres://lasercare@127.0.0.1:5432/lasercare", 3),
+        ("postgres://lasercare@localhost/lasercare", 3),
+        ("postgres:///lasercare", 3),  # the local socket
+        ("postgres://lasercare@%2Fvar%2Frun%2Fpostgresql/lasercare", 3),
+        ("postgres://lasercare@db.internal:5432/lasercare", 5),
+    ],
+)
+def test_serve_runs_a_worker_per_cpu_and_one_more_unless_the_database_is_elsewhere(
+    database_url: str, workers: int
+) -> None:
+    assert default_workers(2, database_url) == workers
+
+
+def test_serve_runs_at_most_8_workers_by_default() -> None:
+    assert default_workers(16, "") == 8

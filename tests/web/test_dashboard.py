@@ -119,3 +119,14 @@ def test_follow_ups_page_marks_the_overdue_ones(signed_in: SignIn, practice: Pra
 def test_an_empty_worklist_page_says_so(signed_in: SignIn, clinician: StaffUser) -> None:
     page = signed_in(clinician).get("/follow-ups/").content.decode()
     assert "No follow-ups due this week." in page
+
+
+def test_a_backlog_of_plans_is_counted_up_to_a_limit_and_then_said_to_be_more(
+    signed_in: SignIn, practice: Practice, clinician: StaffUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "AWAITING_COUNTED_UP_TO", 2)
+    see(practice, clinician, 3)
+    page = dashboard(signed_in(clinician))
+    assert '<span class="count">more than 2</span>' in page
+    # The awaiting page counts them all.
+    assert '<span class="count">3</span>' in signed_in(clinician).get("/plans/awaiting/").content.decode()

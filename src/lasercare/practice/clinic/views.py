@@ -65,6 +65,10 @@ def _audit_logout(sender: object, request: HttpRequest, user: Any, **kwargs: Any
 # each heading links to the whole list, page by page. (Three lists of 50 lines took a third of the page's CPU to
 # render, and nobody reads 150 names at a glance: docs/performance.md.)
 DASHBOARD_LINES = 15
+# The heading counts the plans awaiting sign-off up to this many and then says "more than": counting a backlog of
+# 3,000 cost PostgreSQL 0.45 ms per dashboard, a quarter of the database's work for the page. Their own page counts
+# them all.
+AWAITING_COUNTED_UP_TO = 100
 WORKLIST_PAGE_LINES = 50
 
 
@@ -87,7 +91,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if user.may(Action.VIEW_CLINICAL):
         awaiting, _ = worklists.head(worklists.AWAITING_SIGN_OFF, practice, today, DASHBOARD_LINES)
         context["awaiting"] = awaiting
-        context["awaiting_count"] = TreatmentPlan.objects.filter(practice_id=practice, status=PlanStatus.DRAFT).count()
+        drafts = TreatmentPlan.objects.filter(practice_id=practice, status=PlanStatus.DRAFT)
+        waiting = drafts[: AWAITING_COUNTED_UP_TO + 1].count()
+        context["awaiting_count"] = (
+            f"more than {AWAITING_COUNTED_UP_TO}" if waiting > AWAITING_COUNTED_UP_TO else str(waiting)
+        )
+        context["more_awaiting"] = waiting > len(awaiting)
     record(request, AuditAction.LIST, "dashboard", detail=f"{len(todays)}{'+' if more_todays else ''} today")
     return render(request, "clinic/dashboard.html", context)
 
