@@ -1,4 +1,5 @@
-"""Paths of the routes that take a record's public id, for pages that link many records.
+"""Paths of routes, reversed once: the routes without arguments every page links (the navigation), and the routes
+that take a record's public id, for pages that link many records.
 
 Django's `reverse` resolves the route again on every call: a list of 25 to 150 rows, each linked by its public id,
 spent a fifth to a third of its rendering there (docs/performance.md). A route is reversed once, with a placeholder
@@ -14,6 +15,16 @@ from collections.abc import Callable
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 _PLACEHOLDER = uuid.UUID("5e5e5e5e-5e5e-4e5e-8e5e-5e5e5e5e5e5e")
+
+
+def path_of(route: str) -> str:
+    """`reverse(route)` for a route without arguments, resolved once."""
+    return _path(route, get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=256)
+def _path(route: str, script_prefix: str, urlconf: object) -> str:
+    return reverse(route)
 
 
 def path_for(route: str, public_id: uuid.UUID) -> str:
