@@ -178,6 +178,9 @@ LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
 
 # Sessions end after 30 idle minutes and at the latest after a working day.
+# The session and its account each read with one SQL statement (lasercare/practice/clinic/sessions.py).
+SESSION_ENGINE = "lasercare.practice.clinic.sessions"
+AUTHENTICATION_BACKENDS = ["lasercare.practice.clinic.sessions.StaffBackend"]
 SESSION_IDLE_SECONDS = envint("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = envint("SESSION_MAX_SECONDS", 10 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
