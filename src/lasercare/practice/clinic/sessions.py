@@ -46,7 +46,9 @@ class StaffBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         model = get_user_model()
         quote = connections[router.db_for_read(model)].ops.quote_name
-        statement = f"SELECT * FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = %s"
+        key = model._meta.pk.column
+        assert key is not None  # a primary key is a column
+        statement = f"SELECT * FROM {quote(model._meta.db_table)} WHERE {quote(key)} = %s"
         # raw() maps the columns to the fields and converts their values as a query would.
         found = list(model._default_manager.raw(statement, [user_id]))
         if not found:
