@@ -16,6 +16,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
 from lasercare.practice.audit.models import AuditAction, AuditEntry
+from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.models import Practice, StaffUser
 from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations.models import OverrideKind, TreatmentPlan
@@ -303,6 +304,16 @@ def entry(practice: Practice, clinician: StaffUser, patient: Patient) -> AuditEn
         "kept",
     )
     return AuditEntry.objects.get(detail="kept")
+
+
+def test_record_returns_the_entry_as_the_database_keeps_it(clinician: StaffUser, patient: Patient) -> None:
+    written = record(
+        None, AuditAction.VIEW, "patient", patient.public_id, patient_ref=patient.public_id, actor=clinician
+    )
+    kept = AuditEntry.objects.get(pk=written.pk)
+    for column in AuditEntry._meta.concrete_fields:
+        assert getattr(written, column.attname) == getattr(kept, column.attname), column.name
+    assert kept.actor == clinician and kept.practice_id == clinician.practice_id and kept.address is None
 
 
 def test_an_entry_cannot_be_saved_again(entry: AuditEntry) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db import connections, router
+from django.db.models import Field
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -41,7 +44,7 @@ def record(
     user = actor
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user  # type: ignore[assignment,unused-ignore]
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         at=timezone.now(),
         practice_id=user.practice_id if user is not None else None,
         actor=user,
@@ -53,3 +56,29 @@ def record(
         address=client_address(request),
         detail=detail[:300],
     )
+    _append(entry)
+    return entry
+
+
+def _append(entry: AuditEntry) -> None:
+    """INSERT the entry with a statement written once. Every request appends one, and Model.save() compiled the
+    INSERT anew each time: 0.33M instructions more per request (docs/performance.md). The values still go through
+    each field's own preparation for the database (dates, addresses)."""
+    using = router.db_for_write(AuditEntry)
+    connection = connections[using]
+    fields = _written_fields()
+    quote = connection.ops.quote_name
+    statement = (
+        f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote('id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields])
+        entry.pk = cursor.fetchone()[0]
+    entry._state.adding = False
+    entry._state.db = using
+
+
+@functools.cache
+def _written_fields() -> tuple[Field[Any, Any], ...]:
+    return tuple(field for field in AuditEntry._meta.concrete_fields if not field.primary_key)
