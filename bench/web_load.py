@@ -60,6 +60,7 @@ SCENARIOS = {
     "patient-list": "GET /patients/ (all patients, first page)",
     "dashboard": "GET / (today's patients, plans awaiting sign-off, follow-ups)",
     "plan": "GET /plans/<uuid>/ over many plans",
+    "awaiting-list": "GET /plans/awaiting/?page=N, any page of the plans awaiting sign-off (50 a page)",
 }
 
 
@@ -606,6 +607,7 @@ LUA = """
 local sessions = {%(sessions)s}
 local plans = {%(plans)s}
 local bodies = {%(bodies)s}
+local awaiting_pages = %(awaiting_pages)d
 local threads = {}
 
 function setup(thread)
@@ -628,6 +630,9 @@ function request()
   if scenario == "dashboard" then return wrk.format("GET", "/", get_headers) end
   if scenario == "patient-list" then return wrk.format("GET", "/patients/", get_headers) end
   if scenario == "plan" then return wrk.format("GET", plans[math.random(#plans)], get_headers) end
+  if scenario == "awaiting-list" then
+    return wrk.format("GET", "/plans/awaiting/?page=" .. math.random(awaiting_pages), get_headers)
+  end
   return wrk.format("POST", "/patients/", post_headers, bodies[math.random(#bodies)])
 end
 
@@ -658,6 +663,7 @@ def write_script(path: Path, sessions: list[Session], work: dict[str, Any]) -> N
             ),
             "plans": ", ".join(lua_string(f"/plans/{p}/") for p in work["plans"]),
             "bodies": ", ".join(lua_string(urllib.parse.urlencode({"q": q})) for q in work["queries"]),
+            "awaiting_pages": max(1, -(-work["counts"]["drafts"] // 50)),
         },
         encoding="utf-8",
     )

@@ -104,9 +104,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _worklist_page(request: HttpRequest, worklist: worklists.Worklist) -> HttpResponse:
     practice = practice_id(request)
     today = timezone.localdate()
-    paginator = Paginator(worklist.rows(practice, today), WORKLIST_PAGE_LINES)
-    page = paginator.get_page(request.GET.get("page"))
-    lines = worklist.lines(list(page.object_list), today)
+    page = Paginator(worklist.keys(practice, today), WORKLIST_PAGE_LINES).get_page(request.GET.get("page"))
+    lines = worklist.lines(worklist.page_rows(practice, today, list(page.object_list)), today)
     record(request, AuditAction.LIST, worklist.route, detail=f"page {page.number}, {len(lines)} shown")
     context = {"today": today, "worklist": worklist, "page": page, "lines": lines}
     return render(request, "clinic/worklist.html", context)

@@ -43,22 +43,34 @@ class Line:
 
 @dataclass(frozen=True)
 class Worklist:
-    """One list: its page's route and title, who may see it, its rows in order and how a row becomes a Line."""
+    """One list: its page's route and title, who may see it, which records in which order, the columns a line
+    shows, and how a row of them becomes a Line."""
 
     route: str
     title: str
     action: Action
     empty: str
-    rows: Callable[[int, date], QuerySet[Any, tuple[Any, ...]]]
+    records: Callable[[int, date], QuerySet[Any]]
+    columns: tuple[str, ...]
     lines: Callable[[Sequence[tuple[Any, ...]], date], list[Line]]
 
+    def rows(self, practice: int, today: date) -> QuerySet[Any, tuple[Any, ...]]:
+        return self.records(practice, today).values_list(*self.columns)
 
-def _todays_rows(practice: int, today: date) -> QuerySet[Any, tuple[Any, ...]]:
-    return (
-        Consultation.objects.filter(practice_id=practice, held_on=today)
-        .order_by("created_at", "pk")
-        .values_list(*_PATIENT, *_SEEN_BY)
-    )
+    def keys(self, practice: int, today: date) -> QuerySet[Any, Any]:
+        """The records' primary keys in the list's order, read without the joins the lines need: what a page of it
+        is counted and cut from (see `page_rows`)."""
+        return self.records(practice, today).values_list("pk", flat=True)
+
+    def page_rows(self, practice: int, today: date, keys: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """The rows of one page, given its keys. A page far down the list is cut from the keys alone and joined
+        with the patients and staff for its own 50 rows only: cutting the joined rows made PostgreSQL join all
+        3,000 plans of a backlog for its last page (26 ms; docs/performance.md)."""
+        return list(self.rows(practice, today).filter(pk__in=keys))
+
+
+def _todays_records(practice: int, today: date) -> QuerySet[Consultation]:
+    return Consultation.objects.filter(practice_id=practice, held_on=today).order_by("created_at", "pk")
 
 
 def _todays_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]:
@@ -69,12 +81,8 @@ def _todays_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]:
     ]
 
 
-def _awaiting_rows(practice: int, today: date) -> QuerySet[Any, tuple[Any, ...]]:
-    return (
-        TreatmentPlan.objects.filter(practice_id=practice, status=PlanStatus.DRAFT)
-        .order_by("created_at", "pk")
-        .values_list("public_id", *_PATIENT[1:], "consultation__held_on", *(f"consultation__{f}" for f in _SEEN_BY))
-    )
+def _awaiting_records(practice: int, today: date) -> QuerySet[TreatmentPlan]:
+    return TreatmentPlan.objects.filter(practice_id=practice, status=PlanStatus.DRAFT).order_by("created_at", "pk")
 
 
 def _awaiting_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]:
@@ -85,16 +93,12 @@ def _awaiting_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]:
     ]
 
 
-def _follow_up_rows(practice: int, today: date) -> QuerySet[Any, tuple[Any, ...]]:
-    return (
-        Consultation.objects.filter(
-            practice_id=practice,
-            follow_up_on__gte=today - timedelta(days=FOLLOW_UP_OVERDUE_DAYS),
-            follow_up_on__lte=today + timedelta(days=FOLLOW_UP_AHEAD_DAYS),
-        )
-        .order_by("follow_up_on", "pk")
-        .values_list(*_PATIENT, "follow_up_on")
-    )
+def _follow_up_records(practice: int, today: date) -> QuerySet[Consultation]:
+    return Consultation.objects.filter(
+        practice_id=practice,
+        follow_up_on__gte=today - timedelta(days=FOLLOW_UP_OVERDUE_DAYS),
+        follow_up_on__lte=today + timedelta(days=FOLLOW_UP_AHEAD_DAYS),
+    ).order_by("follow_up_on", "pk")
 
 
 def _follow_up_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]:
@@ -110,7 +114,8 @@ TODAYS_PATIENTS = Worklist(
     title="Today's patients",
     action=Action.VIEW_DASHBOARD,
     empty="No consultations recorded today yet.",
-    rows=_todays_rows,
+    records=_todays_records,
+    columns=(*_PATIENT, *_SEEN_BY),
     lines=_todays_lines,
 )
 AWAITING_SIGN_OFF = Worklist(
@@ -118,7 +123,8 @@ AWAITING_SIGN_OFF = Worklist(
     title="Plans awaiting a clinician's sign-off",
     action=Action.VIEW_CLINICAL,
     empty="Nothing waiting.",
-    rows=_awaiting_rows,
+    records=_awaiting_records,
+    columns=("public_id", *_PATIENT[1:], "consultation__held_on", *(f"consultation__{f}" for f in _SEEN_BY)),
     lines=_awaiting_lines,
 )
 FOLLOW_UPS_DUE = Worklist(
@@ -126,7 +132,8 @@ FOLLOW_UPS_DUE = Worklist(
     title="Follow-ups due",
     action=Action.VIEW_DASHBOARD,
     empty="No follow-ups due this week.",
-    rows=_follow_up_rows,
+    records=_follow_up_records,
+    columns=(*_PATIENT, "follow_up_on"),
     lines=_follow_up_lines,
 )
 
