@@ -99,6 +99,22 @@ def test_admin_configuration_index(new_page: PageFactory) -> None:
     check_accessibility(page)
 
 
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("/today/", "Today's patients"),
+        ("/plans/awaiting/", "Plans awaiting a clinician's sign-off"),
+        ("/follow-ups/", "Follow-ups due"),
+    ],
+)
+def test_a_dashboard_list_on_its_own_page(new_page: PageFactory, path: str, title: str) -> None:
+    page = new_page("clinician")
+    page.goto(path)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+    expect(page.get_by_role("link", name="Dashboard").first).to_be_visible()
+    check_accessibility(page)
+
+
 @pytest.mark.parametrize("path", ["/login/", "/"])
 def test_phone_width_needs_no_sideways_scrolling(new_page: PageFactory, server: DemoServer, path: str) -> None:
     page = new_page("clinician" if path == "/" else None, width=390, height=844)
