@@ -53,6 +53,9 @@ class Worklist:
     records: Callable[[int, date], QuerySet[Any]]
     columns: tuple[str, ...]
     lines: Callable[[Sequence[tuple[Any, ...]], date], list[Line]]
+    # What a page is cut by: a unique column that the list's index holds, so that the keys are read from the index
+    # alone (PostgreSQL's indexes do not hold the primary key the way SQLite's do).
+    key: str = "pk"
 
     def rows(self, practice: int, today: date) -> QuerySet[Any, tuple[Any, ...]]:
         return self.records(practice, today).values_list(*self.columns)
@@ -60,13 +63,13 @@ class Worklist:
     def keys(self, practice: int, today: date) -> QuerySet[Any, Any]:
         """The records' primary keys in the list's order, read without the joins the lines need: what a page of it
         is counted and cut from (see `page_rows`)."""
-        return self.records(practice, today).values_list("pk", flat=True)
+        return self.records(practice, today).values_list(self.key, flat=True)
 
     def page_rows(self, practice: int, today: date, keys: Sequence[Any]) -> list[tuple[Any, ...]]:
         """The rows of one page, given its keys. A page far down the list is cut from the keys alone and joined
         with the patients and staff for its own 50 rows only: cutting the joined rows made PostgreSQL join all
         3,000 plans of a backlog for its last page (26 ms; docs/performance.md)."""
-        return list(self.rows(practice, today).filter(pk__in=keys))
+        return list(self.rows(practice, today).filter(**{f"{self.key}__in": keys}))
 
 
 def _todays_records(practice: int, today: date) -> QuerySet[Consultation]:
@@ -82,7 +85,9 @@ def _todays_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]:
 
 
 def _awaiting_records(practice: int, today: date) -> QuerySet[TreatmentPlan]:
-    return TreatmentPlan.objects.filter(practice_id=practice, status=PlanStatus.DRAFT).order_by("created_at", "pk")
+    return TreatmentPlan.objects.filter(practice_id=practice, status=PlanStatus.DRAFT).order_by(
+        "created_at", "public_id"
+    )
 
 
 def _awaiting_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]:
@@ -125,6 +130,7 @@ AWAITING_SIGN_OFF = Worklist(
     empty="Nothing waiting.",
     records=_awaiting_records,
     columns=("public_id", *_PATIENT[1:], "consultation__held_on", *(f"consultation__{f}" for f in _SEEN_BY)),
+    key="public_id",  # in plan_practice_status, after the order's created_at
     lines=_awaiting_lines,
 )
 FOLLOW_UPS_DUE = Worklist(
