@@ -21,7 +21,6 @@ from lasercare.practice.audit.services import client_address, record
 from lasercare.practice.clinic import throttle, worklists
 from lasercare.practice.clinic.access import practice_id, requires, staff_user
 from lasercare.practice.clinic.roles import Action
-from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -91,8 +90,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if user.may(Action.VIEW_CLINICAL):
         awaiting, _ = worklists.head(worklists.AWAITING_SIGN_OFF, practice, today, DASHBOARD_LINES)
         context["awaiting"] = awaiting
-        drafts = TreatmentPlan.objects.filter(practice_id=practice, status=PlanStatus.DRAFT)
-        waiting = drafts[: AWAITING_COUNTED_UP_TO + 1].count()
+        waiting = worklists.AWAITING_SIGN_OFF.keys(practice, today)[: AWAITING_COUNTED_UP_TO + 1].count()
         context["awaiting_count"] = (
             f"more than {AWAITING_COUNTED_UP_TO}" if waiting > AWAITING_COUNTED_UP_TO else str(waiting)
         )
