@@ -19,7 +19,16 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from lasercare.engine import load_knowledge
-from lasercare.practice.clinic.models import Location, PolicySetting, Practice, PriceListItem, StaffUser
+from lasercare.practice.clinic.models import (
+    Device,
+    Location,
+    PhototypeSettingRange,
+    PolicySetting,
+    Practice,
+    PriceListItem,
+    Room,
+    StaffUser,
+)
 from lasercare.practice.clinic.roles import PERMISSIONS, Action, Role
 from lasercare.practice.consultations.models import TreatmentPlan
 from lasercare.practice.patients.models import Patient
@@ -109,6 +118,9 @@ ROUTES: dict[str, Route] = {
     **_admin_model("staffuser"),
     **_admin_model("policysetting"),
     **_admin_model("pricelistitem"),
+    **_admin_model("room"),
+    **_admin_model("device"),
+    **_admin_model("phototypesettingrange"),
     "admin:auth_user_password_change": Route(Action.CONFIGURE_PRACTICE, {GET: 200}, record="staffuser", admin=True),
     "admin:app_list": Route(Action.CONFIGURE_PRACTICE, {GET: 200}, admin=True),
     "admin:admin/(?P<url>.*)$": Route(Action.CONFIGURE_PRACTICE, {GET: 404}, admin=True),
@@ -160,6 +172,23 @@ def records(practice: Practice, plan: TreatmentPlan) -> dict[str, Any]:
         ),
         "pricelistitem": PriceListItem.objects.create(
             practice=practice, modality=modality, per_session=Decimal("250.00"), currency="GBP"
+        ),
+        "room": Room.objects.create(practice=practice, name="Riverside room 1"),
+        "device": Device.objects.create(
+            practice=practice,
+            name="Riverside Fraxel",
+            model="Fraxel re:store",
+            serial_number="RS-1",
+            modality="nafl_1550",
+            wavelengths_nm="1550",
+        ),
+        "phototypesettingrange": PhototypeSettingRange.objects.create(
+            practice=practice,
+            modality="nafl_1550",
+            phototypes="IV, V, VI",
+            setting="density_percent",
+            maximum=Decimal("20"),
+            note="Riverside protocol",
         ),
     }
 
@@ -272,6 +301,15 @@ def test_the_permissions_matrix_is_the_one_the_issue_asks_for() -> None:
         Action.OVERRIDE_PLAN: {Role.CLINICIAN},
         Action.ACCEPT_PLAN: {Role.CLINICIAN},
         Action.VIEW_AUDIT_LOG: {Role.PRACTICE_ADMIN},
+        Action.VIEW_SCHEDULE: everyone,
+        Action.BOOK_SESSIONS: {Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK},
+        Action.BOOK_EARLY: {Role.CLINICIAN},
+        Action.PREPARE_CONSENT: {Role.CLINICIAN, Role.NURSE},
+        Action.MANAGE_CONSENT_TEMPLATES: {Role.PRACTICE_ADMIN},
+        Action.CHART_SESSION: {Role.CLINICIAN, Role.NURSE},
+        Action.RECORD_ADVERSE_EVENT: {Role.CLINICIAN, Role.NURSE},
+        Action.REVIEW_ADVERSE_EVENT: {Role.CLINICIAN},
+        Action.RECORD_OUTCOME: {Role.CLINICIAN, Role.NURSE},
         Action.CONFIGURE_PRACTICE: {Role.PRACTICE_ADMIN},
     }
 

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "lasercare.practice.audit",
     "lasercare.practice.patients",
     "lasercare.practice.consultations",
+    "lasercare.practice.scheduling",
+    "lasercare.practice.consent",
+    "lasercare.practice.charting",
     "lasercare.site",
 ]
 

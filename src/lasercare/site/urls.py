@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from lasercare.practice.audit.views import audit_log
 from lasercare.practice.clinic import views as clinic
@@ -48,6 +48,9 @@ urlpatterns = [
     path("plans/<uuid:public_id>/accept/", consultations.plan_accept, name="plan_accept"),
     path("plans/<uuid:public_id>/decline/", consultations.plan_decline, name="plan_decline"),
     path("plans/<uuid:public_id>/replan/", consultations.plan_replan, name="plan_replan"),
+    path("", include("lasercare.practice.scheduling.urls")),
+    path("", include("lasercare.practice.consent.urls")),
+    path("", include("lasercare.practice.charting.urls")),
     path("audit/", audit_log, name="audit_log"),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),

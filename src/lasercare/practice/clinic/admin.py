@@ -1,4 +1,5 @@
-"""The Django admin, for practice configuration only: locations, staff, price list and clinic policy.
+"""The Django admin, for practice configuration only: locations, rooms, devices, staff, price list and clinic
+policy (with the setting ranges it allows by phototype).
 
 Clinical records are not here (the clinicians' workspace is the app itself). A practice admin sees and edits
 only their own practice; a superuser (who runs the installation) sees every practice.
@@ -16,7 +17,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from lasercare.engine import load_knowledge
-from lasercare.practice.clinic.models import Location, PolicySetting, Practice, PriceListItem, StaffUser
+from lasercare.practice.clinic.models import (
+    SETTINGS,
+    Device,
+    Location,
+    PhototypeSettingRange,
+    PolicySetting,
+    Practice,
+    PriceListItem,
+    Room,
+    StaffUser,
+)
 from lasercare.practice.clinic.policy import check_policy, parse_policy_value
 from lasercare.practice.clinic.roles import Action
 
@@ -189,4 +200,99 @@ class PriceListItemAdmin(PracticeScoped):
             return forms.ChoiceField(
                 choices=[(code, m.name) for code, m in sorted(modalities.items())], label="Treatment"
             )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+def _modality_field() -> forms.ChoiceField:
+    modalities = load_knowledge().modalities
+    return forms.ChoiceField(choices=[(code, m.name) for code, m in sorted(modalities.items())], label="Treatment")
+
+
+@admin.register(Room)
+class RoomAdmin(PracticeScoped):
+    list_display = ("name", "location", "active")
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "location" and not request.user.is_superuser:
+            kwargs["queryset"] = Location.objects.filter(practice_id=request.user.practice_id)  # type: ignore[union-attr,misc]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _check_ranges(data: dict[str, Any], pairs: list[tuple[str, str, str]]) -> None:
+    problems = {}
+    for low, high, label in pairs:
+        if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+            problems[high] = f"The largest {label} is below the smallest."
+    if problems:
+        raise forms.ValidationError(problems)
+
+
+class DeviceForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = Device
+        fields = "__all__"
+
+    def clean_wavelengths_nm(self) -> str:
+        text: str = self.cleaned_data["wavelengths_nm"]
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        if not parts or not all(part.isdigit() and 100 <= int(part) <= 20000 for part in parts):
+            raise forms.ValidationError("Give the wavelengths in nm as whole numbers separated by commas: 755, 1064")
+        return ", ".join(parts)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_ranges(data, [(f"{name}_min", f"{name}_max", label.lower()) for name, label, _ in SETTINGS])
+        return data
+
+
+@admin.register(Device)
+class DeviceAdmin(PracticeScoped):
+    form = DeviceForm
+    list_display = ("name", "model", "modality", "wavelengths_nm", "serial_number", "active")
+    fieldsets = (
+        (None, {"fields": ("name", "manufacturer", "model", "serial_number", "modality", "wavelengths_nm", "active")}),
+        (
+            "Limits from the manufacturer's manual (leave empty where it gives none)",
+            {"fields": tuple(f"{name}_{end}" for name, _, _ in SETTINGS for end in ("min", "max"))},
+        ),
+    )
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if request.user.is_superuser:
+            return ((None, {"fields": ("practice",)}), *self.fieldsets)
+        return self.fieldsets
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "modality":
+            return _modality_field()
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class SettingRangeForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = PhototypeSettingRange
+        fields = "__all__"
+
+    def clean_phototypes(self) -> str:
+        types = [part.strip().upper() for part in self.cleaned_data["phototypes"].split(",") if part.strip()]
+        if not types or any(t not in ("I", "II", "III", "IV", "V", "VI") for t in types):
+            raise forms.ValidationError("Give Fitzpatrick types I to VI separated by commas, e.g. IV, V, VI")
+        return ", ".join(types)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("minimum") is None and data.get("maximum") is None:
+            raise forms.ValidationError("Give a minimum, a maximum or both.")
+        _check_ranges(data, [("minimum", "maximum", "value")])
+        return data
+
+
+@admin.register(PhototypeSettingRange)
+class PhototypeSettingRangeAdmin(PracticeScoped):
+    form = SettingRangeForm
+    list_display = ("modality", "phototypes", "setting", "minimum", "maximum")
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "modality":
+            return _modality_field()
         return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -106,3 +106,110 @@ class PriceListItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.modality}: {self.per_session} {self.currency}"
+
+
+class Room(models.Model):
+    """A treatment room: booked like a practitioner, never twice at once."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="rooms")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, null=True, blank=True, related_name="rooms")
+    name = models.CharField(max_length=100)
+    active = models.BooleanField(default=True, help_text="Untick to stop new bookings; past ones are kept")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["practice", "name"], name="room_name_unique_in_practice")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# The settings a chart records and that a device's manual and clinic policy bound: (field, label, unit).
+SETTINGS: tuple[tuple[str, str, str], ...] = (
+    ("fluence_j_cm2", "Fluence", "J/cm²"),
+    ("energy_mj", "Energy", "mJ"),
+    ("pulse_ms", "Pulse duration", "ms"),
+    ("spot_mm", "Spot size", "mm"),
+    ("density_percent", "Density or coverage", "%"),
+    ("passes", "Passes", ""),
+)
+SETTING_CHOICES = [(name, f"{label} ({unit})" if unit else label) for name, label, unit in SETTINGS]
+
+_LIMIT = {"max_digits": 10, "decimal_places": 3, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
+
+
+class Device(models.Model):
+    """One of the practice's lasers or light sources, with the limits its manufacturer's manual gives.
+
+    The limits are the device's, typed in by the practice admin from the manual; a chart outside them is
+    warned about. Empty means the manual gives none (or it was not typed in), and nothing is checked.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="devices")
+    name = models.CharField(max_length=100, help_text="How the clinic calls it, e.g. 'Fraxel room 2'")
+    manufacturer = models.CharField(max_length=100, blank=True)
+    model = models.CharField(max_length=100)
+    serial_number = models.CharField(max_length=100)
+    modality = models.CharField(
+        max_length=40, help_text="The lasercare modality it delivers (the codes of `lasercare knowledge`)"
+    )
+    wavelengths_nm = models.CharField(
+        max_length=100, help_text="Its wavelengths in nm, separated by commas, e.g. 1550 or 755, 1064"
+    )
+    active = models.BooleanField(default=True, help_text="Untick to stop new bookings; past charts are kept")
+    fluence_j_cm2_min = models.DecimalField("fluence min (J/cm²)", **_LIMIT)  # type: ignore[arg-type]
+    fluence_j_cm2_max = models.DecimalField("fluence max (J/cm²)", **_LIMIT)  # type: ignore[arg-type]
+    energy_mj_min = models.DecimalField("energy min (mJ)", **_LIMIT)  # type: ignore[arg-type]
+    energy_mj_max = models.DecimalField("energy max (mJ)", **_LIMIT)  # type: ignore[arg-type]
+    pulse_ms_min = models.DecimalField("pulse duration min (ms)", **_LIMIT)  # type: ignore[arg-type]
+    pulse_ms_max = models.DecimalField("pulse duration max (ms)", **_LIMIT)  # type: ignore[arg-type]
+    spot_mm_min = models.DecimalField("spot size min (mm)", **_LIMIT)  # type: ignore[arg-type]
+    spot_mm_max = models.DecimalField("spot size max (mm)", **_LIMIT)  # type: ignore[arg-type]
+    density_percent_min = models.DecimalField("density or coverage min (%)", **_LIMIT)  # type: ignore[arg-type]
+    density_percent_max = models.DecimalField("density or coverage max (%)", **_LIMIT)  # type: ignore[arg-type]
+    passes_min = models.DecimalField("passes min", **_LIMIT)  # type: ignore[arg-type]
+    passes_max = models.DecimalField("passes max", **_LIMIT)  # type: ignore[arg-type]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "name"], name="device_name_unique_in_practice"),
+            models.UniqueConstraint(
+                fields=["practice", "manufacturer", "model", "serial_number"], name="device_serial_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.model})"
+
+    @property
+    def wavelengths(self) -> tuple[int, ...]:
+        return tuple(int(part) for part in self.wavelengths_nm.replace(" ", "").split(",") if part.isdigit())
+
+
+class PhototypeSettingRange(models.Model):
+    """Clinic policy: the range of one setting the practice allows for a modality on some phototypes.
+
+    lasercare ships none: the references it cites give no per-phototype device settings to default to. A chart
+    outside a range the practice set is warned about, and the warning names this as the practice's policy.
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="setting_ranges")
+    modality = models.CharField(max_length=40, help_text="A lasercare modality code, e.g. nafl_1550")
+    phototypes = models.CharField(
+        max_length=20, help_text="Fitzpatrick types it applies to, separated by commas, e.g. IV, V, VI"
+    )
+    setting = models.CharField(max_length=20, choices=SETTING_CHOICES)
+    minimum = models.DecimalField(**_LIMIT)  # type: ignore[arg-type]
+    maximum = models.DecimalField(**_LIMIT)  # type: ignore[arg-type]
+    note = models.CharField(max_length=300, blank=True, help_text="Why: the protocol or reference behind it")
+
+    class Meta:
+        verbose_name = "setting range by phototype (clinic policy)"
+
+    def __str__(self) -> str:
+        return f"{self.modality} {self.phototypes}: {self.setting} {self.minimum}-{self.maximum}"
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        return tuple(part.strip().upper() for part in self.phototypes.split(",") if part.strip())

@@ -37,6 +37,15 @@ class Action(StrEnum):
     OVERRIDE_PLAN = "override_plan"
     ACCEPT_PLAN = "accept_plan"  # accept or decline for the patient, re-plan
     VIEW_AUDIT_LOG = "view_audit_log"
+    VIEW_SCHEDULE = "view_schedule"  # the calendars: who is booked when, with which patient
+    BOOK_SESSIONS = "book_sessions"  # book, reschedule, cancel, mark a no-show
+    BOOK_EARLY = "book_early"  # book before a plan's minimum interval or waiting period, with the reason
+    PREPARE_CONSENT = "prepare_consent"  # generate a consent from an accepted plan and witness its signing
+    MANAGE_CONSENT_TEMPLATES = "manage_consent_templates"
+    CHART_SESSION = "chart_session"  # chart and sign a session, add an addendum
+    RECORD_ADVERSE_EVENT = "record_adverse_event"
+    REVIEW_ADVERSE_EVENT = "review_adverse_event"  # a clinician's review of the plan an adverse event flagged
+    RECORD_OUTCOME = "record_outcome"
     CONFIGURE_PRACTICE = "configure_practice"  # the admin: locations, staff, price list, clinic policy
 
 
@@ -50,6 +59,15 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.OVERRIDE_PLAN: frozenset({Role.CLINICIAN}),
     Action.ACCEPT_PLAN: frozenset({Role.CLINICIAN}),
     Action.VIEW_AUDIT_LOG: frozenset({Role.PRACTICE_ADMIN}),
+    Action.VIEW_SCHEDULE: _ALL,
+    Action.BOOK_SESSIONS: frozenset({Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK}),
+    Action.BOOK_EARLY: frozenset({Role.CLINICIAN}),
+    Action.PREPARE_CONSENT: frozenset({Role.CLINICIAN, Role.NURSE}),
+    Action.MANAGE_CONSENT_TEMPLATES: frozenset({Role.PRACTICE_ADMIN}),
+    Action.CHART_SESSION: frozenset({Role.CLINICIAN, Role.NURSE}),
+    Action.RECORD_ADVERSE_EVENT: frozenset({Role.CLINICIAN, Role.NURSE}),
+    Action.REVIEW_ADVERSE_EVENT: frozenset({Role.CLINICIAN}),
+    Action.RECORD_OUTCOME: frozenset({Role.CLINICIAN, Role.NURSE}),
     Action.CONFIGURE_PRACTICE: frozenset({Role.PRACTICE_ADMIN}),
 }
 

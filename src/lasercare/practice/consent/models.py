@@ -1,0 +1,95 @@
+"""Consent: versioned templates per modality family, and the signed consent of one accepted plan.
+
+A signed consent never changes (save() refuses it); a withdrawal is a record of its own, and a later change to
+the plan needs a new consent.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+# The modality families of the knowledge base (engine/knowledge/modalities.toml, `family`).
+FAMILIES = [
+    ("ablative_full", "Fully ablative resurfacing"),
+    ("ablative_fractional", "Fractional ablative resurfacing"),
+    ("nonablative_fractional", "Fractional non-ablative laser"),
+    ("nonablative_rejuvenation", "Non-ablative rejuvenation laser"),
+    ("broadband_light", "Intense pulsed light"),
+    ("pigment", "Pigment laser"),
+    ("vascular", "Vascular laser"),
+]
+
+
+class ConsentTemplate(models.Model):
+    """The practice's wording for one modality family. Never edited: a change is the next version."""
+
+    practice = models.ForeignKey("clinic.Practice", on_delete=models.PROTECT, related_name="+")
+    family = models.CharField(max_length=30, choices=FAMILIES)
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="The practice's own wording; the plan's specifics are added to it")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "family", "version"], name="consent_template_version"),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("a consent template is never edited: save the change as its next version")
+        super().save(*args, **kwargs)
+
+
+class ConsentStatus(models.TextChoices):
+    DRAFT = "draft", "Awaiting signature"
+    SIGNED = "signed", "Signed"
+
+
+class Consent(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey("clinic.Practice", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="consents")
+    plan = models.ForeignKey("consultations.TreatmentPlan", on_delete=models.PROTECT, related_name="consents")
+    template = models.ForeignKey(ConsentTemplate, on_delete=models.PROTECT, related_name="+")
+    modality = models.CharField(max_length=40)
+    sessions = models.PositiveSmallIntegerField()  # sessions 1..n of the plan's course are covered
+    # What the patient read, as generated: treatment, sessions, findings, risks with rates, alternatives (with no
+    # treatment), the template's text. Kept whole with its SHA-256 so what was signed can be shown as signed.
+    document = models.JSONField()
+    document_sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=ConsentStatus.choices, default=ConsentStatus.DRAFT)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    prepared_at = models.DateTimeField(auto_now_add=True)
+    signed_name = models.CharField(max_length=200, blank=True)  # typed by the patient
+    signature_svg = models.TextField(blank=True)  # the drawn signature, as SVG path data
+    signed_at = models.DateTimeField(null=True, blank=True)
+    witness = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["plan", "status"], name="consent_plan_status")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and Consent.objects.filter(pk=self.pk, status=ConsentStatus.SIGNED).exists():
+            raise ValueError("a signed consent never changes: a later change needs a new consent")
+        super().save(*args, **kwargs)
+
+    @property
+    def withdrawn(self) -> bool:
+        return hasattr(self, "withdrawal")
+
+
+class ConsentWithdrawal(models.Model):
+    """The patient withdrew a signed consent: no further session is charted under it."""
+
+    consent = models.OneToOneField(Consent, on_delete=models.PROTECT, related_name="withdrawal")
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
