@@ -67,6 +67,12 @@ SCENARIOS = {
 # --- the dataset (runs in a child process with Django set up for one database) -------------------------------
 
 
+def use_dataset(directory: Path, pg_database: str) -> None:
+    """Serve, meter and log another benchmark's dataset (bench/calendar_load.py reuses this harness)."""
+    global BENCH_DIR, PG_DATABASE
+    BENCH_DIR, PG_DATABASE = directory, pg_database
+
+
 def bench_env(database: str, src: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "LASERCARE_ACCESS_LOG", "DEBUG"}}
     if src is not None:  # serve another copy of the code (an A/B comparison of two checkouts)
