@@ -36,6 +36,8 @@ class Booking(models.Model):
         "consultations.TreatmentPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="bookings"
     )
     session_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The course's length when booked ("session 2 of 4"): the calendar shows it without reading plan documents.
+    course_sessions = models.PositiveSmallIntegerField(null=True, blank=True)
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings")
     room = models.ForeignKey("clinic.Room", on_delete=models.PROTECT, null=True, blank=True, related_name="bookings")
     device = models.ForeignKey(

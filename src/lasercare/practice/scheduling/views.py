@@ -1,0 +1,420 @@
+"""Scheduling pages: a plan's course and its booking form, a booking with its changes, the calendars, the feed.
+
+Each view checks the action, finds records in the user's practice only, calls a service and renders.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lasercare.practice.audit.models import AuditAction
+from lasercare.practice.audit.services import record
+from lasercare.practice.clinic.access import in_practice, practice_id, requires, staff_user
+from lasercare.practice.clinic.models import Room, StaffUser
+from lasercare.practice.clinic.roles import Action
+from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
+from lasercare.practice.scheduling import calendar, feed, rules, services
+from lasercare.practice.scheduling.forms import BookingForm, CancelForm, RescheduleForm, practitioners
+from lasercare.practice.scheduling.models import Booking, BookingStatus, CalendarFeed
+
+# --- A plan's course -------------------------------------------------------------------------------------------
+
+
+def _plan(request: HttpRequest, public_id: UUID) -> TreatmentPlan:
+    return in_practice(request, TreatmentPlan.objects.select_related("patient"), public_id)
+
+
+def _course_context(
+    request: HttpRequest, plan: TreatmentPlan, form: BookingForm | None = None, session: int | None = None
+) -> dict[str, Any]:
+    user = staff_user(request)
+    context: dict[str, Any] = {"plan": plan, "patient": plan.patient, "form": None, "refused": ""}
+    bookings = list(
+        Booking.objects.filter(plan=plan)
+        .select_related("practitioner", "room", "device")
+        .order_by("session_number", "starts_at")
+    )
+    context["bookings"] = bookings
+    context["ended"] = [b for b in bookings if not b.is_active]
+    if plan.status != PlanStatus.ACCEPTED:
+        context["refused"] = "This plan is not accepted, so its course cannot be booked."
+        return context
+    try:
+        course = services.course(plan)
+    except services.BookingRefused as refusal:
+        context["refused"] = str(refusal)
+        return context
+    active = {b.session_number: b for b in bookings if b.is_active}
+    booked = [rules.Booked(n, timezone.localdate(b.starts_at)) for n, b in active.items() if n is not None]
+    sessions = rules.plan_sessions(course, booked, timezone.localdate())
+    open_sessions = [s.session for s in sessions if s.booked_on is None]
+    context.update(
+        course=course,
+        sessions=sessions,
+        active=active,
+        done=sum(1 for b in active.values() if b.status == BookingStatus.COMPLETED),
+        booked_count=len(active),
+        day_text=rules.day_text,
+    )
+    if form is None and open_sessions and user.may(Action.BOOK_SESSIONS):
+        chosen = session if session in open_sessions else open_sessions[0]
+        proposal = next(s for s in sessions if s.session == chosen)
+        assert plan.practice_id is not None
+        form = BookingForm(
+            initial={
+                "session_number": chosen,
+                "day": proposal.proposed_on,
+                "start": "09:00",
+                "practitioner": user.pk if user.role in services.PRACTITIONER_ROLES else None,
+            },
+            practice_id=plan.practice_id,
+            modality=course.modality,
+            sessions=open_sessions,
+        )
+    context["form"] = form
+    return context
+
+
+@requires(Action.VIEW_SCHEDULE)
+@require_GET
+def plan_course(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    plan = _plan(request, public_id)
+    session = request.GET.get("session", "")
+    context = _course_context(request, plan, session=int(session) if session.isdigit() else None)
+    record(request, AuditAction.VIEW, "plan", plan.public_id, patient_ref=plan.patient.public_id, detail="course")
+    return render(request, "scheduling/course.html", context)
+
+
+@requires(Action.BOOK_SESSIONS)
+@require_POST
+def plan_course_book(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = staff_user(request)
+    plan = _plan(request, public_id)
+    assert plan.practice_id is not None
+    try:
+        course = services.course(plan)
+    except services.BookingRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("plan_course", public_id=plan.public_id)
+    taken = set(
+        Booking.objects.filter(plan=plan, status__in=(BookingStatus.BOOKED, BookingStatus.COMPLETED)).values_list(
+            "session_number", flat=True
+        )
+    )
+    open_sessions = [n for n in range(1, course.sessions + 1) if n not in taken]
+    form = BookingForm(request.POST, practice_id=plan.practice_id, modality=course.modality, sessions=open_sessions)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking = services.book(
+                request,
+                user,
+                plan,
+                session_number=data["session_number"],
+                practitioner=data["practitioner"],
+                room=data["room"],
+                device=data["device"],
+                starts_at=form.starts_at(),
+                minutes=data["minutes"],
+                early_reason=data.get("early_reason") or "",
+            )
+        except services.BookingRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"Session {booking.session_number} booked: {_when(booking)}.")
+            return redirect("plan_course", public_id=plan.public_id)
+    context = _course_context(request, plan, form=form)
+    record(request, AuditAction.VIEW, "plan", plan.public_id, patient_ref=plan.patient.public_id, detail="course")
+    return render(request, "scheduling/course.html", context, status=400)
+
+
+def _when(booking: Booking) -> str:
+    start, end = timezone.localtime(booking.starts_at), timezone.localtime(booking.ends_at)
+    return f"{rules.day_text(start.date())}, {start:%H:%M}-{end:%H:%M}, with {booking.practitioner.display_name}"
+
+
+# --- One booking -----------------------------------------------------------------------------------------------
+
+
+def _booking(request: HttpRequest, public_id: UUID) -> Booking:
+    return in_practice(
+        request,
+        Booking.objects.select_related(
+            "patient", "practitioner", "room", "device", "plan", "booked_by", "ended_by"
+        ).defer("plan__document"),
+        public_id,
+    )
+
+
+def _booking_page(
+    request: HttpRequest,
+    booking: Booking,
+    *,
+    reschedule: RescheduleForm | None = None,
+    cancel: CancelForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = staff_user(request)
+    context: dict[str, Any] = {
+        "booking": booking,
+        "patient": booking.patient,
+        "when": _when(booking),
+        "rescheduled_to": Booking.objects.filter(rescheduled_from=booking).only("public_id").first()
+        if booking.status == BookingStatus.CANCELLED
+        else None,
+        "can_change": booking.status == BookingStatus.BOOKED and user.may(Action.BOOK_SESSIONS),
+        "is_due": booking.starts_at <= timezone.now(),
+    }
+    if context["can_change"] and booking.device is not None:
+        local = timezone.localtime(booking.starts_at)
+        assert booking.practice_id is not None
+        context["reschedule"] = reschedule or RescheduleForm(
+            initial={
+                "day": local.date(),
+                "start": f"{local:%H:%M}",
+                "minutes": int((booking.ends_at - booking.starts_at).total_seconds() // 60),
+                "practitioner": booking.practitioner_id,
+                "room": booking.room_id,
+                "device": booking.device_id,
+            },
+            practice_id=booking.practice_id,
+            modality=booking.device.modality,
+        )
+        context["cancel"] = cancel or CancelForm()
+    record(request, AuditAction.VIEW, "booking", booking.public_id, patient_ref=booking.patient.public_id)
+    return render(request, "scheduling/booking.html", context, status=status)
+
+
+@requires(Action.VIEW_SCHEDULE)
+@require_GET
+def booking_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    return _booking_page(request, _booking(request, public_id))
+
+
+@requires(Action.BOOK_SESSIONS)
+@require_POST
+def booking_reschedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = staff_user(request)
+    booking = _booking(request, public_id)
+    if booking.status != BookingStatus.BOOKED or booking.device is None:
+        messages.error(request, f"This booking is {booking.get_status_display().lower()}: it cannot be moved.")
+        return redirect("booking", public_id=booking.public_id)
+    assert booking.practice_id is not None
+    form = RescheduleForm(request.POST, practice_id=booking.practice_id, modality=booking.device.modality)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = services.reschedule(
+                request,
+                user,
+                booking,
+                starts_at=form.starts_at(),
+                minutes=data["minutes"],
+                practitioner=data["practitioner"],
+                room=data["room"],
+                device=data["device"],
+                reason=data["reason"],
+                early_reason=data.get("early_reason") or "",
+            )
+        except services.BookingRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, f"Rescheduled: {_when(new)}.")
+            return redirect("booking", public_id=new.public_id)
+    return _booking_page(request, booking, reschedule=form, status=400)
+
+
+@requires(Action.BOOK_SESSIONS)
+@require_POST
+def booking_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = staff_user(request)
+    booking = _booking(request, public_id)
+    if booking.status != BookingStatus.BOOKED:
+        messages.error(request, f"This booking is {booking.get_status_display().lower()} already: nothing changed.")
+        return redirect("booking", public_id=booking.public_id)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cancel(request, user, booking, form.cleaned_data["reason"])
+        except services.BookingRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, "Booking cancelled; the time is free again.")
+        return redirect("booking", public_id=booking.public_id)
+    return _booking_page(request, booking, cancel=form, status=400)
+
+
+@requires(Action.BOOK_SESSIONS)
+@require_POST
+def booking_no_show(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    user = staff_user(request)
+    booking = _booking(request, public_id)
+    try:
+        services.mark_no_show(request, user, booking)
+    except services.BookingRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Marked as not attended. Book the session again from the plan's course.")
+    return redirect("booking", public_id=booking.public_id)
+
+
+# --- Calendars -------------------------------------------------------------------------------------------------
+
+
+def _uuid(text: str | None) -> UUID | None:
+    try:
+        return UUID(text) if text else None
+    except ValueError:
+        raise Http404 from None
+
+
+@requires(Action.VIEW_SCHEDULE)
+@require_GET
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    """One practitioner's or one room's day or week. The bookings are read through the (practitioner or room,
+    starts_at) index, one query whatever their number; the choosers are two more."""
+    user = staff_user(request)
+    practice = practice_id(request)
+    today = timezone.localdate()
+    shown = calendar.period(request.GET.get("view", "week"), calendar.read_day(request.GET.get("date"), today))
+    people = list(practitioners(practice).only("public_id", "username", "first_name", "last_name", "role"))
+    rooms = list(Room.objects.filter(practice_id=practice, active=True).only("public_id", "name").order_by("name"))
+    room_id, person_id = _uuid(request.GET.get("room")), _uuid(request.GET.get("practitioner"))
+    room: Room | None = None
+    person: StaffUser | None = None
+    if room_id is not None:
+        room = next((r for r in rooms if r.public_id == room_id), None) or in_practice(
+            request, Room.objects.all(), room_id
+        )
+    elif person_id is not None:
+        person = next((p for p in people if p.public_id == person_id), None)
+        if person is None:
+            raise Http404
+    else:
+        person = next((p for p in people if p.pk == user.pk), people[0] if people else None)
+    start = timezone.make_aware(datetime.combine(shown.first, time.min))
+    end = timezone.make_aware(datetime.combine(shown.after, time.min))
+    bookings: list[Booking] = []
+    if room is not None or person is not None:
+        found = Booking.objects.filter(starts_at__gte=start, starts_at__lt=end, practice_id=practice).exclude(
+            status=BookingStatus.CANCELLED
+        )
+        found = found.filter(room=room) if room is not None else found.filter(practitioner=person)
+        bookings = list(
+            found.select_related("patient", "room", "device", "practitioner")
+            .only(
+                "public_id",
+                "starts_at",
+                "ends_at",
+                "status",
+                "session_number",
+                "course_sessions",
+                "early_reason",
+                "patient__public_id",
+                "patient__given_names",
+                "patient__family_name",
+                "room__name",
+                "device__name",
+                "practitioner__username",
+                "practitioner__first_name",
+                "practitioner__last_name",
+            )
+            .order_by("starts_at")
+        )
+    by_day: dict[Any, list[Booking]] = defaultdict(list)
+    for booking in bookings:
+        by_day[timezone.localtime(booking.starts_at).date()].append(booking)
+    whose = {"room": room.public_id} if room is not None else {"practitioner": person.public_id} if person else {}
+
+    def link(**changes: Any) -> str:
+        params = {**whose, "view": shown.view, "date": shown.first.isoformat(), **changes}
+        return reverse("calendar") + "?" + "&".join(f"{key}={value}" for key, value in params.items())
+
+    record(
+        request,
+        AuditAction.LIST,
+        "booking",
+        detail=f"calendar {'room' if room else 'practitioner'} {shown.view}, {len(bookings)} shown",
+    )
+    return render(
+        request,
+        "scheduling/calendar.html",
+        {
+            "shown": shown,
+            "days": [(day, by_day.get(day, [])) for day in shown.each_day()],
+            "people": people,
+            "rooms": rooms,
+            "room": room,
+            "person": person,
+            "today": today,
+            "day_text": rules.day_text,
+            "links": {
+                "previous": link(date=shown.previous.isoformat()),
+                "next": link(date=shown.next.isoformat()),
+                "today": link(date=today.isoformat()),
+                "day": link(view="day"),
+                "week": link(view="week"),
+            },
+            "timedelta": timedelta,
+        },
+    )
+
+
+# --- The iCalendar feed ----------------------------------------------------------------------------------------
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A practitioner's bookings for a calendar app. No log-in: the secret in the address is the credential, and
+    the events name no patient (docs/_drafts/scheduling.md says why)."""
+    practitioner = services.feed_owner(token)
+    if practitioner is None:
+        raise Http404
+    body = feed.ics(practitioner, request.build_absolute_uri("/"))
+    record(None, AuditAction.LIST, "booking", detail="calendar feed", actor=practitioner)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@requires(Action.VIEW_SCHEDULE)
+@require_http_methods(["GET", "POST"])
+def calendar_feed_manage(request: HttpRequest) -> HttpResponse:
+    """Whether the signed-in practitioner has a feed; POST makes a new address (shown once) or revokes it."""
+    user = staff_user(request)
+    new_url = ""
+    refused = ""
+    if request.method == "POST":
+        if request.POST.get("revoke"):
+            if services.revoke_feed(request, user):
+                messages.success(request, "The calendar feed is revoked: its address no longer works.")
+        else:
+            try:
+                token = services.new_feed_token(request, user)
+            except services.BookingRefused as refusal:
+                refused = str(refusal)
+            else:
+                new_url = request.build_absolute_uri(reverse("calendar_feed", kwargs={"token": token}))
+    is_practitioner = user.role in services.PRACTITIONER_ROLES
+    if not is_practitioner and request.method == "GET":
+        refused = "Only clinicians and nurses have a calendar of their own to export."
+    return render(
+        request,
+        "scheduling/feed.html",
+        {
+            "feed": CalendarFeed.objects.filter(practitioner=user).first(),
+            "new_url": new_url,
+            "refused": refused,
+            "is_practitioner": is_practitioner,
+        },
+    )
