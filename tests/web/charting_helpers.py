@@ -1,0 +1,98 @@
+"""Records the charting tests build on: an accepted plan, its signed consent, a device, a chart."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from lasercare.practice.charting import services as charting
+from lasercare.practice.charting.models import SessionChart
+from lasercare.practice.clinic.models import Device, Practice, StaffUser
+from lasercare.practice.consent.models import Consent, ConsentStatus, ConsentTemplate
+from lasercare.practice.consultations import services
+from lasercare.practice.consultations.models import TreatmentPlan
+
+
+def accept(plan: TreatmentPlan, clinician: StaffUser) -> TreatmentPlan:
+    return services.decide_plan(None, clinician, plan, accepted=True)
+
+
+def consent(plan: TreatmentPlan, by: StaffUser, sessions: int = 3, modality: str | None = None) -> Consent:
+    template = ConsentTemplate.objects.create(
+        practice=plan.practice,
+        family="broadband_light",
+        version=ConsentTemplate.objects.filter(practice=plan.practice).count() + 1,
+        title="IPL consent",
+        body="The practice's wording.",
+        created_by=by,
+    )
+    return Consent.objects.create(
+        practice=plan.practice,
+        patient=plan.patient,
+        plan=plan,
+        template=template,
+        modality=modality or services.chosen_modality(plan) or "",
+        sessions=sessions,
+        document={"treatment": "ipl"},
+        document_sha256="0" * 64,
+        status=ConsentStatus.SIGNED,
+        prepared_by=by,
+        signed_name="Jane Doe",
+        signed_at=timezone.now(),
+        witness=by,
+    )
+
+
+def device(practice: Practice, name: str = "IPL room 1", modality: str = "ipl", **limits: Any) -> Device:
+    return Device.objects.create(
+        practice=practice,
+        name=name,
+        manufacturer="Lumenis",
+        model="M22",
+        serial_number=f"SN-{name}",
+        modality=modality,
+        wavelengths_nm="560, 590, 640",
+        **limits,
+    )
+
+
+def values(**changes: Any) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "wavelength_nm": 560,
+        "fluence_j_cm2": Decimal("14"),
+        "pulse_ms": Decimal("4"),
+        "spot_mm": Decimal("15"),
+        "passes": Decimal("1"),
+        "cooling": "contact",
+        "anaesthetic": "",
+        "eyewear": "IPL goggles",
+        "treated_areas": "face",
+        "endpoint": "mild erythema",
+    }
+    found.update(changes)
+    return found
+
+
+def chart(
+    plan: TreatmentPlan, user: StaffUser, on: Device, *, sign: bool = False, days_ago: int = 0, **changes: Any
+) -> SessionChart:
+    saved = charting.save_chart(
+        None,
+        user,
+        plan,
+        device=on,
+        values=values(**changes),
+        performed_at=timezone.now() - timedelta(days=days_ago),
+    )
+    return charting.sign_chart(None, user, saved) if sign else saved
+
+
+def form_data(on: Device, **changes: Any) -> dict[str, str]:
+    """What the chart form posts."""
+    found = {key: "" if value is None else str(value) for key, value in values(**changes).items()}
+    found["device"] = str(on.public_id)
+    found["performed_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    return found
