@@ -100,6 +100,17 @@ ROUTES: dict[str, Route] = {
     "plan_accept": Route(Action.ACCEPT_PLAN, {POST: 302}, record="plan"),
     "plan_decline": Route(Action.ACCEPT_PLAN, {POST: 302}, record="plan"),
     "plan_replan": Route(Action.ACCEPT_PLAN, {POST: 302}, record="plan"),
+    # Scheduling: everyone sees the calendars; front desk, nurses and clinicians book.
+    "plan_course": Route(Action.VIEW_SCHEDULE, {GET: 200}, record="plan"),
+    "plan_course_book": Route(Action.BOOK_SESSIONS, {POST: 400}, record="plan"),
+    "booking": Route(Action.VIEW_SCHEDULE, {GET: 200}, record="booking"),
+    "booking_reschedule": Route(Action.BOOK_SESSIONS, {POST: 400}, record="booking"),
+    "booking_cancel": Route(Action.BOOK_SESSIONS, {POST: 400}, record="booking"),
+    "booking_no_show": Route(Action.BOOK_SESSIONS, {POST: 302}, record="booking"),
+    "calendar": Route(Action.VIEW_SCHEDULE, {GET: 200}),
+    "calendar_feed_manage": Route(Action.VIEW_SCHEDULE, {GET: 200, POST: 200}),
+    # No log-in: the secret in its address is the credential, and its events name no patient.
+    "calendar_feed": Route(None, {GET: 200}, public=True),
     "audit_log": Route(Action.VIEW_AUDIT_LOG, {GET: 200}),
     "health": Route(None, {GET: 200}, public=True),
     # The configuration admin: practice admins (is_staff) only, each seeing their own practice.
@@ -160,6 +171,7 @@ def records(practice: Practice, plan: TreatmentPlan) -> dict[str, Any]:
     """One record of each kind in `practice`, by the kind's name in ROUTES."""
     key = sorted(load_knowledge().policy.values)[0]
     modality = sorted(load_knowledge().modalities)[0]
+    scheduled = _scheduled(practice)
     return {
         "patient": plan.patient,
         "consultation": plan.consultation,
@@ -190,7 +202,48 @@ def records(practice: Practice, plan: TreatmentPlan) -> dict[str, Any]:
             maximum=Decimal("20"),
             note="Riverside protocol",
         ),
+        **scheduled,
     }
+
+
+def _scheduled(practice: Practice) -> dict[str, Any]:
+    """A booking of the clinician's (for another patient of the practice, so `plan` stays a draft) and the
+    clinician's feed token. Its room and device are not named after the practice: the feed, open to anyone with
+    the token, must show none of the MARKERS."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from lasercare.practice.consultations import services as consultations
+    from lasercare.practice.scheduling import services as scheduling
+    from tests.web.conftest import basic_intake
+
+    clinician = StaffUser.objects.get(practice=practice, role=Role.CLINICIAN)
+    patient = make_patient(practice, family_name=FAMILY_NAME, given_names="John", phone=PHONE)
+    held_on = timezone.localdate() - timedelta(days=120)
+    plan = consultations.record_consultation(None, clinician, patient, held_on=held_on, intake=basic_intake())
+    plan = consultations.decide_plan(None, clinician, plan, accepted=True)
+    course = scheduling.course(plan)
+    device = Device.objects.create(
+        practice=practice,
+        name="IPL unit",
+        model="M22",
+        serial_number="S-1",
+        modality=course.modality,
+        wavelengths_nm="515, 560, 590",
+    )
+    first = course.schedule.get(1) or held_on + timedelta(days=14)
+    booking = scheduling.book(
+        None,
+        clinician,
+        plan,
+        session_number=1,
+        practitioner=clinician,
+        room=Room.objects.create(practice=practice, name="Treatment room"),
+        device=device,
+        starts_at=timezone.make_aware(datetime.combine(first, time(10))),
+    )
+    return {"booking": booking, "feed_token": scheduling.new_feed_token(None, clinician)}
 
 
 def url_for(key: str, route: Route, records: dict[str, Any]) -> str:
@@ -210,6 +263,8 @@ def url_for(key: str, route: Route, records: dict[str, Any]) -> str:
         kwargs["id"] = record.pk  # type: ignore[union-attr]
     if "content_type_id" in pattern:
         kwargs = {"content_type_id": ContentType.objects.get_for_model(record).pk, "object_id": record.pk}  # type: ignore[arg-type,union-attr]
+    if "<str:token>" in pattern:
+        kwargs["token"] = records["feed_token"]
     if "app_label" in pattern:
         kwargs["app_label"] = "clinic"
     return reverse(key, kwargs=kwargs)
