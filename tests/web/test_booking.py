@@ -126,7 +126,7 @@ def test_double_booking_a_resource_is_refused_naming_it(
         **{name: getattr(setup, attribute) for name, attribute in changes.items()},
     }
     with pytest.raises(services.BookingRefused) as refused:
-        services.book(None, setup.nurse, other, session_number=1, starts_at=at(setup.day(1), 10, 30), **values)  # type: ignore[arg-type]
+        services.book(None, setup.nurse, other, session_number=1, starts_at=at(setup.day(1), 10, 30), **values)
     day = setup.day(1)
     assert str(refused.value) == f"{named} is already booked 10:00-10:45 on {day.day} {day:%b} {day.year}."
     assert not Booking.objects.filter(plan=other).exists()
