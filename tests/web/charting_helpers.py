@@ -96,3 +96,48 @@ def form_data(on: Device, **changes: Any) -> dict[str, str]:
     found["device"] = str(on.public_id)
     found["performed_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     return found
+
+
+def charting_records(plan: TreatmentPlan) -> dict[str, Any]:
+    """A signed chart, an adverse event and an outcome of `plan`, written directly (the access matrix's records:
+    the plan there is a draft, and only the pages' answers are tested)."""
+    from lasercare.practice.charting.models import AdverseEvent, ChartStatus, Outcome
+
+    by = plan.created_by
+    now = timezone.now()
+    signed = SessionChart.objects.create(
+        practice=plan.practice,
+        patient=plan.patient,
+        plan=plan,
+        consent=consent(plan, by, modality="ipl"),
+        session_number=1,
+        performed_at=now,
+        performed_by=by,
+        device=device(plan.practice, name="Matrix IPL"),
+        wavelength_nm=560,
+        fluence_j_cm2=Decimal("14"),
+        eyewear="IPL goggles",
+        treated_areas="face",
+        status=ChartStatus.SIGNED,
+        signed_by=by,
+        signed_at=now,
+    )
+    event = AdverseEvent.objects.create(
+        practice=plan.practice,
+        patient=plan.patient,
+        plan=plan,
+        chart=signed,
+        kind="purpura",
+        severity="mild",
+        onset_on=timezone.localdate(),
+        recorded_by=by,
+    )
+    outcome = Outcome.objects.create(
+        practice=plan.practice,
+        patient=plan.patient,
+        plan=plan,
+        assessed_on=timezone.localdate(),
+        gais_clinician=2,
+        recorded_by=by,
+    )
+    return {"chart": signed, "adverse_event": event, "outcome": outcome}

@@ -17,6 +17,7 @@ from lasercare.practice.charting.models import ChartAddendum, ChartStatus, Sessi
 from lasercare.practice.clinic.models import PhototypeSettingRange, Practice, StaffUser
 from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations.models import TreatmentPlan
+from lasercare.practice.consultations.services import chosen_modality
 from lasercare.practice.scheduling.models import Booking, BookingStatus
 from tests.web.charting_helpers import accept, chart, consent, device, form_data
 from tests.web.conftest import basic_intake, make_patient
@@ -37,7 +38,7 @@ def consented(accepted: TreatmentPlan, clinician: StaffUser) -> TreatmentPlan:
 
 def test_the_plan_is_treated_with_ipl(accepted: TreatmentPlan) -> None:
     # The tests' devices are IPL: the plan of basic_intake chooses it.
-    assert charting.chosen_modality(accepted) == "ipl"
+    assert chosen_modality(accepted) == "ipl"
 
 
 # -- no session without a signed consent that covers it ------------------------------------------------------------
