@@ -32,6 +32,7 @@ from lasercare.practice.clinic.models import (
 from lasercare.practice.clinic.roles import PERMISSIONS, Action, Role
 from lasercare.practice.consultations.models import TreatmentPlan
 from lasercare.practice.patients.models import Patient
+from tests.web.charting_helpers import charting_records
 from tests.web.conftest import make_patient, make_staff
 
 # Text that belongs to the practice whose records the URLs name: it must never reach anyone else.
@@ -100,6 +101,21 @@ ROUTES: dict[str, Route] = {
     "plan_accept": Route(Action.ACCEPT_PLAN, {POST: 302}, record="plan"),
     "plan_decline": Route(Action.ACCEPT_PLAN, {POST: 302}, record="plan"),
     "plan_replan": Route(Action.ACCEPT_PLAN, {POST: 302}, record="plan"),
+    # Charting. The plan of `records` is a draft (chart_new refuses it, plainly) and its chart is signed (edit and
+    # sign refuse it, back to the chart with the reason); the empty POSTs are invalid forms.
+    "plan_charts": Route(Action.VIEW_CLINICAL, {GET: 200}, record="plan"),
+    "chart_new": Route(Action.CHART_SESSION, {GET: 200, POST: 400}, record="plan"),
+    "chart_check": Route(Action.CHART_SESSION, {POST: 200}, record="plan"),
+    "chart": Route(Action.VIEW_CLINICAL, {GET: 200}, record="chart"),
+    "chart_edit": Route(Action.CHART_SESSION, {GET: 302, POST: 302}, record="chart"),
+    "chart_sign": Route(Action.CHART_SESSION, {POST: 302}, record="chart"),
+    "chart_addendum": Route(Action.CHART_SESSION, {POST: 400}, record="chart"),
+    "adverse_event_new": Route(Action.RECORD_ADVERSE_EVENT, {GET: 200, POST: 400}, record="plan"),
+    "adverse_event": Route(Action.VIEW_CLINICAL, {GET: 200}, record="adverse_event"),
+    "adverse_event_review": Route(Action.REVIEW_ADVERSE_EVENT, {POST: 400}, record="adverse_event"),
+    "adverse_event_resolve": Route(Action.RECORD_ADVERSE_EVENT, {POST: 400}, record="adverse_event"),
+    "outcome_new": Route(Action.RECORD_OUTCOME, {GET: 200, POST: 400}, record="plan"),
+    "outcome": Route(Action.VIEW_CLINICAL, {GET: 200}, record="outcome"),
     # Scheduling: everyone sees the calendars; front desk, nurses and clinicians book.
     "plan_course": Route(Action.VIEW_SCHEDULE, {GET: 200}, record="plan"),
     "plan_course_book": Route(Action.BOOK_SESSIONS, {POST: 400}, record="plan"),
@@ -202,6 +218,7 @@ def records(practice: Practice, plan: TreatmentPlan) -> dict[str, Any]:
             maximum=Decimal("20"),
             note="Riverside protocol",
         ),
+        **charting_records(plan),
         **scheduled,
     }
 
