@@ -1,10 +1,41 @@
 """Consent: generating it from an accepted plan, signing it, withdrawing it, and finding the one that covers a
-session."""
+session.
+
+Each operation checks what the records' state allows, runs in one transaction and writes its audit entry, so a
+view only calls it and shows the result. A refusal is a ConsentRefused whose message the user reads.
+"""
 
 from __future__ import annotations
 
-from lasercare.practice.consent.models import Consent, ConsentStatus
-from lasercare.practice.consultations.models import TreatmentPlan
+from django.db import transaction
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+
+from lasercare.practice.audit.models import AuditAction
+from lasercare.practice.audit.services import record
+from lasercare.practice.clinic.models import Practice, StaffUser
+from lasercare.practice.clinic.roles import Action
+from lasercare.practice.consent.document import (
+    DocumentError,
+    TemplateText,
+    build_document,
+    document_sha256,
+)
+from lasercare.practice.consent.models import FAMILIES, Consent, ConsentStatus, ConsentTemplate, ConsentWithdrawal
+from lasercare.practice.consent.signature import SignatureError, read_signature
+from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
+from lasercare.practice.consultations.services import chosen_modality, effective_options
+
+FAMILY_NAMES = dict(FAMILIES)
+MAX_NAME = 200
+MAX_TITLE = 200
+MAX_BODY = 20_000
+MAX_REASON = 2_000
+
+
+class ConsentRefused(Exception):  # noqa: N818 - a refusal the user reads, not a fault
+    """The records' state (or what was given) does not allow this; the message says why."""
 
 
 def covering_consent(plan: TreatmentPlan, session_number: int, modality: str) -> Consent | None:
@@ -21,3 +52,166 @@ def covering_consent(plan: TreatmentPlan, session_number: int, modality: str) ->
         .order_by("-signed_at")
         .first()
     )
+
+
+def latest_template(practice: Practice | int, family: str) -> ConsentTemplate | None:
+    return ConsentTemplate.objects.filter(practice=practice, family=family).order_by("-version").first()
+
+
+@transaction.atomic
+def save_template_version(
+    request: HttpRequest | None, user: StaffUser, practice: Practice, family: str, title: str, body: str
+) -> ConsentTemplate:
+    """The family's next version: a template is never edited, so consents prepared from an earlier version keep
+    the wording they were prepared with."""
+    if family not in FAMILY_NAMES:
+        raise ConsentRefused("That is not one of the modality families.")
+    # Browsers send a textarea's line breaks as CRLF; the document splits paragraphs on blank lines.
+    title, body = title.strip(), body.replace("\r\n", "\n").strip()
+    if not title:
+        raise ConsentRefused("Give the consent a title.")
+    if not body:
+        raise ConsentRefused("Write the consent's wording: it is what the patient reads above the plan's details.")
+    if len(title) > MAX_TITLE or len(body) > MAX_BODY:
+        raise ConsentRefused(f"Keep the title under {MAX_TITLE} characters and the wording under {MAX_BODY}.")
+    # Two admins saving at once must not both take the same number: the practice's row serialises them.
+    Practice.objects.select_for_update().filter(pk=practice.pk).first()
+    latest = ConsentTemplate.objects.filter(practice=practice, family=family).aggregate(v=Max("version"))["v"]
+    template = ConsentTemplate.objects.create(
+        practice=practice, family=family, version=(latest or 0) + 1, title=title, body=body, created_by=user
+    )
+    record(
+        request,
+        AuditAction.CREATE,
+        "consent_template",
+        template.pk,
+        actor=user,
+        detail=f"{family} version {template.version}",
+    )
+    return template
+
+
+@transaction.atomic
+def prepare_consent(request: HttpRequest | None, user: StaffUser, plan: TreatmentPlan) -> Consent:
+    """The consent document of the accepted plan's chosen treatment, awaiting signature. It replaces a draft
+    prepared earlier for the plan; a signed consent is never touched."""
+    plan = TreatmentPlan.objects.select_for_update().select_related("patient").get(pk=plan.pk)
+    if plan.practice_id != user.practice_id:
+        raise ConsentRefused("This plan is not one of your practice's.")
+    if plan.status != PlanStatus.ACCEPTED:
+        raise ConsentRefused(
+            f"A consent is prepared from an accepted plan; this plan is “{plan.get_status_display()}”."
+        )
+    chosen = chosen_modality(plan)
+    options = effective_options(plan)
+    option = next((o for o in options if o["modality"] == chosen), None)
+    if chosen is None or option is None:
+        raise ConsentRefused("The accepted plan names no treatment: a consent cannot be prepared from it.")
+    family = option.get("family", "")
+    template = latest_template(plan.practice_id, family)
+    if template is None:
+        raise ConsentRefused(
+            f"This practice has no consent template for {FAMILY_NAMES.get(family, family or 'this treatment')} "
+            "yet: a practice admin writes one under Consent templates."
+        )
+    try:
+        document = build_document(
+            plan.document,
+            options,
+            chosen,
+            patient_name=plan.patient.full_name,
+            prepared_on=timezone.localdate(),
+            template=TemplateText(family=family, version=template.version, title=template.title, body=template.body),
+        )
+    except DocumentError as error:
+        raise ConsentRefused(str(error)) from None
+    replaced = Consent.objects.filter(plan=plan, status=ConsentStatus.DRAFT).delete()[0]
+    consent = Consent.objects.create(
+        practice_id=plan.practice_id,
+        patient=plan.patient,
+        plan=plan,
+        template=template,
+        modality=chosen,
+        sessions=document["treatment"]["sessions"],
+        document=document,
+        document_sha256=document_sha256(document),
+        prepared_by=user,
+    )
+    record(
+        request,
+        AuditAction.CREATE,
+        "consent",
+        consent.public_id,
+        patient_ref=plan.patient.public_id,
+        actor=user,
+        detail=f"prepared; replaced {replaced} draft" if replaced else "prepared",
+    )
+    return consent
+
+
+@transaction.atomic
+def sign_consent(
+    request: HttpRequest | None, witness: StaffUser, consent: Consent, *, typed_name: str, signature_svg: str
+) -> Consent:
+    """The patient signs in the clinic, witnessed by the signed-in member of staff. Once signed, never changed."""
+    consent = Consent.objects.select_for_update().select_related("patient").get(pk=consent.pk)
+    if consent.practice_id != witness.practice_id or not witness.may(Action.PREPARE_CONSENT):
+        raise ConsentRefused("Only a clinician or nurse of this practice may witness a consent.")
+    if consent.status == ConsentStatus.SIGNED:
+        raise ConsentRefused("This consent is signed already and never changes: prepare a new one for a change.")
+    typed_name = " ".join(typed_name.split())
+    if not typed_name:
+        raise ConsentRefused("Type your full name as well as signing.")
+    if len(typed_name) > MAX_NAME:
+        raise ConsentRefused(f"Keep the typed name under {MAX_NAME} characters.")
+    try:
+        signature = read_signature(signature_svg)
+    except SignatureError as error:
+        raise ConsentRefused(str(error)) from None
+    if document_sha256(consent.document) != consent.document_sha256:
+        # The stored document is not the one prepared: nobody may sign something other than what was generated.
+        raise ConsentRefused("This consent's document has changed since it was prepared: prepare it again.")
+    consent.status = ConsentStatus.SIGNED
+    consent.signed_name = typed_name
+    consent.signature_svg = signature.path_data
+    consent.signed_at = timezone.now()
+    consent.witness = witness
+    consent.save(update_fields=["status", "signed_name", "signature_svg", "signed_at", "witness"])
+    record(
+        request,
+        AuditAction.UPDATE,
+        "consent",
+        consent.public_id,
+        patient_ref=consent.patient.public_id,
+        actor=witness,
+        detail="signed",
+    )
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(request: HttpRequest | None, user: StaffUser, consent: Consent, reason: str) -> ConsentWithdrawal:
+    """The patient withdraws a signed consent: no further session is charted under it."""
+    consent = Consent.objects.select_for_update().select_related("patient").get(pk=consent.pk)
+    if consent.practice_id != user.practice_id:
+        raise ConsentRefused("This consent is not one of your practice's.")
+    if consent.status != ConsentStatus.SIGNED:
+        raise ConsentRefused("Only a signed consent can be withdrawn; one awaiting signature is simply not signed.")
+    if ConsentWithdrawal.objects.filter(consent=consent).exists():
+        raise ConsentRefused("This consent was withdrawn already.")
+    reason = reason.strip()
+    if not reason:
+        raise ConsentRefused("Give the reason for the withdrawal, in the patient's words where possible.")
+    if len(reason) > MAX_REASON:
+        raise ConsentRefused(f"Keep the reason under {MAX_REASON} characters.")
+    withdrawal = ConsentWithdrawal.objects.create(consent=consent, reason=reason, recorded_by=user)
+    record(
+        request,
+        AuditAction.UPDATE,
+        "consent",
+        consent.public_id,
+        patient_ref=consent.patient.public_id,
+        actor=user,
+        detail="withdrawn",
+    )
+    return withdrawal
