@@ -73,6 +73,7 @@ def _form_context(
         "check": check,
         "chart": chart,
         "settings": SETTINGS,
+        "units": {name: unit for name, _label, unit in SETTINGS},
         "number": number,
         "session_number": chart.session_number if chart is not None else services.next_session_number(plan),
         "phototype": services.phototype_of(plan),
