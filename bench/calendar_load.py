@@ -13,8 +13,9 @@ For each database it
 3. drives each scenario with wrk and prints requests, req/s, p50, p95, p99, errors, CPU per request and PASS/FAIL
    against p95 <= 100 ms:
    - calendar-week: GET /calendar/?practitioner=<id>&view=week&date=<day>, any practitioner, any week of the year;
-   - booking: POST the course page's booking form, each request the first session of another plan, at a free
-     evening slot of another practitioner, room and device: every request books (a redirect), none is refused.
+   - booking: POST the booking form of a plan's course page (/plans/<id>/course/book/), each request the first
+     session of another plan, at a free evening slot of another practitioner, room and device: every request
+     books (a redirect), none is refused.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ SEED = 2026
 BATCH = 5_000
 SCENARIOS = {
     "calendar-week": "GET /calendar/?practitioner=<id>&view=week&date=<day> over 20 practitioners and the year",
-    "booking": "POST /plans/<id>/course/ booking session 1 of an unbooked plan at a free slot (302 expected)",
+    "booking": "POST /plans/<id>/course/book/ booking session 1 of an unbooked plan at a free slot (302 expected)",
 }
 INTAKE: dict[str, Any] = {
     "patient": {"age": 45, "sex": "female"},
@@ -195,6 +196,7 @@ def generate(unbooked: int) -> dict[str, int]:
                         patient_id=pk,
                         plan_id=pk,
                         session_number=number,
+                        course_sessions=COURSE_SESSIONS,
                         practitioner=people[who],
                         room=rooms[who % len(rooms)],
                         device=devices[who % len(devices)],
@@ -294,9 +296,10 @@ def workload(samples: int) -> dict[str, Any]:
                     targets.append(
                         {
                             "plan": str(unbooked[len(targets)]),
-                            "practitioner": str(person.public_id),
-                            "room": str(rooms[n % len(rooms)].public_id),
-                            "device": str(devices[n % len(devices)].public_id),
+                            # The form's choices are the records' keys (not patient data).
+                            "practitioner": str(person.pk),
+                            "room": str(rooms[n % len(rooms)].pk),
+                            "device": str(devices[n % len(devices)].pk),
                             "date": day.isoformat(),
                             "time": f"{hour:02d}:00",
                         }
@@ -410,8 +413,8 @@ def booking_body(target: dict[str, str]) -> str:
             "practitioner": target["practitioner"],
             "room": target["room"],
             "device": target["device"],
-            "date": target["date"],
-            "time": target["time"],
+            "day": target["date"],
+            "start": target["time"],
             "minutes": str(SESSION_MINUTES),
         }
     )
@@ -429,7 +432,8 @@ def write_script(path: Path, sessions: list[web_load.Session], work: dict[str, A
                 for who, day in work["weeks"]
             ),
             "bookings": ", ".join(
-                f"{{path = {lua('/plans/' + t['plan'] + '/course/')}, body = {lua(booking_body(t))}}}" for t in targets
+                f"{{path = {lua('/plans/' + t['plan'] + '/course/book/')}, body = {lua(booking_body(t))}}}"
+                for t in targets
             ),
         },
         encoding="utf-8",

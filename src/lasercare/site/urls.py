@@ -17,6 +17,8 @@ urlpatterns = [
     path("today/", clinic.todays_patients, name="todays_patients"),
     path("follow-ups/", clinic.follow_ups_due, name="follow_ups_due"),
     path("plans/awaiting/", clinic.awaiting_sign_off, name="awaiting_sign_off"),
+    path("sessions/today/", clinic.todays_sessions, name="todays_sessions"),
+    path("adverse-events/awaiting-review/", clinic.adverse_events_to_review, name="adverse_events_to_review"),
     path("login/", clinic.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Templates of their own: django.contrib.admin's registration/password_change_*.html would shadow ours.

@@ -87,7 +87,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "more_follow_ups": more_follow_ups,
         "list_lines": DASHBOARD_LINES,
     }
+    if user.may(Action.VIEW_SCHEDULE):
+        context["sessions"], context["more_sessions"] = worklists.head(
+            worklists.TODAYS_SESSIONS, practice, today, DASHBOARD_LINES
+        )
     if user.may(Action.VIEW_CLINICAL):
+        context["adverse_events"], context["more_adverse_events"] = worklists.head(
+            worklists.ADVERSE_EVENTS, practice, today, DASHBOARD_LINES
+        )
         awaiting, _ = worklists.head(worklists.AWAITING_SIGN_OFF, practice, today, DASHBOARD_LINES)
         context["awaiting"] = awaiting
         waiting = worklists.AWAITING_SIGN_OFF.keys(practice, today)[: AWAITING_COUNTED_UP_TO + 1].count()
@@ -117,6 +124,16 @@ def todays_patients(request: HttpRequest) -> HttpResponse:
 @requires(worklists.AWAITING_SIGN_OFF.action)
 def awaiting_sign_off(request: HttpRequest) -> HttpResponse:
     return _worklist_page(request, worklists.AWAITING_SIGN_OFF)
+
+
+@requires(worklists.TODAYS_SESSIONS.action)
+def todays_sessions(request: HttpRequest) -> HttpResponse:
+    return _worklist_page(request, worklists.TODAYS_SESSIONS)
+
+
+@requires(worklists.ADVERSE_EVENTS.action)
+def adverse_events_to_review(request: HttpRequest) -> HttpResponse:
+    return _worklist_page(request, worklists.ADVERSE_EVENTS)
 
 
 @requires(worklists.FOLLOW_UPS_DUE.action)

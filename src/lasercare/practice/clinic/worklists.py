@@ -1,4 +1,5 @@
-"""The practice's three worklists: today's patients, plans awaiting a clinician's sign-off, follow-ups due.
+"""The practice's worklists: today's patients, today's sessions, plans awaiting a clinician's sign-off, adverse
+events awaiting a clinician's review, follow-ups due.
 
 The dashboard shows the head of each list; each list has a page of its own with all of it, page by page. Both read
 the same queries, so the dashboard's head is always the first lines of the full list.
@@ -12,14 +13,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from lasercare.practice.charting.models import AdverseEvent, Severity
 from lasercare.practice.clinic.models import display_name
 from lasercare.practice.clinic.roles import Action
 from lasercare.practice.consultations.models import Consultation, PlanStatus, TreatmentPlan
+from lasercare.practice.scheduling.models import Booking, BookingStatus
 from lasercare.site.jinja import days_month_year
 from lasercare.site.routes import paths_of
 
@@ -114,6 +118,47 @@ def _follow_up_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]
     ]
 
 
+def _todays_session_records(practice: int, today: date) -> QuerySet[Booking]:
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(today, time(0), zone)
+    return Booking.objects.filter(
+        practice_id=practice,
+        starts_at__gte=start,
+        starts_at__lt=start + timedelta(days=1),
+        status__in=(BookingStatus.BOOKED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW),
+    ).order_by("starts_at", "pk")
+
+
+def _todays_session_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]:
+    if not rows:
+        return []
+    booking_path = paths_of("booking")
+    return [
+        Line(
+            booking_path(public_id),
+            f"{family}, {given}",
+            timezone.localtime(starts_at).strftime("%H:%M"),
+            seen_by=display_name(*by),
+            overdue=status == BookingStatus.NO_SHOW,
+        )
+        for public_id, family, given, starts_at, status, *by in rows
+    ]
+
+
+def _adverse_event_records(practice: int, today: date) -> QuerySet[AdverseEvent]:
+    return AdverseEvent.objects.filter(practice_id=practice, reviewed_at__isnull=True).order_by("recorded_at", "pk")
+
+
+def _adverse_event_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]:
+    if not rows:
+        return []
+    event_path, shown = paths_of("adverse_event"), days_month_year()
+    return [
+        Line(event_path(public_id), f"{family}, {given}", shown(onset), seen_by=Severity(severity).label)
+        for public_id, family, given, onset, severity in rows
+    ]
+
+
 TODAYS_PATIENTS = Worklist(
     route="todays_patients",
     title="Today's patients",
@@ -132,6 +177,34 @@ AWAITING_SIGN_OFF = Worklist(
     columns=("public_id", *_PATIENT[1:], "consultation__held_on", *(f"consultation__{f}" for f in _SEEN_BY)),
     key="public_id",  # in plan_practice_status, after the order's created_at
     lines=_awaiting_lines,
+)
+TODAYS_SESSIONS = Worklist(
+    route="todays_sessions",
+    title="Today's sessions",
+    action=Action.VIEW_SCHEDULE,
+    empty="No sessions booked today.",
+    records=_todays_session_records,
+    columns=(
+        "public_id",
+        *_PATIENT[1:],
+        "starts_at",
+        "status",
+        "practitioner__username",
+        "practitioner__first_name",
+        "practitioner__last_name",
+    ),
+    key="public_id",
+    lines=_todays_session_lines,
+)
+ADVERSE_EVENTS = Worklist(
+    route="adverse_events_to_review",
+    title="Adverse events awaiting a clinician's review",
+    action=Action.VIEW_CLINICAL,
+    empty="No adverse event awaits review.",
+    records=_adverse_event_records,
+    columns=("public_id", *_PATIENT[1:], "onset_on", "severity"),
+    key="public_id",
+    lines=_adverse_event_lines,
 )
 FOLLOW_UPS_DUE = Worklist(
     route="follow_ups_due",
