@@ -450,3 +450,27 @@ def test_a_patient_of_another_plan_has_their_own_sessions(
     consent(other, clinician)
     assert charting.start_values(other, on) is None
     assert chart(other, clinician, on).session_number == 1
+
+
+def test_another_practitioners_draft_is_not_edited(
+    signed_in: SignIn, consented: TreatmentPlan, clinician: StaffUser, staff: dict[Role, StaffUser], practice: Practice
+) -> None:
+    on = device(practice)
+    draft = chart(consented, clinician, on)
+    nurse = staff[Role.NURSE]
+    page = signed_in(nurse).post(f"/charts/{draft.public_id}/edit/", form_data(on, fluence_j_cm2="30"), follow=True)
+    assert "Only the practitioner who performed the session changes its chart." in page.content.decode()
+    with pytest.raises(charting.ChartingRefused):
+        charting.save_chart(None, nurse, consented, device=on, values={"fluence_j_cm2": Decimal("30")}, chart=draft)
+    draft.refresh_from_db()
+    assert draft.fluence_j_cm2 == Decimal("14")
+
+
+def test_a_chart_without_any_setting_is_refused_with_the_form(
+    signed_in: SignIn, consented: TreatmentPlan, clinician: StaffUser, practice: Practice
+) -> None:
+    on = device(practice)
+    empty = {"fluence_j_cm2": None, "pulse_ms": None, "spot_mm": None, "passes": None}
+    page = signed_in(clinician).post(f"/plans/{consented.public_id}/charts/new/", form_data(on, **empty))
+    assert page.status_code == 400
+    assert "Record the settings used" in page.content.decode()
