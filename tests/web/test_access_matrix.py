@@ -127,6 +127,16 @@ ROUTES: dict[str, Route] = {
     "calendar_feed_manage": Route(Action.VIEW_SCHEDULE, {GET: 200, POST: 200}),
     # No log-in: the secret in its address is the credential, and its events name no patient.
     "calendar_feed": Route(None, {GET: 200}, public=True),
+    # Consent. The plan of `records` is a draft (preparing from it is refused, back to its page with the reason);
+    # the consent is a draft of another patient's accepted plan (withdrawing it is refused the same way); the empty
+    # POSTs are invalid forms. The template pages name a family, not a record: each practice sees its own.
+    "consent_templates": Route(Action.MANAGE_CONSENT_TEMPLATES, {GET: 200}),
+    "consent_template_new": Route(Action.MANAGE_CONSENT_TEMPLATES, {GET: 200, POST: 400}),
+    "plan_consent": Route(Action.PREPARE_CONSENT, {GET: 200, POST: 302}, record="plan"),
+    "consent": Route(Action.VIEW_CLINICAL, {GET: 200}, record="consent"),
+    "consent_sign": Route(Action.PREPARE_CONSENT, {POST: 400}, record="consent"),
+    "consent_withdraw": Route(Action.PREPARE_CONSENT, {POST: 302}, record="consent"),
+    "consent_print": Route(Action.VIEW_CLINICAL, {GET: 200}, record="consent"),
     "audit_log": Route(Action.VIEW_AUDIT_LOG, {GET: 200}),
     "health": Route(None, {GET: 200}, public=True),
     # The configuration admin: practice admins (is_staff) only, each seeing their own practice.
@@ -219,8 +229,25 @@ def records(practice: Practice, plan: TreatmentPlan) -> dict[str, Any]:
             note="Riverside protocol",
         ),
         **charting_records(plan),
+        **_consented(practice),
         **scheduled,
     }
+
+
+def _consented(practice: Practice) -> dict[str, Any]:
+    """A consent awaiting signature, prepared from another patient's accepted plan (so `plan` stays a draft),
+    under a template whose title names the practice: another practice's admin must not see it."""
+    from lasercare.practice.consent import services as consent
+    from lasercare.practice.consultations import services as consultations
+    from tests.web.conftest import CONSULTATION_DAY, basic_intake
+
+    clinician = StaffUser.objects.get(practice=practice, role=Role.CLINICIAN)
+    admin = StaffUser.objects.get(practice=practice, role=Role.PRACTICE_ADMIN)
+    patient = make_patient(practice, family_name=FAMILY_NAME, given_names="Ann", phone=PHONE)
+    plan = consultations.record_consultation(None, clinician, patient, held_on=CONSULTATION_DAY, intake=basic_intake())
+    plan = consultations.decide_plan(None, clinician, plan, accepted=True)
+    consent.save_template_version(None, admin, practice, "broadband_light", "Riverside IPL consent", "Our wording.")
+    return {"consent": consent.prepare_consent(None, clinician, plan)}
 
 
 def _scheduled(practice: Practice) -> dict[str, Any]:
@@ -282,6 +309,8 @@ def url_for(key: str, route: Route, records: dict[str, Any]) -> str:
         kwargs = {"content_type_id": ContentType.objects.get_for_model(record).pk, "object_id": record.pk}  # type: ignore[arg-type,union-attr]
     if "<str:token>" in pattern:
         kwargs["token"] = records["feed_token"]
+    if "<str:family>" in pattern:
+        kwargs["family"] = "broadband_light"
     if "app_label" in pattern:
         kwargs["app_label"] = "clinic"
     return reverse(key, kwargs=kwargs)
