@@ -210,6 +210,7 @@ def generate(unbooked: int) -> dict[str, int]:
                     for quarter in range(0, SESSION_MINUTES, SLOT_MINUTES):
                         at = start + timedelta(minutes=quarter)
                         for resource, resource_id in (
+                            (Resource.PATIENT, pk),
                             (Resource.PRACTITIONER, people[who].pk),
                             (Resource.ROOM, rooms[who % len(rooms)].pk),
                             (Resource.DEVICE, devices[who % len(devices)].pk),

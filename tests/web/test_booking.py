@@ -48,8 +48,8 @@ def test_a_session_is_booked_through_the_course_form(signed_in: SignIn, setup: S
     booking = Booking.objects.get(plan=setup.plan)
     assert (booking.session_number, booking.course_sessions, booking.status) == (1, 4, BookingStatus.BOOKED)
     assert booking.ends_at - booking.starts_at == timedelta(minutes=45)
-    # Three resources x three quarter hours.
-    assert booking.slots.count() == 9
+    # Four resources (patient, practitioner, room, device) x three quarter hours.
+    assert booking.slots.count() == 12
 
 
 def test_the_minimum_interval_is_enforced_on_the_server(signed_in: SignIn, setup: Setup) -> None:
@@ -143,6 +143,23 @@ def test_a_double_booking_through_the_form_answers_400_with_the_message(
     )
     assert response.status_code == 400
     assert "is already booked 10:00-10:45" in response.content.decode()
+
+
+def test_the_patient_is_not_booked_in_two_places_at_once(setup: Setup) -> None:
+    setup.book(setup.nurse, 1, at(setup.day(1), 10))
+    # A new plan (the earlier one is superseded, its booking kept) booked at 10:15 elsewhere, with someone else.
+    newer = accepted_plan(setup.plan.patient, setup.clinician, setup.plan.consultation.held_on)
+    with pytest.raises(services.BookingRefused, match="The patient is already booked 10:00-10:45"):
+        services.book(
+            None,
+            setup.nurse,
+            newer,
+            session_number=1,
+            practitioner=setup.nurse,
+            room=setup.other_room,
+            device=setup.other_device,
+            starts_at=at(setup.day(1), 10, 15),
+        )
 
 
 def test_back_to_back_bookings_do_not_conflict(setup: Setup, practice: Practice) -> None:
@@ -265,7 +282,7 @@ def test_rescheduling_checks_the_new_time_like_a_booking(signed_in: SignIn, setu
     assert "Session 2 cannot be before" in response.content.decode()
     second.refresh_from_db()
     assert second.status == BookingStatus.BOOKED
-    assert second.slots.count() == 9
+    assert second.slots.count() == 12
 
 
 def test_rescheduling_needs_a_reason(signed_in: SignIn, setup: Setup) -> None:

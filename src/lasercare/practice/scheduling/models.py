@@ -1,7 +1,7 @@
 """Bookings of a plan's course, the slots that make double booking impossible, and calendar feeds.
 
-No practitioner, room or device is ever booked twice at once, and the database guarantees it, whichever
-database: every active booking holds one `BookingSlot` row per resource per quarter hour it covers, and the
+No practitioner, room, device or patient is ever booked twice at once, and the database guarantees it,
+whichever database: every active booking holds one `BookingSlot` row per resource per quarter hour it covers, and the
 unique constraint on (resource, start) refuses a second holder. Two bookings submitted at the same instant
 cannot both commit; the loser's transaction fails on the constraint and nothing of it is kept. (An exclusion
 constraint on time ranges would do it on PostgreSQL only; SQLite has none.)
@@ -80,6 +80,7 @@ class Resource(models.IntegerChoices):
     PRACTITIONER = 1, "Practitioner"
     ROOM = 2, "Room"
     DEVICE = 3, "Device"
+    PATIENT = 4, "Patient"
 
 
 class BookingSlot(models.Model):

@@ -72,10 +72,14 @@ class _Slot:
     starts_at: datetime
 
 
-def _slots(practitioner: StaffUser, room: Room, device: Device, starts_at: datetime, ends_at: datetime) -> list[_Slot]:
+def _slots(
+    patient_id: int, practitioner: StaffUser, room: Room, device: Device, starts_at: datetime, ends_at: datetime
+) -> list[_Slot]:
     slots: list[_Slot] = []
     at = starts_at
     while at < ends_at:
+        # The patient too: one person cannot be in two treatment rooms at once (two plans, two practitioners).
+        slots.append(_Slot(Resource.PATIENT, patient_id, at))
         slots.append(_Slot(Resource.PRACTITIONER, practitioner.pk, at))
         slots.append(_Slot(Resource.ROOM, room.pk, at))
         slots.append(_Slot(Resource.DEVICE, device.pk, at))
@@ -89,6 +93,8 @@ def _short(moment: datetime) -> str:
 
 
 def _holder_name(slot: _Slot, practitioner: StaffUser, room: Room, device: Device) -> str:
+    if slot.resource == Resource.PATIENT:
+        return "The patient"
     if slot.resource == Resource.PRACTITIONER:
         return practitioner.display_name
     if slot.resource == Resource.ROOM:
@@ -111,13 +117,13 @@ def _conflict(slots: list[_Slot], practitioner: StaffUser, room: Room, device: D
                 f"{_holder_name(slot, practitioner, room, device)} is already booked "
                 f"{_short(taken.starts_at)}-{_short(taken.ends_at)} on {day}."
             )
-    return "One of the practitioner, room or device was booked at that time by someone else a moment ago; try again."
+    return "The patient, practitioner, room or device was booked at that time by someone else a moment ago; try again."
 
 
 def _hold(booking: Booking, practitioner: StaffUser, room: Room, device: Device) -> None:
     """Take the booking's slots, or refuse naming what holds one. In a savepoint: the refusal leaves the outer
     transaction usable to find the holder."""
-    slots = _slots(practitioner, room, device, booking.starts_at, booking.ends_at)
+    slots = _slots(booking.patient_id, practitioner, room, device, booking.starts_at, booking.ends_at)
     try:
         with transaction.atomic():
             BookingSlot.objects.bulk_create(
