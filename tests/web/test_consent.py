@@ -4,8 +4,11 @@ withdrawal, and the consent that covers a session."""
 from __future__ import annotations
 
 from collections.abc import Callable
+
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from lasercare.practice.audit.models import AuditEntry
 from lasercare.practice.clinic.models import Practice, StaffUser
@@ -16,8 +19,8 @@ from lasercare.practice.consent.document import document_sha256
 from lasercare.practice.consent.models import Consent, ConsentStatus, ConsentTemplate
 from lasercare.practice.consent.services import ConsentRefused
 from lasercare.practice.consultations.models import OverrideKind, TreatmentPlan
-from lasercare.practice.consultations.services import decide_plan, override_plan
-from tests.web.conftest import basic_intake, make_patient, make_staff
+from lasercare.practice.consultations.services import decide_plan, override_plan, propose_plan, record_consultation
+from tests.web.conftest import CONSULTATION_DAY, basic_intake, make_patient, make_staff
 
 SIGNATURE = "M10 10 L40 30 L80 20 M100 50 L150 60"
 SignIn = Callable[[StaffUser], Client]
@@ -148,8 +151,6 @@ def test_a_consent_is_prepared_only_from_an_accepted_plan(
     plan: TreatmentPlan, clinician: StaffUser, templates: dict[str, ConsentTemplate], status: str
 ) -> None:
     if status == "proposed":
-        from lasercare.practice.consultations.services import propose_plan
-
         plan = propose_plan(None, clinician, plan)
     elif status == "declined":
         plan = decide_plan(None, clinician, plan, accepted=False)
@@ -411,7 +412,8 @@ def test_preparing_from_a_plan_not_accepted_says_why(
 ) -> None:
     client = signed_in(nurse)
     response = client.post(f"/plans/{plan.public_id}/consent/", follow=True)
-    assert "A consent is prepared from an accepted plan; this plan is “Draft: awaiting a clinician”." in response.content.decode()
+    says = "A consent is prepared from an accepted plan; this plan is “Draft: awaiting a clinician”."
+    assert says in response.content.decode()
     assert not Consent.objects.exists()
 
 
@@ -599,9 +601,6 @@ def test_template_pages_and_saves_are_audited(signed_in: SignIn, admin: StaffUse
 def test_a_second_patients_plan_is_consented_to_separately(
     practice: Practice, clinician: StaffUser, signed: Consent, templates: dict[str, ConsentTemplate]
 ) -> None:
-    from lasercare.practice.consultations.services import record_consultation
-    from tests.web.conftest import CONSULTATION_DAY
-
     other = make_patient(practice, given_names="John", family_name="Roe")
     plan = record_consultation(None, clinician, other, held_on=CONSULTATION_DAY, intake=basic_intake())
     plan = decide_plan(None, clinician, plan, accepted=True)
@@ -609,3 +608,36 @@ def test_a_second_patients_plan_is_consented_to_separately(
     assert consent.document["patient"]["name"] == "John Roe"
     assert services.covering_consent(plan, 1, "ipl") is None
     assert Consent.objects.get(pk=signed.pk).status == ConsentStatus.SIGNED
+
+
+# Query counts
+
+
+def _queries(client: Client, url: str) -> int:
+    client.get("/health/")  # the session's last-seen write happens once
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_plan_consent_page_costs_the_same_for_1_and_5_consents(
+    signed_in: SignIn, nurse: StaffUser, signed: Consent, clinician: StaffUser
+) -> None:
+    client = signed_in(nurse)
+    url = f"/plans/{signed.plan.public_id}/consent/"
+    one = _queries(client, url)
+    for _ in range(4):
+        kept = services.prepare_consent(None, clinician, signed.plan)
+        services.sign_consent(None, nurse, kept, typed_name="Jane Doe", signature_svg=SIGNATURE)
+    assert _queries(client, url) == one
+
+
+def test_the_template_list_costs_the_same_however_many_versions(
+    signed_in: SignIn, admin: StaffUser, practice: Practice, templates: dict[str, ConsentTemplate]
+) -> None:
+    client = signed_in(admin)
+    before = _queries(client, "/consent/templates/")
+    for family in templates:
+        services.save_template_version(None, admin, practice, family, "Again", "Again")
+    assert _queries(client, "/consent/templates/") == before
