@@ -4,18 +4,23 @@ they show, so an N+1 query fails here before a clinic with 100,000 patients feel
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from lasercare.practice.clinic.models import Practice, StaffUser
+from lasercare.practice.charting import services as charting
+from lasercare.practice.clinic.models import Practice, Room, StaffUser
+from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations import services
 from lasercare.practice.consultations.models import OverrideKind
 from lasercare.practice.patients.models import Patient
-from tests.web.conftest import basic_intake, make_patient
+from lasercare.practice.scheduling import services as scheduling
+from tests.web.booking_helpers import accepted_plan, add_device
+from tests.web.conftest import basic_intake, make_patient, make_staff
 
 SignIn = Callable[[StaffUser], Client]
 
@@ -35,7 +40,17 @@ def queries(client: Client, method: str, url: str, data: dict[str, str] | None =
 
 
 # A search by name reads its two index ranges, then the page's rows by primary key (NameMatches).
-BASELINE = {"/patients/": 6, "search": 7, "/": 7, "patients": 7, "plans": 6, "today": 6, "follow-ups": 6}
+BASELINE = {
+    "/patients/": 6,
+    "search": 7,
+    "/": 9,
+    "patients": 12,  # the timeline reads each kind of record once: consultations to outcomes
+    "plans": 6,
+    "today": 6,
+    "follow-ups": 6,
+    "sessions": 6,
+    "adverse-events": 6,
+}
 
 
 def add_visits(patient: Patient, clinician: StaffUser, count: int) -> None:
@@ -139,3 +154,51 @@ def test_a_plan_without_overrides_is_shown_with_one_query_fewer(
         None, clinician, plan, kind=OverrideKind.CHOICE, modality=plan.document["options"][1]["modality"], reason="r"
     )
     assert queries(client, "get", f"/plans/{plan.public_id}/") == none + 1
+
+
+def book_today(practice: Practice, clinician: StaffUser, n: int) -> None:
+    """A patient with an accepted plan, its first session booked today at 08:00 + n quarter hours, and an
+    adverse event awaiting review."""
+    patient = make_patient(practice, family_name=f"Booked{n}")
+    plan = accepted_plan(patient, clinician, date.today() - timedelta(days=120))
+    room = Room.objects.create(practice=practice, name=f"Room {n}")
+    device = add_device(practice, scheduling.course(plan).modality, f"Laser {n}")
+    scheduling.book(
+        None,
+        clinician,
+        plan,
+        session_number=1,
+        practitioner=make_staff(practice, Role.NURSE, username=f"practitioner-{n}"),
+        room=room,
+        device=device,
+        starts_at=timezone.make_aware(datetime.combine(date.today(), time(8)) + timedelta(minutes=15 * n)),
+        minutes=15,
+    )
+    charting.record_adverse_event(
+        None, clinician, plan, kind="purpura", severity="mild", onset_on=date.today(), description=""
+    )
+
+
+@pytest.mark.parametrize("url", ["/", "/sessions/today/", "/adverse-events/awaiting-review/"])
+def test_todays_sessions_and_adverse_events_cost_the_same_for_1_and_6_lines(
+    url: str, signed_in: SignIn, practice: Practice, clinician: StaffUser
+) -> None:
+    client = signed_in(clinician)
+    book_today(practice, clinician, 0)
+    one = queries(client, "get", url)
+    for n in range(1, 6):
+        book_today(practice, clinician, n)
+    assert queries(client, "get", url) == one
+
+
+def test_the_timeline_costs_the_same_with_a_course_booked_and_charted(
+    signed_in: SignIn, practice: Practice, clinician: StaffUser
+) -> None:
+    client = signed_in(clinician)
+    book_today(practice, clinician, 0)
+    patient = Patient.objects.get(family_name="Booked0")
+    bare = make_patient(practice, family_name="Bare")
+    add_visits(bare, clinician, 1)
+    assert queries(client, "get", f"/patients/{patient.public_id}/") == queries(
+        client, "get", f"/patients/{bare.public_id}/"
+    )

@@ -8,18 +8,23 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods
 
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
+from lasercare.practice.charting.models import AdverseEvent, Outcome, SessionChart
 from lasercare.practice.clinic.access import in_practice, practice_id, requires, staff_user
 from lasercare.practice.clinic.roles import Action
+from lasercare.practice.consent.models import Consent
 from lasercare.practice.consultations.models import Consultation, PlanOverride, TreatmentPlan
+from lasercare.practice.patients.course import courses
 from lasercare.practice.patients.forms import PatientForm, PatientSearchForm
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.patients.services import NameMatches, read_query, search_patients
 from lasercare.practice.patients.timeline import timeline
+from lasercare.practice.scheduling.models import Booking
 
 PAGE_SIZE = 25
 COUNT_AHEAD = 10  # pages counted past the one shown
@@ -115,10 +120,28 @@ def patient_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     context: dict[str, Any] = {"patient": patient}
     if user.may(Action.VIEW_CLINICAL):
         consultations = Consultation.objects.filter(patient=patient).select_related("seen_by", "location")
-        plans = TreatmentPlan.objects.filter(patient=patient).prefetch_related(
-            Prefetch("overrides", queryset=PlanOverride.objects.select_related("by"))
+        plans = list(
+            TreatmentPlan.objects.filter(patient=patient).prefetch_related(
+                Prefetch("overrides", queryset=PlanOverride.objects.select_related("by"))
+            )
         )
-        context["events"] = timeline(list(consultations), list(plans))
+        bookings = list(
+            Booking.objects.filter(patient=patient).select_related("practitioner", "room").order_by("starts_at")
+        )
+        consents = list(Consent.objects.filter(patient=patient).select_related("withdrawal"))
+        charts = list(SessionChart.objects.filter(patient=patient).select_related("performed_by", "device"))
+        events = list(AdverseEvent.objects.filter(patient=patient))
+        outcomes = list(Outcome.objects.filter(patient=patient))
+        context["courses"] = courses(plans, bookings, charts, consents, events, timezone.now())
+        context["events"] = timeline(
+            list(consultations),
+            plans,
+            consents=consents,
+            bookings=bookings,
+            charts=charts,
+            events=events,
+            outcomes=outcomes,
+        )
         record(
             request, AuditAction.VIEW, "patient", patient.public_id, patient_ref=patient.public_id, detail="timeline"
         )

@@ -1,0 +1,74 @@
+"""Where each accepted plan's course stands: sessions planned, done, booked and left, consent, flags.
+
+Read for the patient's page from rows already loaded there (one query per kind of record, whatever the course's
+length), so the page costs the same for a course of 1 session or of 6.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from lasercare.practice.charting.models import AdverseEvent, ChartStatus, SessionChart
+from lasercare.practice.consent.models import Consent, ConsentStatus
+from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
+from lasercare.practice.consultations.services import chosen_modality
+from lasercare.practice.scheduling.models import Booking, BookingStatus
+from lasercare.practice.scheduling.rules import NotBookable, course_of
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    plan: TreatmentPlan
+    treatment: str
+    planned: int
+    done: int  # sessions charted and signed
+    booked: int  # sessions booked and still to come
+    next_booking: Booking | None
+    consent: Consent | None  # the signed consent in force, if any
+    flagged: int  # adverse events awaiting a clinician's review
+
+    @property
+    def left_to_book(self) -> int:
+        return max(0, self.planned - self.done - self.booked)
+
+
+def courses(
+    plans: Sequence[TreatmentPlan],
+    bookings: Sequence[Booking],
+    charts: Sequence[SessionChart],
+    consents: Sequence[Consent],
+    events: Sequence[AdverseEvent],
+    now: datetime,
+) -> list[CourseProgress]:
+    """The course of every accepted plan among `plans`, newest plan first."""
+    found = []
+    for plan in plans:
+        modality = chosen_modality(plan)
+        if plan.status != PlanStatus.ACCEPTED or modality is None:
+            continue
+        try:
+            course = course_of(plan.document, modality)
+        except NotBookable:
+            continue
+        upcoming = sorted(
+            (b for b in bookings if b.plan_id == plan.pk and b.status == BookingStatus.BOOKED and b.starts_at >= now),
+            key=lambda b: b.starts_at,
+        )
+        in_force = [
+            c for c in consents if c.plan_id == plan.pk and c.status == ConsentStatus.SIGNED and not c.withdrawn
+        ]
+        found.append(
+            CourseProgress(
+                plan=plan,
+                treatment=course.name,
+                planned=course.sessions,
+                done=sum(1 for c in charts if c.plan_id == plan.pk and c.status == ChartStatus.SIGNED),
+                booked=len(upcoming),
+                next_booking=upcoming[0] if upcoming else None,
+                consent=max(in_force, key=lambda c: c.signed_at or now, default=None),
+                flagged=sum(1 for e in events if e.plan_id == plan.pk and e.reviewed_at is None),
+            )
+        )
+    return found
