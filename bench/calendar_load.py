@@ -376,14 +376,13 @@ function init(args)
   unexpected = 0
   -- Each thread books its own share of the targets, in turn: no two requests ever ask for the same slot.
   next_booking = id
-  stride = #threads
+  stride = %(threads)d
 end
 
 function request()
   if scenario == "calendar-week" then return wrk.format("GET", weeks[math.random(#weeks)], get_headers) end
   local b = bookings[next_booking]
   next_booking = next_booking + stride
-  if b == nil then b = bookings[1] end
   return wrk.format("POST", b.path, post_headers, b.body)
 end
 
@@ -421,12 +420,15 @@ def booking_body(target: dict[str, str]) -> str:
     )
 
 
-def write_script(path: Path, sessions: list[web_load.Session], work: dict[str, Any], offset: int) -> None:
+def write_script(path: Path, sessions: list[web_load.Session], work: dict[str, Any], offset: int, threads: int) -> None:
+    """The wrk script. `threads`: wrk's threads (one per client), each taking every `threads`-th booking target (a
+    thread's Lua state does not see the others', so the count is written in)."""
     lua = web_load.lua_string
     targets = work["targets"][offset:]
     path.write_text(
         LUA
         % {
+            "threads": threads,
             "sessions": ", ".join(f"{{cookie = {lua(s.cookie)}, csrf = {lua(s.csrf)}}}" for s in sessions),
             "weeks": ", ".join(
                 lua("/calendar/?" + urllib.parse.urlencode({"practitioner": who, "view": "week", "date": day}))
@@ -439,6 +441,13 @@ def write_script(path: Path, sessions: list[web_load.Session], work: dict[str, A
         },
         encoding="utf-8",
     )
+
+
+def _taken(requests: int, threads: int) -> int:
+    """How far a run may have reached into the targets: its threads share the requests unevenly (a thread that
+    was served more went further into its every-`threads`-th share), and one request each may have been in flight
+    when wrk stopped. A quarter more than the count, and a round of every thread, covers both."""
+    return requests + requests // 4 + 2 * threads
 
 
 def child(args: argparse.Namespace, database: str, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -472,16 +481,27 @@ def bench_database(wrk: str, args: argparse.Namespace, database: str) -> list[we
     server = web_load.start_server(database, args)
     results: list[web_load.Result] = []
     script = BENCH_DIR / database / "load.lua"
+    measured_only = argparse.Namespace(**{**vars(args), "warmup": 0})
     try:
         sessions = [web_load.log_in(server.port) for _ in range(args.clients)]
         offset = 0
         for run in range(1, args.repeat + 1):
             for scenario in args.scenarios:
-                # A booking run (and its warm-up) uses targets no earlier run used.
-                write_script(script, sessions, work, offset)
-                result = web_load.measure(wrk, script, server, args, database, scenario, run)
                 if scenario == "booking":
-                    offset += result.requests * 2 + 2_000
+                    # Every booking request books a target no earlier request used: the warm-up and the measured
+                    # run each get a script starting past the targets an earlier one may have reached (_taken).
+                    if args.warmup > 0:
+                        write_script(script, sessions, work, offset, args.clients)
+                        warm = web_load.run_wrk(wrk, script, server.port, args.clients, args.warmup, scenario)
+                        offset += _taken(warm["requests"], args.clients)
+                    write_script(script, sessions, work, offset, args.clients)
+                    result = web_load.measure(wrk, script, server, measured_only, database, scenario, run)
+                    offset += _taken(result.requests, args.clients)
+                    if offset > len(work["targets"]):
+                        print(f"[{database}] WARNING: more bookings than targets: use --unbooked", file=sys.stderr)
+                else:
+                    write_script(script, sessions, work, offset, args.clients)
+                    result = web_load.measure(wrk, script, server, args, database, scenario, run)
                 print(f"  {web_load.row(result)}", file=sys.stderr, flush=True)
                 results.append(result)
     finally:
@@ -506,8 +526,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1, as lasercare serve)")
     parser.add_argument("--rebuild", action="store_true", help="write the dataset again")
     parser.add_argument("--prepare-only", action="store_true", help="write the datasets, measure nothing")
-    parser.add_argument("--samples", type=int, default=6_000, help="weeks visited and booking targets drawn")
-    parser.add_argument("--unbooked", type=int, default=6_000, help="accepted plans not booked yet")
+    parser.add_argument("--samples", type=int, default=12_000, help="weeks visited and booking targets drawn")
+    parser.add_argument("--unbooked", type=int, default=12_000, help="accepted plans not booked yet")
     parser.add_argument("--src", type=Path, help="serve the lasercare package under this folder (A/B comparisons)")
     parser.add_argument("--prepare", choices=("sqlite", "postgres"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

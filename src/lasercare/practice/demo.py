@@ -1,4 +1,5 @@
-"""A demo practice: one account per role and about 30 patients with consultations and plans made by the engine.
+"""A demo practice: one account per role and about 30 patients with consultations and plans made by the engine,
+and the courses of the accepted plans (lasercare.practice.demo_course).
 
 Names, dates and phone numbers are made up from a seeded generator; the same seed gives the same practice.
 """
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lasercare.engine import codes
+from lasercare.practice import demo_course
 from lasercare.practice.clinic.models import Location, Practice, PriceListItem, StaffUser
 from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations import services
@@ -218,6 +220,7 @@ def create_demo_practice(
         staff[role] = user
         accounts.append(DemoAccount(username, password, role.label))
     clinician, nurse = staff[Role.CLINICIAN], staff[Role.NURSE]
+    devices = demo_course.equip(practice, main, staff[Role.PRACTICE_ADMIN])
     for number, person in enumerate(random_people(rng, patients, today), start=1):
         patient = Patient.objects.create(practice=practice, **person)
         visits = rng.choice((1, 1, 1, 2))
@@ -243,6 +246,8 @@ def create_demo_practice(
         _review(rng, plan, clinician)
         if progress is not None:
             progress(number, patients)
+    # A generator of its own: the patients and plans above stay those the seed always gave.
+    demo_course.run_courses(random.Random(seed + 1), practice, devices, clinician, nurse)
     return practice, accounts
 
 

@@ -182,13 +182,20 @@ def _check_dates(
 
 
 def _plan_for_update(user: StaffUser, plan: TreatmentPlan) -> TreatmentPlan:
-    # Locked: two bookings of the same plan queue here, so a session is never booked twice for the patient.
-    locked = TreatmentPlan.objects.select_for_update(of=("self",)).select_related("patient").get(pk=plan.pk)
+    """The plan, its row locked: two bookings of the same plan queue here, so a session is never booked twice for
+    the patient. The lock reads the plan's status, not its 40 KB document again: a plan's document never changes
+    once made (a re-plan is a new plan), so the one the caller read is the plan's."""
+    locked = (
+        TreatmentPlan.objects.select_for_update(of=("self",))
+        .only("status", "practice_id", "patient_id")
+        .get(pk=plan.pk)
+    )
     if locked.practice_id != user.practice_id:
         raise BookingRefused("This plan is not one of this practice's.")
     if locked.status != PlanStatus.ACCEPTED:
         raise BookingRefused("Only an accepted plan can be booked; this one is not accepted.")
-    return locked
+    plan.status = locked.status
+    return plan
 
 
 def _create(

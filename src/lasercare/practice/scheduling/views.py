@@ -6,11 +6,13 @@ Each view checks the action, finds records in the user's practice only, calls a 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,12 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.access import in_practice, practice_id, requires, staff_user
-from lasercare.practice.clinic.models import Room, StaffUser
+from lasercare.practice.clinic.models import Room, StaffUser, display_name
 from lasercare.practice.clinic.roles import Action
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.scheduling import calendar, feed, rules, services
 from lasercare.practice.scheduling.forms import BookingForm, CancelForm, RescheduleForm, practitioners
 from lasercare.practice.scheduling.models import Booking, BookingStatus, CalendarFeed
+from lasercare.site.routes import paths_of
 
 # --- A plan's course -------------------------------------------------------------------------------------------
 
@@ -81,6 +84,14 @@ def _course_context(
             modality=course.modality,
             sessions=open_sessions,
         )
+        # The course goes on where it was: the room and device of its latest session, or the only device there is.
+        latest = max(active.values(), key=lambda b: b.starts_at, default=None)
+        if latest is not None:
+            form.initial.update(room=latest.room_id, device=latest.device_id)
+        else:
+            devices = list(form.fields["device"].queryset.values_list("pk", flat=True)[:2])  # type: ignore[attr-defined]
+            if len(devices) == 1:
+                form.initial["device"] = devices[0]
     context["form"] = form
     return context
 
@@ -106,13 +117,9 @@ def plan_course_book(request: HttpRequest, public_id: UUID) -> HttpResponse:
     except services.BookingRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("plan_course", public_id=plan.public_id)
-    taken = set(
-        Booking.objects.filter(plan=plan, status__in=(BookingStatus.BOOKED, BookingStatus.COMPLETED)).values_list(
-            "session_number", flat=True
-        )
-    )
-    open_sessions = [n for n in range(1, course.sessions + 1) if n not in taken]
-    form = BookingForm(request.POST, practice_id=plan.practice_id, modality=course.modality, sessions=open_sessions)
+    # Any session of the course may be asked for: the service refuses one already booked, under the plan's lock.
+    every_session = list(range(1, course.sessions + 1))
+    form = BookingForm(request.POST, practice_id=plan.practice_id, modality=course.modality, sessions=every_session)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -278,6 +285,65 @@ def _uuid(text: str | None) -> UUID | None:
         raise Http404 from None
 
 
+@dataclass(frozen=True)
+class CalendarLine:
+    """One booking as a calendar shows it, from a plain row: a week of 40 bookings built as models and formatted
+    by the template's date filter cost half the page's CPU (docs/performance.md)."""
+
+    day: date
+    href: str
+    times: str
+    patient_href: str
+    patient: str
+    session: str
+    where: str
+    status: str
+
+
+_CALENDAR_COLUMNS = (
+    "public_id",
+    "starts_at",
+    "ends_at",
+    "status",
+    "session_number",
+    "course_sessions",
+    "patient__public_id",
+    "patient__given_names",
+    "patient__family_name",
+    "room__name",
+    "device__name",
+    "practitioner__username",
+    "practitioner__first_name",
+    "practitioner__last_name",
+)
+
+
+def _calendar_lines(found: QuerySet[Booking], *, by_room: bool) -> list[CalendarLine]:
+    zone = timezone.get_current_timezone()
+    booking_path, patient_path = paths_of("booking"), paths_of("patient")
+    lines = []
+    for row in found.values_list(*_CALENDAR_COLUMNS):
+        public_id, starts, ends, status, number, of, patient_id, given, family, room, device, *who = row
+        starts, ends = starts.astimezone(zone), ends.astimezone(zone)
+        session = f"session {number}" + (f" of {of}" if of else "") if number else ""
+        if status == BookingStatus.COMPLETED:
+            session += " · done"
+        where = display_name(*who) if by_room else room or "—"
+        lines.append(
+            CalendarLine(
+                day=starts.date(),
+                href=booking_path(public_id),
+                times=f"{starts:%H:%M}–{ends:%H:%M}",
+                patient_href=patient_path(patient_id),
+                patient=f"{given} {family}",
+                session=session,
+                where=f"{where} · {device}" if device else where,
+                status=status,
+            )
+        )
+    return lines
+
+
 @requires(Action.VIEW_SCHEDULE)
 @require_GET
 def calendar_view(request: HttpRequest) -> HttpResponse:
@@ -304,36 +370,16 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         person = next((p for p in people if p.pk == user.pk), people[0] if people else None)
     start = timezone.make_aware(datetime.combine(shown.first, time.min))
     end = timezone.make_aware(datetime.combine(shown.after, time.min))
-    bookings: list[Booking] = []
+    lines: list[CalendarLine] = []
     if room is not None or person is not None:
         found = Booking.objects.filter(starts_at__gte=start, starts_at__lt=end, practice_id=practice).exclude(
             status=BookingStatus.CANCELLED
         )
         found = found.filter(room=room) if room is not None else found.filter(practitioner=person)
-        bookings = list(
-            found.select_related("patient", "room", "device", "practitioner")
-            .only(
-                "public_id",
-                "starts_at",
-                "ends_at",
-                "status",
-                "session_number",
-                "course_sessions",
-                "early_reason",
-                "patient__public_id",
-                "patient__given_names",
-                "patient__family_name",
-                "room__name",
-                "device__name",
-                "practitioner__username",
-                "practitioner__first_name",
-                "practitioner__last_name",
-            )
-            .order_by("starts_at")
-        )
-    by_day: dict[Any, list[Booking]] = defaultdict(list)
-    for booking in bookings:
-        by_day[timezone.localtime(booking.starts_at).date()].append(booking)
+        lines = _calendar_lines(found.order_by("starts_at"), by_room=room is not None)
+    by_day: dict[Any, list[CalendarLine]] = defaultdict(list)
+    for line in lines:
+        by_day[line.day].append(line)
     whose = {"room": room.public_id} if room is not None else {"practitioner": person.public_id} if person else {}
 
     def link(**changes: Any) -> str:
@@ -344,7 +390,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         request,
         AuditAction.LIST,
         "booking",
-        detail=f"calendar {'room' if room else 'practitioner'} {shown.view}, {len(bookings)} shown",
+        detail=f"calendar {'room' if room else 'practitioner'} {shown.view}, {len(lines)} shown",
     )
     return render(
         request,

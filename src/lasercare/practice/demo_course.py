@@ -1,0 +1,177 @@
+"""The demo practice's treatment rooms, devices and consent templates, and the courses of its accepted plans:
+consent signed, sessions booked within the plans' intervals, past sessions charted and signed, today's sessions,
+one adverse event awaiting review and outcomes after the sessions given.
+
+Everything goes through the same services the pages use, so the demo holds only what the app itself would let a
+clinic record. The patients are fictional; so are their charts. A chart records the device's wavelength and one
+pass, and fluence and pulse only where clinical/REFERENCE.md gives published settings (pulsed dye laser, 595 nm,
+6 ms, 7-9 J/cm2, PubMed 14692924): the demo invents no treatment settings.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from lasercare.engine import load_knowledge
+from lasercare.practice.charting import services as charting
+from lasercare.practice.clinic.models import Device, Location, Practice, Room, StaffUser
+from lasercare.practice.consent import services as consent
+from lasercare.practice.consent.defaults import default_wordings
+from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
+from lasercare.practice.consultations.services import chosen_modality
+from lasercare.practice.scheduling import rules
+from lasercare.practice.scheduling import services as scheduling
+
+DEVICES = ("ipl", "nafl_1550", "nafl_1927", "pico_1064", "pico_755", "pdl", "co2_fractional", "erbium_fractional")
+# Published settings (clinical/REFERENCE.md, pulsed dye laser, subpurpuric: PubMed 14692924).
+PUBLISHED: dict[str, dict[str, Decimal]] = {"pdl": {"fluence_j_cm2": Decimal("8"), "pulse_ms": Decimal("6")}}
+OPENING_HOURS = range(9, 17)
+# A signature drawn with a finger: two strokes inside the pad's 600 x 200 box.
+SIGNATURE = "M 40 140 L 80 60 L 120 150 L 160 70 L 200 140 M 230 120 L 300 110 L 380 125 L 460 100"
+
+
+def equip(practice: Practice, location: Location, admin: StaffUser) -> dict[str, Device]:
+    """Three rooms, a device for each of the practice's usual treatments, version 1 of every consent template."""
+    for number in (1, 2, 3):
+        Room.objects.create(practice=practice, location=location, name=f"Treatment room {number}")
+    modalities = load_knowledge().modalities
+    devices = {}
+    for code in DEVICES:
+        modality = modalities[code]
+        devices[code] = Device.objects.create(
+            practice=practice,
+            name=modality.name.split(" (")[0][:90],
+            manufacturer="Demo",
+            model=f"Demo {code.replace('_', ' ')}",
+            serial_number=f"DEMO-{code.upper()}",
+            modality=code,
+            wavelengths_nm=", ".join(str(w) for w in modality.wavelengths_nm) or "560",
+        )
+    for family, wording in default_wordings().items():
+        consent.save_template_version(None, admin, practice, family, wording.title, wording.body)
+    return devices
+
+
+def _weekday(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def run_courses(
+    rng: random.Random, practice: Practice, devices: dict[str, Device], clinician: StaffUser, nurse: StaffUser
+) -> None:
+    """Carry every accepted plan whose treatment the practice has a device for through its course so far."""
+    today = timezone.localdate()
+    rooms = list(Room.objects.filter(practice=practice).order_by("name"))
+    plans = TreatmentPlan.objects.filter(practice=practice, status=PlanStatus.ACCEPTED).select_related("patient")
+    flagged = False
+    for index, plan in enumerate(plans.order_by("pk")):
+        modality = chosen_modality(plan)
+        if modality not in devices:
+            continue
+        course = scheduling.course(plan)
+        prepared = consent.prepare_consent(None, clinician, plan)
+        consent.sign_consent(None, nurse, prepared, typed_name=plan.patient.full_name, signature_svg=SIGNATURE)
+        booked: list[rules.Booked] = []
+        given = 0
+        for number in range(1, course.sessions + 1):
+            day = rules.window(course, number, booked).earliest
+            day = _weekday(max(day, course.schedule.get(number, day)))
+            booking = _book(plan, number, day, index, clinician, nurse, rooms, devices[modality], today)
+            if booking is None:
+                break
+            booked.append(rules.Booked(number, day))
+            if day >= today:
+                break  # the next session is booked; the rest are booked later, as a clinic does
+            _chart(plan, booking.practitioner, devices[modality], booking.starts_at, modality)
+            given = number
+        if given and not flagged and modality in ("ipl", "pdl", "nafl_1550"):
+            charting.record_adverse_event(
+                None,
+                nurse,
+                plan,
+                kind="purpura" if modality == "pdl" else "prolonged_erythema",
+                severity="mild",
+                onset_on=booked[given - 1].on,
+                description="",
+                treatment="Reassurance; sun protection.",
+            )
+            flagged = True
+        if given:
+            scores: dict[str, Any] = {"gais_clinician": rng.choice((2, 3)), "gais_patient": rng.choice((2, 3, 3))}
+            scores["satisfaction"] = rng.choice((3, 4, 4, 5))
+            charting.record_outcome(
+                None,
+                clinician,
+                plan,
+                assessed_on=min(today, booked[given - 1].on + timedelta(days=14)),
+                scores=scores,
+                after_session=given,
+                notes="",
+            )
+
+
+def _book(
+    plan: TreatmentPlan,
+    number: int,
+    day: date,
+    index: int,
+    clinician: StaffUser,
+    nurse: StaffUser,
+    rooms: list[Room],
+    device: Device,
+    today: date,
+) -> Any:
+    """Book the session on `day` at the first hour its practitioner, room, device and patient are all free."""
+    practitioner = clinician if index % 2 else nurse
+    hours = list(OPENING_HOURS)
+    start = index % len(hours)
+    for hour in hours[start:] + hours[:start]:
+        try:
+            return scheduling.book(
+                None,
+                clinician,
+                plan,
+                session_number=number,
+                practitioner=practitioner,
+                room=rooms[index % len(rooms)],
+                device=device,
+                starts_at=_at(day, hour),
+                minutes=45,
+            )
+        except scheduling.BookingRefused:
+            continue
+    return None
+
+
+def _chart(
+    plan: TreatmentPlan,
+    practitioner: StaffUser,
+    device: Device,
+    performed_at: datetime,
+    modality: str,
+) -> None:
+    values: dict[str, Any] = {
+        "wavelength_nm": device.wavelengths[0],
+        "passes": Decimal("1"),
+        "cooling": "none",
+        "anaesthetic": "",
+        "eyewear": load_knowledge().modalities[modality].eyewear_text,
+        "treated_areas": "Face",
+        "endpoint": "",
+        "test_spot_result": "",
+        "notes": "",
+        **PUBLISHED.get(modality, {}),
+    }
+    chart = charting.save_chart(None, practitioner, plan, device=device, values=values, performed_at=performed_at)
+    charting.sign_chart(None, practitioner, chart)

@@ -1,0 +1,155 @@
+"""The course, end to end in a real browser: an accepted plan, its consent signed with a drawn signature, the course
+booked, session 1 charted and signed, session 2 charted starting from session 1's settings, an adverse event that
+flags the plan, and an outcome. axe-core checks every page on the way."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import PageFactory
+from tests.browser.server import DemoServer
+from tests.browser.support import check_accessibility, log_in
+
+pytestmark = pytest.mark.browser
+
+NAME = "Ines Carvalho"
+
+
+def _accepted_plan(page: Page) -> None:
+    """A new patient whose plan's course is intense pulsed light (the demo practice has the device)."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Patients").click()
+    page.get_by_role("link", name="New patient").click()
+    page.get_by_label("Given names").fill("Ines")
+    page.get_by_label("Family name").fill("Carvalho")
+    page.get_by_label("Date of birth").fill("1970-02-14")
+    page.get_by_label("Sex").select_option("female")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("link", name="New consultation").click()
+    page.get_by_label("Phototype assessed by the clinician").select_option("III")
+    page.get_by_role("checkbox", name="Sun spots (lentigines)").check()
+    page.locator("#id_severity_sun_spots").select_option("2")
+    page.get_by_role("checkbox", name="Fine lines").check()
+    page.locator("#id_severity_fine_lines").select_option("1")
+    expect(page.locator("#preview").get_by_role("heading", name="Options")).to_be_visible()
+    page.get_by_role("button", name="Save consultation and plan").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Treatment plan: {NAME}")
+    page.get_by_role("button", name="The patient accepts").click()
+    expect(page.get_by_role("status")).to_contain_text("Plan accepted.")
+    check_accessibility(page)
+
+
+def _sign_consent(page: Page) -> None:
+    page.get_by_role("region", name="The course").get_by_role("link", name="Consent").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Prepare a consent to sign").click()
+    # The signing page: the document, then the typed name and the drawn signature.
+    expect(page.get_by_text("No treatment").first).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="I consent: sign").click()
+    expect(page.locator(".errors, .errorlist").first).to_be_visible()  # refused: no name, no signature
+    page.get_by_label(re.compile("full name", re.IGNORECASE)).fill(NAME)
+    pad = page.locator("canvas").first
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + 30, box["y"] + box["height"] * 0.7)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(box["x"] + 30 + step * 25, box["y"] + box["height"] * (0.3 if step % 2 else 0.7), steps=3)
+    page.mouse.up()
+    page.get_by_role("button", name="I consent: sign").click()
+    expect(page.locator(".status").first).to_contain_text("Signed")
+    expect(page.locator("svg path").first).to_be_attached()
+    expect(page.get_by_text(NAME).first).to_be_visible()
+    check_accessibility(page)
+
+
+def _book_course(page: Page, plan_url: str) -> None:
+    page.goto(plan_url)
+    page.get_by_role("region", name="The course").get_by_role("link", name="Sessions and bookings").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Course of treatment: {NAME}")
+    check_accessibility(page)
+    for session in (1, 2):
+        form = page.locator("#book")
+        form.get_by_label("Session").select_option(str(session))
+        form.get_by_label("Start time").select_option("10:00")
+        form.get_by_label("Room").select_option(label="Treatment room 2")
+        form.get_by_label("Device").select_option(index=1)
+        form.get_by_role("button", name="Book").click()
+        expect(page.get_by_role("status")).to_contain_text(f"Session {session} booked")
+    rows = page.locator("table.course-sessions tbody tr")
+    expect(rows.nth(0)).not_to_contain_text("not booked")
+    expect(rows.nth(1)).not_to_contain_text("not booked")
+    check_accessibility(page)
+
+
+def _chart(page: Page, plan_url: str, session: int, fluence: str) -> None:
+    page.goto(plan_url)
+    page.get_by_role("region", name="The course").get_by_role("link", name="Chart a session").click()
+    page.locator(".device-choice a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Chart a session")
+    expect(page.get_by_text(f"Session {session} on")).to_be_visible()
+    if session == 2:
+        # Started from session 1's settings, with last time's value beside each.
+        expect(page.get_by_text("Started from session 1")).to_be_visible()
+        expect(page.get_by_label(re.compile("^Fluence"))).to_have_value("14")
+        expect(page.locator(".last-time").first).to_contain_text("Last time: 14")
+    else:
+        page.get_by_label(re.compile("^Fluence")).fill("14")
+        page.get_by_label(re.compile("^Pulse duration")).fill("4")
+        page.get_by_label(re.compile("^Spot size")).fill("15")
+        page.get_by_label("Treated areas").fill("Cheeks and forehead")
+    page.get_by_label(re.compile("^Fluence")).fill(fluence)
+    expect(page.locator("#change-fluence_j_cm2")).to_contain_text("▲" if session == 2 else "")
+    page.get_by_label("Immediate clinical endpoint").fill("Mild erythema, lesions darkened")
+    check_accessibility(page)
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name=f"Sign the chart of session {session}").click()
+    expect(page.locator(".status").first).to_contain_text("Signed")
+    check_accessibility(page)
+
+
+def test_an_accepted_plan_is_consented_booked_charted_twice_and_followed_up(
+    new_page: PageFactory, server: DemoServer
+) -> None:
+    page = new_page()
+    log_in(page, server, "clinician")
+    _accepted_plan(page)
+    plan_url = page.url
+    _sign_consent(page)
+    _book_course(page, plan_url)
+    _chart(page, plan_url, 1, "14")
+    _chart(page, plan_url, 2, "15")
+
+    page.goto(plan_url)
+    page.get_by_role("region", name="The course").get_by_role("link", name="Record an adverse event").click()
+    check_accessibility(page)
+    page.get_by_label("Type").select_option("prolonged_erythema")
+    page.get_by_label("Mild").check()
+    page.get_by_label("Treatment given").fill("Cool compresses; sun protection.")
+    page.get_by_role("button", name="Record the event").click()
+    expect(page.get_by_text("awaiting", exact=False).first).to_be_visible()
+    check_accessibility(page)
+
+    page.goto(plan_url)
+    page.get_by_role("region", name="The course").get_by_role("link", name="Record an outcome").click()
+    check_accessibility(page)
+    page.get_by_label(re.compile("GAIS.*clinician", re.IGNORECASE)).select_option("2")
+    page.get_by_role("button", name="Record the outcome").click()
+    expect(page.get_by_role("status")).to_be_visible()
+    check_accessibility(page)
+
+    page.goto(plan_url)
+    page.get_by_role("heading", level=1).get_by_role("link", name=NAME).click()
+    course = page.get_by_role("region", name="Course of treatment")
+    expect(course).to_contain_text("2 of 4 sessions done")
+    expect(course).to_contain_text("1 adverse event awaiting a clinician's review")
+    timeline = page.get_by_role("region", name="Timeline")
+    expect(timeline.locator("li.chart")).to_have_count(2)
+    expect(timeline.locator("li.consent")).to_contain_text("Signed")
+    expect(timeline.locator("li.adverse_event")).to_contain_text("Awaiting review")
+    expect(timeline.locator("li.outcome")).to_have_count(1)
+    check_accessibility(page)
