@@ -8,7 +8,7 @@ For each database it
    patient's accepted plan, its slots held as the app holds them), plus accepted plans not booked yet for the
    booking scenario. SQLite lives in var/bench-calendar/sqlite/, PostgreSQL in the database
    lasercare_bench_calendar at 127.0.0.1:5432 (created if missing). A database already holding the dataset is
-   reused; --rebuild starts again;
+   reused, its plans to book topped up (a booking run books thousands); --rebuild starts again;
 2. starts the real server and logs in one session per client (bench/web_load.py's harness);
 3. drives each scenario with wrk and prints requests, req/s, p50, p95, p99, errors, CPU per request and PASS/FAIL
    against p95 <= 100 ms:
@@ -256,6 +256,65 @@ def generate(unbooked: int) -> dict[str, int]:
     return {"courses": len(courses), "bookings": counters["booking"]}
 
 
+def top_up(unbooked: int) -> None:
+    """Accepted plans not booked yet, back to `unbooked`: every booking run books thousands of them."""
+    from django.db import transaction
+
+    from lasercare.practice.clinic.models import Practice, StaffUser
+    from lasercare.practice.consultations.models import Consultation, MedicalHistory, TreatmentPlan
+    from lasercare.practice.patients.models import Patient
+
+    practice = Practice.objects.get(name=PRACTICE)
+    missing = unbooked - practice_plans_without_bookings(practice.pk).count()
+    if missing <= 0:
+        return
+    print(f"  {missing:,} more plans to book", file=sys.stderr, flush=True)
+    model = TreatmentPlan.objects.filter(practice=practice).select_related("consultation").first()
+    assert model is not None
+    booker = StaffUser.objects.get(username=web_load.USERNAME)
+    last = Patient.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with transaction.atomic():
+        patients = Patient.objects.bulk_create(
+            Patient(
+                practice=practice,
+                family_name=f"Calendar{last + n + 1:06d}",
+                given_names="Alex",
+                date_of_birth=date(1970, 1, 1),
+                sex="female",
+            )
+            for n in range(missing)
+        )
+        consultations = Consultation.objects.bulk_create(
+            Consultation(
+                practice=practice,
+                patient=patient,
+                location_id=model.consultation.location_id,
+                held_on=model.consultation.held_on,
+                seen_by=booker,
+                intake=INTAKE,
+            )
+            for patient in patients
+        )
+        MedicalHistory.objects.bulk_create(
+            MedicalHistory(consultation=c, patient_id=c.patient_id, version=1, document={}) for c in consultations
+        )
+        TreatmentPlan.objects.bulk_create(
+            TreatmentPlan(
+                practice=practice,
+                patient_id=c.patient_id,
+                consultation=c,
+                document=model.document,
+                knowledge_version=model.knowledge_version,
+                status=model.status,
+                chosen_modality=model.chosen_modality,
+                created_by=booker,
+                decided_by=booker,
+                decided_at=model.decided_at,
+            )
+            for c in consultations
+        )
+
+
 def workload(samples: int) -> dict[str, Any]:
     """The weeks and practitioners the calendar scenario visits, and the booking targets: unbooked plans, each with
     a free evening slot (after the day's 8 sessions) of a practitioner, room and device of its own."""
@@ -349,6 +408,7 @@ def prepare(args: argparse.Namespace, database: str) -> int:
         generate(args.unbooked)
     else:
         print("  dataset present (--rebuild to write it again)", file=sys.stderr)
+        top_up(args.unbooked)
     (BENCH_DIR / database / "workload.json").write_text(json.dumps(workload(args.samples)), encoding="utf-8")
     return 0
 

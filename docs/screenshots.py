@@ -64,10 +64,10 @@ def clinician_pages(browser: Browser, server: DemoServer) -> None:
     page.get_by_role("link", name="New consultation").click()
     preview = page.locator("#preview")
     page.get_by_label("Phototype assessed by the clinician").select_option("IV")
-    page.get_by_label("Sun spots (lentigines)").check()
+    page.get_by_role("checkbox", name="Sun spots (lentigines)").check()
     page.locator("#id_severity_sun_spots").select_option("2")
     page.locator("#id_scale_sun_spots").select_option("clinician")
-    page.get_by_label("Fine lines").check()
+    page.get_by_role("checkbox", name="Fine lines").check()
     page.locator("#id_severity_fine_lines").select_option("1")
     page.locator("#id_med_name_0").fill("tretinoin 0.025% cream")
     page.locator("#id_med_name_1").fill("Zorblatix 5 mg")
@@ -96,11 +96,105 @@ def clinician_pages(browser: Browser, server: DemoServer) -> None:
     page.context.close()
 
 
+def _draw_signature(page: Page) -> None:
+    pad = page.locator("canvas").first
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    assert box is not None
+    left, top, height = box["x"], box["y"], box["height"]
+    page.mouse.move(left + 40, top + height * 0.7)
+    page.mouse.down()
+    for step, rise in enumerate((0.35, 0.75, 0.3, 0.65, 0.4, 0.7, 0.45, 0.6), 1):
+        page.mouse.move(left + 40 + step * 32, top + height * rise, steps=4)
+    page.mouse.up()
+
+
+def _chart_session(page: Page, plan_url: str, passes: str) -> None:
+    """Chart the next session on the plan's first device. Only the device's wavelength and the passes are typed:
+    the screenshots show the form, they do not suggest treatment settings."""
+    page.goto(plan_url)
+    page.get_by_role("link", name="Chart a session").click()
+    page.locator(".device-choice a").first.click()
+    page.get_by_label("Passes").fill(passes)
+    page.get_by_label("Treated areas").fill("Cheeks and forehead")
+
+
+def course_pages(browser: Browser, server: DemoServer) -> None:
+    """An accepted plan taken through consent, booking, two charted sessions, an adverse event and an outcome."""
+    page = _page(browser, server)
+    log_in(page, server, "clinician")
+    page.goto("/patients/new/")
+    page.get_by_label("Given names").fill("Ines")
+    page.get_by_label("Family name").fill("Carvalho")
+    page.get_by_label("Date of birth").fill("1970-02-14")
+    page.get_by_label("Sex").select_option("female")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("link", name="New consultation").click()
+    page.get_by_label("Phototype assessed by the clinician").select_option("III")
+    page.get_by_role("checkbox", name="Sun spots (lentigines)").check()
+    page.locator("#id_severity_sun_spots").select_option("2")
+    page.get_by_role("checkbox", name="Fine lines").check()
+    page.locator("#id_severity_fine_lines").select_option("1")
+    expect(page.locator("#preview").get_by_role("heading", name="Options")).to_be_visible()
+    page.get_by_role("button", name="Save consultation and plan").click()
+    page.get_by_role("button", name="The patient accepts").click()
+    plan_url = page.url
+
+    page.get_by_role("region", name="The course").get_by_role("link", name="Consent").click()
+    page.get_by_role("button", name="Prepare a consent to sign").click()
+    page.get_by_label("Your full name", exact=False).fill("Ines Carvalho")
+    _draw_signature(page)
+    _shot(page, "consent-sign")
+    page.get_by_role("button", name="I consent: sign").click()
+    expect(page.locator(".status").first).to_contain_text("Signed")
+    _shot(page, "consent-signed")
+
+    page.goto(plan_url)
+    page.get_by_role("link", name="Sessions and bookings").click()
+    form = page.locator("#book")
+    form.get_by_label("Start time").select_option("10:00")
+    form.get_by_label("Room").select_option(index=2)
+    form.get_by_role("button", name="Book").click()
+    expect(page.get_by_role("status")).to_contain_text("Session 1 booked")
+    _shot(page, "course")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
+    _shot(page, "calendar")
+
+    _chart_session(page, plan_url, "1")
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Sign the chart of session 1").click()
+    _chart_session(page, plan_url, "2")
+    expect(page.locator("#change-passes")).to_contain_text("▲")
+    _scroll_to(page, "fieldset.settings")
+    _shot(page, "chart")
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Sign the chart of session 2").click()
+
+    page.goto(plan_url)
+    page.get_by_role("link", name="Record an outcome").click()
+    page.get_by_label("GAIS", exact=False).first.select_option("2")
+    page.get_by_role("button", name="Record the outcome").click()
+    page.goto(plan_url)
+    page.get_by_role("link", name="Record an adverse event").click()
+    page.get_by_label("Type").select_option("prolonged_erythema")
+    page.get_by_label("Mild").check()
+    page.get_by_label("Treatment given").fill("Cool compresses; sun protection.")
+    page.get_by_role("button", name="Record the event").click()
+    page.goto(plan_url)
+    page.get_by_role("link", name="Charts, adverse events and outcomes").click()
+    _shot(page, "plan-charts")
+    page.context.close()
+
+
 def admin_pages(browser: Browser, server: DemoServer) -> None:
     page = _page(browser, server)
     log_in(page, server, "admin")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit log").click()
     _shot(page, "audit-log")
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Consent templates").click()
+    _shot(page, "consent-templates")
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Configuration").click()
     _shot(page, "admin")
@@ -116,6 +210,7 @@ def main() -> int:
     with demo_server(patients=12) as server, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         clinician_pages(browser, server)
+        course_pages(browser, server)
         admin_pages(browser, server)
         browser.close()
     return 0

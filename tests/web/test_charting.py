@@ -4,7 +4,7 @@ device's manual and clinic policy, signed by the practitioner, then corrected on
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,16 +18,20 @@ from lasercare.practice.clinic.models import PhototypeSettingRange, Practice, St
 from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations.models import TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
+from lasercare.practice.patients.models import Patient
 from lasercare.practice.scheduling.models import Booking, BookingStatus
-from tests.web.charting_helpers import accept, chart, consent, device, form_data
+from tests.web.booking_helpers import accepted_plan
+from tests.web.charting_helpers import accept, chart, consent, device, form_data, values
 from tests.web.conftest import basic_intake, make_patient
 
 SignIn = Callable[[StaffUser], Client]
 
 
 @pytest.fixture
-def accepted(plan: TreatmentPlan, clinician: StaffUser) -> TreatmentPlan:
-    return accept(plan, clinician)
+def accepted(patient: Patient, clinician: StaffUser) -> TreatmentPlan:
+    """Accepted from a consultation four months ago: its waiting periods are over, so a session charted now comes
+    when the course allows it (a session charted too soon is warned about: see the interval tests)."""
+    return accepted_plan(patient, clinician, timezone.localdate() - timedelta(days=120))
 
 
 @pytest.fixture
@@ -474,3 +478,36 @@ def test_a_chart_without_any_setting_is_refused_with_the_form(
     page = signed_in(clinician).post(f"/plans/{consented.public_id}/charts/new/", form_data(on, **empty))
     assert page.status_code == 400
     assert "Record the settings used" in page.content.decode()
+
+
+def test_a_session_charted_sooner_than_the_minimum_interval_is_warned(
+    consented: TreatmentPlan, clinician: StaffUser
+) -> None:
+    laser = device(consented.practice)
+    chart(consented, clinician, laser, sign=True, days_ago=30)
+    second = chart(consented, clinician, laser, days_ago=29)
+    assert [w["setting"] for w in second.warnings] == ["performed_at"]
+    assert "Session 2 cannot be before" in second.warnings[0]["message"]
+    assert "at least 3 weeks after session 1" in second.warnings[0]["message"]
+
+
+def test_a_session_charted_after_the_minimum_interval_is_not_warned(
+    consented: TreatmentPlan, clinician: StaffUser
+) -> None:
+    laser = device(consented.practice)
+    chart(consented, clinician, laser, sign=True, days_ago=30)
+    assert chart(consented, clinician, laser).warnings == []
+
+
+def test_a_session_charted_within_a_waiting_period_is_warned(
+    plan: TreatmentPlan, clinician: StaffUser, practice: Practice
+) -> None:
+    # Consulted on a fixed past day, with a retinoid pause: a session that day falls inside it, whatever today is.
+    accept(plan, clinician)
+    consent(plan, clinician, sessions=3)
+    on_the_day = datetime.combine(plan.consultation.held_on, time(10), tzinfo=timezone.get_current_timezone())
+    first = charting.save_chart(
+        None, clinician, plan, device=device(practice), values=values(), performed_at=on_the_day
+    )
+    assert [w["setting"] for w in first.warnings] == ["performed_at"]
+    assert "waiting period" in first.warnings[0]["message"]

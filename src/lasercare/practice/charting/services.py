@@ -39,6 +39,8 @@ from lasercare.practice.consent.models import Consent, ConsentStatus
 from lasercare.practice.consent.services import covering_consent
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
+from lasercare.practice.scheduling import rules
+from lasercare.practice.scheduling import services as scheduling
 from lasercare.practice.scheduling.models import ACTIVE_STATUSES, Booking, BookingStatus
 
 SPECS = tuple(settings_check.SettingSpec(name, label, unit) for name, label, unit in SETTINGS)
@@ -175,19 +177,58 @@ def check(
     values: Mapping[str, Any],
     *,
     previous: SessionChart | None,
+    session_number: int | None = None,
 ) -> Check:
+    """The changes from last time and the warnings. With the session's number and a `performed_at` among the
+    values, also whether the session comes sooner than the plan's minimum interval after the one before."""
     settings = setting_values(values)
     modality = chosen_modality(plan) or device.modality
+    warnings = settings_check.warnings(
+        SPECS,
+        settings,
+        limits_for(device, modality, phototype_of(plan)),
+        wavelength_nm=values.get("wavelength_nm"),
+        device_wavelengths=device.wavelengths,
+    )
+    performed_at = values.get("performed_at")
+    if session_number is not None and isinstance(performed_at, datetime):
+        too_soon = interval_warning(plan, session_number, timezone.localdate(performed_at))
+        warnings = (*warnings, too_soon) if too_soon is not None else warnings
     return Check(
         previous=previous,
         changes=settings_check.changes(SPECS, settings, setting_values(previous) if previous is not None else None),
-        warnings=settings_check.warnings(
-            SPECS,
-            settings,
-            limits_for(device, modality, phototype_of(plan)),
-            wavelength_nm=values.get("wavelength_nm"),
-            device_wavelengths=device.wavelengths,
-        ),
+        warnings=warnings,
+    )
+
+
+def interval_warning(
+    plan: TreatmentPlan, session_number: int, performed_on: date
+) -> settings_check.SettingWarning | None:
+    """A session charted before the plan's course allows it (its minimum interval after the session charted
+    before it, its waiting periods): the booking refused such a day unless a clinician gave a reason, and a chart
+    says so too. The days are those the sessions were charted on, not booked for."""
+    try:
+        course = scheduling.course(plan)
+    except scheduling.BookingRefused:
+        return None
+    done = [
+        rules.Booked(number, timezone.localdate(at))
+        for number, at in SessionChart.objects.filter(plan=plan, session_number__lt=session_number).values_list(
+            "session_number", "performed_at"
+        )
+    ]
+    window = rules.window(course, session_number, done)
+    if performed_on >= window.earliest:
+        return None
+    message = window.problems(performed_on)[0]
+    return settings_check.SettingWarning(
+        setting="performed_at",
+        label="Session date",
+        value=rules.day_text(performed_on),
+        limit=rules.day_text(window.earliest),
+        bound="interval",
+        source="the plan's course",
+        message=message,
     )
 
 
@@ -262,7 +303,9 @@ def save_chart(
         setattr(chart, name, values.get(name) if name == "wavelength_nm" else (values.get(name) or ""))
     if not chart.cooling:
         chart.cooling = Cooling.NONE
-    found = check(plan, device, values, previous=previous)
+    found = check(
+        plan, device, {**values, "performed_at": performed_at}, previous=previous, session_number=chart.session_number
+    )
     chart.warnings = [warning.as_dict() for warning in found.warnings]
     if chart.booking_id is None:
         chart.booking = (

@@ -121,7 +121,9 @@ def chart_new(request: HttpRequest, public_id: str) -> HttpResponse:
             else:
                 messages.success(request, _saved_message(chart))
                 return redirect("chart", public_id=chart.public_id)
-        check = services.check(plan, device, _bound_values(form), previous=previous)
+        check = services.check(
+            plan, device, _bound_values(form), previous=previous, session_number=services.next_session_number(plan)
+        )
         status = 400
     else:
         initial = ChartForm.initial_from(previous)
@@ -131,7 +133,9 @@ def chart_new(request: HttpRequest, public_id: str) -> HttpResponse:
             {"device": device.public_id, "performed_at": timezone.localtime().replace(second=0, microsecond=0)}
         )
         form = ChartForm(initial=initial)
-        check = services.check(plan, device, initial, previous=previous)
+        check = services.check(
+            plan, device, initial, previous=previous, session_number=services.next_session_number(plan)
+        )
         status = 200
     context.update(_form_context(plan, device, form, check, None))
     return render(request, "charting/chart_new.html", context, status=status)
@@ -162,7 +166,8 @@ def chart_check(request: HttpRequest, public_id: str) -> HttpResponse:
         except ValueError:
             chart = None
     previous = services.start_values(plan, device, before=chart)
-    check = services.check(plan, device, _bound_values(form), previous=previous)
+    number_of = chart.session_number if chart is not None else services.next_session_number(plan)
+    check = services.check(plan, device, _bound_values(form), previous=previous, session_number=number_of)
     return render(
         request,
         "charting/_check.html",
@@ -246,7 +251,13 @@ def chart_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         form = ChartForm(initial=initial)
         values = initial
         status = 200
-    check = services.check(plan, device, values, previous=services.start_values(plan, device, before=chart))
+    check = services.check(
+        plan,
+        device,
+        values,
+        previous=services.start_values(plan, device, before=chart),
+        session_number=chart.session_number,
+    )
     context = {"blocker": None, **_form_context(plan, device, form, check, chart)}
     return render(request, "charting/chart_new.html", context, status=status)
 
