@@ -27,7 +27,6 @@ from lasercare.practice.consultations.services import chosen_modality
 from lasercare.practice.scheduling import rules
 from lasercare.practice.scheduling import services as scheduling
 
-DEVICES = ("ipl", "nafl_1550", "nafl_1927", "pico_1064", "pico_755", "pdl", "co2_fractional", "erbium_fractional")
 # Published settings (clinical/REFERENCE.md, pulsed dye laser, subpurpuric: PubMed 14692924).
 PUBLISHED: dict[str, dict[str, Decimal]] = {"pdl": {"fluence_j_cm2": Decimal("8"), "pulse_ms": Decimal("6")}}
 OPENING_HOURS = range(9, 17)
@@ -36,13 +35,13 @@ SIGNATURE = "M 40 140 L 80 60 L 120 150 L 160 70 L 200 140 M 230 120 L 300 110 L
 
 
 def equip(practice: Practice, location: Location, admin: StaffUser) -> dict[str, Device]:
-    """Three rooms, a device for each of the practice's usual treatments, version 1 of every consent template."""
+    """Three rooms, a device for every treatment lasercare knows (a showroom more than a clinic), version 1 of
+    every consent template."""
     for number in (1, 2, 3):
         Room.objects.create(practice=practice, location=location, name=f"Treatment room {number}")
     modalities = load_knowledge().modalities
     devices = {}
-    for code in DEVICES:
-        modality = modalities[code]
+    for code, modality in sorted(modalities.items()):
         devices[code] = Device.objects.create(
             practice=practice,
             name=modality.name.split(" (")[0][:90],
@@ -84,10 +83,14 @@ def run_courses(
         consent.sign_consent(None, nurse, prepared, typed_name=plan.patient.full_name, signature_svg=SIGNATURE)
         booked: list[rules.Booked] = []
         given = 0
+        # Courses at every stage: this one has `done` sessions behind it and its next one up to 8 days ahead (today
+        # for some), so the calendars of the coming days have sessions on them and the charts have a history.
+        done = index % course.sessions
+        start = today + timedelta(days=(index * 3) % 9) - course.interval * done
         for number in range(1, course.sessions + 1):
-            day = rules.window(course, number, booked).earliest
-            day = _weekday(max(day, course.schedule.get(number, day)))
-            booking = _book(plan, number, day, index, clinician, nurse, rooms, devices[modality], today)
+            earliest = rules.window(course, number, booked).earliest
+            day = _weekday(max(earliest, start + course.interval * (number - 1)))
+            booking = _book(plan, number, day, index, clinician, nurse, rooms, devices[modality])
             if booking is None:
                 break
             booked.append(rules.Booked(number, day))
@@ -130,7 +133,6 @@ def _book(
     nurse: StaffUser,
     rooms: list[Room],
     device: Device,
-    today: date,
 ) -> Any:
     """Book the session on `day` at the first hour its practitioner, room, device and patient are all free."""
     practitioner = clinician if index % 2 else nurse
