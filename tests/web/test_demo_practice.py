@@ -36,3 +36,21 @@ def test_the_demo_has_30_patients_each_with_a_consultation_and_an_engine_plan(de
 def test_the_demo_shows_plans_in_several_review_states(demo: list[object]) -> None:
     states = set(TreatmentPlan.objects.values_list("status", flat=True))
     assert {PlanStatus.DRAFT, PlanStatus.PROPOSED, PlanStatus.ACCEPTED} <= states
+
+
+def test_the_demo_carries_accepted_plans_through_their_courses(demo: list[object]) -> None:
+    from django.utils import timezone
+
+    from lasercare.practice.charting.models import AdverseEvent, ChartStatus, Outcome, SessionChart
+    from lasercare.practice.consent.models import Consent, ConsentStatus
+    from lasercare.practice.scheduling.models import Booking, BookingStatus
+
+    accepted = TreatmentPlan.objects.filter(status=PlanStatus.ACCEPTED)
+    assert Consent.objects.filter(status=ConsentStatus.SIGNED).count() == accepted.count()
+    assert SessionChart.objects.exists()
+    assert not SessionChart.objects.exclude(status=ChartStatus.SIGNED).exists()
+    # Every chart is within its plan's course: the demo charts no session sooner than the plan allows.
+    assert not SessionChart.objects.exclude(warnings=[]).exists()
+    assert Booking.objects.filter(status=BookingStatus.BOOKED, starts_at__date__gte=timezone.localdate()).exists()
+    assert AdverseEvent.objects.filter(reviewed_at__isnull=True).count() == 1
+    assert Outcome.objects.exists()
