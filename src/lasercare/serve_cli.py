@@ -114,8 +114,10 @@ def run(args: argparse.Namespace) -> int:
             self.cfg.set("graceful_timeout", 20)
             self.cfg.set("max_requests", 5000)
             self.cfg.set("max_requests_jitter", 500)
-            # The access log carries paths, which hold only opaque ids, never names (docs/security.md).
+            # The access log carries paths, which hold only opaque ids, never names (docs/security.md); a calendar
+            # feed's path holds its secret, which the log class blanks.
             self.cfg.set("accesslog", os.environ.get("LASERCARE_ACCESS_LOG") or None)
+            self.cfg.set("logger_class", "lasercare.site.access_log.AccessLog")
 
         def load(self) -> object:
             return application

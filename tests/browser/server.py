@@ -52,6 +52,7 @@ class DemoServer:
     base_url: str
     passwords: dict[str, str] = field(repr=False)  # username -> password, as `lasercare serve --demo` printed them
     log: Path
+    access_log: Path  # gunicorn's access log (LASERCARE_ACCESS_LOG)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -126,7 +127,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def _serve(var_dir: Path, database_url: str | None, patients: int) -> Iterator[DemoServer]:
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "LASERCARE_VAR_DIR": str(var_dir), "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "LASERCARE_VAR_DIR": str(var_dir),
+        "PYTHONUNBUFFERED": "1",
+        "LASERCARE_ACCESS_LOG": str(var_dir / "access.log"),
+    }
     env.pop("DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -148,7 +154,7 @@ def _serve(var_dir: Path, database_url: str | None, patients: int) -> Iterator[D
         passwords = _accounts(out_path.read_text(encoding="utf-8"))
         if not {"admin", "clinician", "nurse", "frontdesk"} <= passwords.keys():
             raise ServerStartError(f"`lasercare serve --demo` printed no password for some roles: {sorted(passwords)}")
-        yield DemoServer(base_url=base_url, passwords=passwords, log=log_path)
+        yield DemoServer(base_url=base_url, passwords=passwords, log=log_path, access_log=var_dir / "access.log")
     finally:
         _stop(process)
 
