@@ -10,35 +10,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PageFactory
+from tests.browser.course_steps import accepted_plan, book_session
 from tests.browser.server import DemoServer
 from tests.browser.support import check_accessibility, log_in
 
 pytestmark = pytest.mark.browser
 
 NAME = "Ines Carvalho"
-
-
-def _accepted_plan(page: Page) -> None:
-    """A new patient whose plan's course is intense pulsed light (the demo practice has the device)."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Patients").click()
-    page.get_by_role("link", name="New patient").click()
-    page.get_by_label("Given names").fill("Ines")
-    page.get_by_label("Family name").fill("Carvalho")
-    page.get_by_label("Date of birth").fill("1970-02-14")
-    page.get_by_label("Sex").select_option("female")
-    page.get_by_role("button", name="Save").click()
-    page.get_by_role("link", name="New consultation").click()
-    page.get_by_label("Phototype assessed by the clinician").select_option("III")
-    page.get_by_role("checkbox", name="Sun spots (lentigines)").check()
-    page.locator("#id_severity_sun_spots").select_option("2")
-    page.get_by_role("checkbox", name="Fine lines").check()
-    page.locator("#id_severity_fine_lines").select_option("1")
-    expect(page.locator("#preview").get_by_role("heading", name="Options")).to_be_visible()
-    page.get_by_role("button", name="Save consultation and plan").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Treatment plan: {NAME}")
-    page.get_by_role("button", name="The patient accepts").click()
-    expect(page.get_by_role("status")).to_contain_text("Plan accepted.")
-    check_accessibility(page)
 
 
 def _sign_consent(page: Page) -> None:
@@ -68,18 +46,10 @@ def _sign_consent(page: Page) -> None:
 
 
 def _book_course(page: Page, plan_url: str) -> None:
-    page.goto(plan_url)
-    page.get_by_role("region", name="The course").get_by_role("link", name="Sessions and bookings").click()
+    book_session(page, plan_url, 1)
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Course of treatment: {NAME}")
     check_accessibility(page)
-    for session in (1, 2):
-        form = page.locator("#book")
-        form.get_by_label("Session").select_option(str(session))
-        form.get_by_label("Start time").select_option("10:00")
-        form.get_by_label("Room").select_option(label="Treatment room 2")
-        form.get_by_label("Device").select_option(index=1)
-        form.get_by_role("button", name="Book").click()
-        expect(page.get_by_role("status")).to_contain_text(f"Session {session} booked")
+    book_session(page, plan_url, 2)
     rows = page.locator("table.course-sessions tbody tr")
     expect(rows.nth(0)).not_to_contain_text("not booked")
     expect(rows.nth(1)).not_to_contain_text("not booked")
@@ -117,8 +87,7 @@ def test_an_accepted_plan_is_consented_booked_charted_twice_and_followed_up(
 ) -> None:
     page = new_page()
     log_in(page, server, "clinician")
-    _accepted_plan(page)
-    plan_url = page.url
+    plan_url = accepted_plan(page, *NAME.split())
     _sign_consent(page)
     _book_course(page, plan_url)
     _chart(page, plan_url, 1, "14")

@@ -90,6 +90,9 @@ class RescheduleForm(BookingForm):
     field_order = ["day", "start", "minutes", "practitioner", "room", "device", "reason", "early_reason"]
 
     def __init__(self, *args: Any, practice_id: int, modality: str, **kwargs: Any) -> None:
+        # The booking page holds this form and the cancel form, each with a reason: ids of their own, so that each
+        # label names its own field.
+        kwargs.setdefault("auto_id", "reschedule_%s")
         super().__init__(*args, practice_id=practice_id, modality=modality, sessions=[], **kwargs)
         del self.fields["session_number"]
 
@@ -108,6 +111,10 @@ class CancelForm(forms.Form):
         help_text=_("Required. Kept with the booking."),
         error_messages={"required": _("Give the reason for cancelling.")},
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "cancel_%s")
+        super().__init__(*args, **kwargs)
 
     def clean_reason(self) -> str:
         reason = str(self.cleaned_data["reason"]).strip()

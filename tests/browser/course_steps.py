@@ -1,0 +1,46 @@
+"""Steps the course's browser tests share: a new patient with an accepted plan, a session booked."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.support import check_accessibility
+
+
+def accepted_plan(page: Page, given: str, family: str) -> str:
+    """A new patient whose plan (intense pulsed light, for sun spots and fine lines at type III) the patient
+    accepted; returns the plan's address. The demo practice has a device for it."""
+    page.goto("/patients/new/")
+    page.get_by_label("Given names").fill(given)
+    page.get_by_label("Family name").fill(family)
+    page.get_by_label("Date of birth").fill("1970-02-14")
+    page.get_by_label("Sex").select_option("female")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("link", name="New consultation").click()
+    page.get_by_label("Phototype assessed by the clinician").select_option("III")
+    page.get_by_role("checkbox", name="Sun spots (lentigines)").check()
+    page.locator("#id_severity_sun_spots").select_option("2")
+    page.get_by_role("checkbox", name="Fine lines").check()
+    page.locator("#id_severity_fine_lines").select_option("1")
+    expect(page.locator("#preview").get_by_role("heading", name="Options")).to_be_visible()
+    page.get_by_role("button", name="Save consultation and plan").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Treatment plan: {given} {family}")
+    page.get_by_role("button", name="The patient accepts").click()
+    expect(page.get_by_role("status")).to_contain_text("Plan accepted.")
+    check_accessibility(page)
+    return page.url
+
+
+def book_session(page: Page, plan_url: str, session: int, *, practitioner: str = "", start: str = "10:00") -> None:
+    """Book a session of the plan's course on its proposed day, in treatment room 2, on the first device."""
+    page.goto(plan_url)
+    page.get_by_role("region", name="The course").get_by_role("link", name="Sessions and bookings").click()
+    form = page.locator("#book")
+    form.get_by_label("Session").select_option(str(session))
+    form.get_by_label("Start time").select_option(start)
+    if practitioner:
+        form.get_by_label("Practitioner").select_option(label=practitioner)
+    form.get_by_label("Room").select_option(label="Treatment room 2")
+    form.get_by_label("Device").select_option(index=1)
+    form.get_by_role("button", name="Book").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Session {session} booked")
