@@ -94,3 +94,14 @@ def test_front_desk_sees_neither_course_nor_timeline(
     text = page(signed_in(staff[Role.FRONT_DESK]), plan.patient)
     assert "Course of treatment" not in text
     assert "Timeline" not in text
+
+
+def test_the_plan_page_flags_an_adverse_event_awaiting_review(
+    signed_in: SignIn, plan: TreatmentPlan, clinician: StaffUser
+) -> None:
+    accept(plan, clinician)
+    client = signed_in(clinician)
+    assert "awaiting a clinician" not in client.get(f"/plans/{plan.public_id}/").content.decode()
+    charting.record_adverse_event(None, clinician, plan, kind="hsv", severity="moderate", onset_on=timezone.localdate())
+    text = client.get(f"/plans/{plan.public_id}/").content.decode()
+    assert "1 adverse event awaiting a clinician" in text

@@ -19,6 +19,7 @@ from lasercare.engine.medication_names import recognise
 from lasercare.practice import labels
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
+from lasercare.practice.charting.models import AdverseEvent
 from lasercare.practice.clinic.access import in_practice, requires, staff_user
 from lasercare.practice.clinic.policy import knowledge_for
 from lasercare.practice.clinic.roles import Action
@@ -241,6 +242,9 @@ def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     if user.may(Action.OVERRIDE_PLAN) and plan.status in (PlanStatus.DRAFT, PlanStatus.PROPOSED):
         context["override_form"] = OverrideForm(options=plan.document.get("options", []))
         context["decision_form"] = DecisionForm()
+    if plan.status == PlanStatus.ACCEPTED:
+        # An adverse event flags the plan until a clinician reviews it; only an accepted plan has sessions.
+        context["flagged"] = AdverseEvent.objects.filter(plan=plan, reviewed_at__isnull=True).count()
     record(request, AuditAction.VIEW, "plan", plan.public_id, patient_ref=plan.patient.public_id)
     return render(request, "consultations/plan.html", context)
 
