@@ -134,7 +134,8 @@ ROUTES: dict[str, Route] = {
     # POSTs are invalid forms. The template pages name a family, not a record: each practice sees its own.
     "consent_templates": Route(Action.MANAGE_CONSENT_TEMPLATES, {GET: 200}),
     "consent_template_new": Route(Action.MANAGE_CONSENT_TEMPLATES, {GET: 200, POST: 400}),
-    "plan_consent": Route(Action.PREPARE_CONSENT, {GET: 200, POST: 302}, record="plan"),
+    "plan_consent": Route(Action.VIEW_CLINICAL, {GET: 200}, record="plan"),
+    "plan_consent_prepare": Route(Action.PREPARE_CONSENT, {POST: 302}, record="plan"),
     "consent": Route(Action.VIEW_CLINICAL, {GET: 200}, record="consent"),
     "consent_sign": Route(Action.PREPARE_CONSENT, {POST: 400}, record="consent"),
     "consent_withdraw": Route(Action.PREPARE_CONSENT, {POST: 302}, record="consent"),

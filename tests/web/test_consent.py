@@ -401,7 +401,7 @@ def test_the_plan_consent_page_prepares_a_consent_and_opens_it_for_signing(
 ) -> None:
     client = signed_in(nurse)
     assert "Prepare a consent to sign" in client.get(f"/plans/{accepted.public_id}/consent/").content.decode()
-    response = client.post(f"/plans/{accepted.public_id}/consent/")
+    response = client.post(f"/plans/{accepted.public_id}/consent/prepare/")
     consent = Consent.objects.get(plan=accepted)
     assert response.status_code == 302
     assert response.headers["Location"] == f"/consents/{consent.public_id}/"
@@ -411,7 +411,7 @@ def test_preparing_from_a_plan_not_accepted_says_why(
     signed_in: SignIn, nurse: StaffUser, plan: TreatmentPlan, templates: dict[str, ConsentTemplate]
 ) -> None:
     client = signed_in(nurse)
-    response = client.post(f"/plans/{plan.public_id}/consent/", follow=True)
+    response = client.post(f"/plans/{plan.public_id}/consent/prepare/", follow=True)
     says = "A consent is prepared from an accepted plan; this plan is “Draft: awaiting a clinician”."
     assert says in response.content.decode()
     assert not Consent.objects.exists()
@@ -420,7 +420,7 @@ def test_preparing_from_a_plan_not_accepted_says_why(
 def test_preparing_without_a_template_says_which_family_needs_one(
     signed_in: SignIn, nurse: StaffUser, accepted: TreatmentPlan
 ) -> None:
-    response = signed_in(nurse).post(f"/plans/{accepted.public_id}/consent/", follow=True)
+    response = signed_in(nurse).post(f"/plans/{accepted.public_id}/consent/prepare/", follow=True)
     assert "no consent template for Intense pulsed light yet" in response.content.decode()
 
 
@@ -530,7 +530,7 @@ def test_withdrawing_through_the_page(signed_in: SignIn, nurse: StaffUser, signe
 
 def test_front_desk_cannot_prepare_or_sign(signed_in: SignIn, staff: dict[Role, StaffUser], draft: Consent) -> None:
     client = signed_in(staff[Role.FRONT_DESK])
-    assert client.post(f"/plans/{draft.plan.public_id}/consent/").status_code == 403
+    assert client.post(f"/plans/{draft.plan.public_id}/consent/prepare/").status_code == 403
     signing = client.post(f"/consents/{draft.public_id}/sign/", {"typed_name": "Jane Doe", "signature": SIGNATURE})
     assert signing.status_code == 403
     assert client.get(f"/consents/{draft.public_id}/").status_code == 403
@@ -543,7 +543,7 @@ def test_another_practices_consent_is_not_found(signed_in: SignIn, other_practic
         assert client.get(f"/consents/{draft.public_id}/{path}").status_code == 404
     signing = client.post(f"/consents/{draft.public_id}/sign/", {"typed_name": "X", "signature": SIGNATURE})
     assert signing.status_code == 404
-    assert client.post(f"/plans/{draft.plan.public_id}/consent/").status_code == 404
+    assert client.post(f"/plans/{draft.plan.public_id}/consent/prepare/").status_code == 404
     assert Consent.objects.get(pk=draft.pk).status == ConsentStatus.DRAFT
 
 
@@ -569,7 +569,7 @@ def test_preparing_signing_withdrawing_viewing_and_printing_are_audited_with_the
     signed_in: SignIn, nurse: StaffUser, accepted: TreatmentPlan, templates: dict[str, ConsentTemplate]
 ) -> None:
     client = signed_in(nurse)
-    client.post(f"/plans/{accepted.public_id}/consent/")
+    client.post(f"/plans/{accepted.public_id}/consent/prepare/")
     consent = Consent.objects.get(plan=accepted)
     client.get(f"/consents/{consent.public_id}/")
     client.post(f"/consents/{consent.public_id}/sign/", {"typed_name": "Jane Doe", "signature": SIGNATURE})

@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern] = [
     path("consent/templates/", views.consent_templates, name="consent_templates"),
     path("consent/templates/<str:family>/new/", views.consent_template_new, name="consent_template_new"),
     path("plans/<uuid:public_id>/consent/", views.plan_consent, name="plan_consent"),
+    path("plans/<uuid:public_id>/consent/prepare/", views.plan_consent_prepare, name="plan_consent_prepare"),
     path("consents/<uuid:public_id>/", views.consent_detail, name="consent"),
     path("consents/<uuid:public_id>/sign/", views.consent_sign, name="consent_sign"),
     path("consents/<uuid:public_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -109,22 +108,24 @@ def _plan(request: HttpRequest, public_id: str) -> TreatmentPlan:
     )
 
 
-@requires(Action.VIEW_CLINICAL)
-@require_http_methods(["GET", "POST"])
-def plan_consent(request: HttpRequest, public_id: str) -> HttpResponse:
+@requires(Action.PREPARE_CONSENT)
+@require_POST
+def plan_consent_prepare(request: HttpRequest, public_id: str) -> HttpResponse:
     user = staff_user(request)
     plan = _plan(request, public_id)
-    if request.method == "POST":
-        if not user.may(Action.PREPARE_CONSENT):
-            record(request, AuditAction.DENIED, "page", detail=f"{Action.PREPARE_CONSENT.value} plan_consent")
-            raise PermissionDenied
-        try:
-            consent = services.prepare_consent(request, user, plan)
-        except services.ConsentRefused as refusal:
-            messages.error(request, str(refusal))
-            return redirect("plan_consent", public_id=plan.public_id)
-        messages.success(request, _("Consent prepared. Hand the device to the patient to read and sign it."))
-        return redirect("consent", public_id=consent.public_id)
+    try:
+        consent = services.prepare_consent(request, user, plan)
+    except services.ConsentRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("plan_consent", public_id=plan.public_id)
+    messages.success(request, _("Consent prepared. Hand the device to the patient to read and sign it."))
+    return redirect("consent", public_id=consent.public_id)
+
+
+@requires(Action.VIEW_CLINICAL)
+@require_GET
+def plan_consent(request: HttpRequest, public_id: str) -> HttpResponse:
+    plan = _plan(request, public_id)
     consents = list(
         Consent.objects.filter(plan=plan)
         .select_related("prepared_by", "witness", "template", "withdrawal")
