@@ -15,13 +15,16 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from lasercare.engine import load_knowledge
 from lasercare.practice.charting import services as charting
+from lasercare.practice.charting.models import AdverseEvent, Outcome
 from lasercare.practice.clinic.models import Device, Location, Practice, Room, StaffUser
 from lasercare.practice.consent import services as consent
 from lasercare.practice.consent.defaults import default_wordings
+from lasercare.practice.consent.models import Consent
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
 from lasercare.practice.scheduling import rules
@@ -98,8 +101,12 @@ def run_courses(
                 break  # the next session is booked; the rest are booked later, as a clinic does
             _chart(plan, booking.practitioner, devices[modality], booking.starts_at, modality)
             given = number
+        if booked:
+            _dated(
+                Consent.objects.filter(pk=prepared.pk), "prepared_at", "signed_at", on=booked[0].on - timedelta(days=1)
+            )
         if given and not flagged and modality in ("ipl", "pdl", "nafl_1550"):
-            charting.record_adverse_event(
+            event = charting.record_adverse_event(
                 None,
                 nurse,
                 plan,
@@ -109,19 +116,24 @@ def run_courses(
                 description="",
                 treatment="Reassurance; sun protection.",
             )
+            _dated(AdverseEvent.objects.filter(pk=event.pk), "recorded_at", on=booked[given - 1].on + timedelta(days=2))
             flagged = True
         if given:
             scores: dict[str, Any] = {"gais_clinician": rng.choice((2, 3)), "gais_patient": rng.choice((2, 3, 3))}
             scores["satisfaction"] = rng.choice((3, 4, 4, 5))
-            charting.record_outcome(
-                None,
-                clinician,
-                plan,
-                assessed_on=min(today, booked[given - 1].on + timedelta(days=14)),
-                scores=scores,
-                after_session=given,
-                notes="",
+            assessed_on = min(today, booked[given - 1].on + timedelta(days=14))
+            outcome = charting.record_outcome(
+                None, clinician, plan, assessed_on=assessed_on, scores=scores, after_session=given, notes=""
             )
+            _dated(Outcome.objects.filter(pk=outcome.pk), "recorded_at", on=assessed_on)
+
+
+def _dated(records: QuerySet[Any], *fields: str, on: date) -> None:
+    """The demo's story is written today; its records' times are set to the days the story gives them (a consent
+    signed the day before the first session, an outcome recorded on its assessment day). Through an UPDATE: a
+    signed consent's own save() refuses any change, as it must everywhere but in this fiction."""
+    moment = min(_at(on, 12), timezone.now())
+    records.update(**dict.fromkeys(fields, moment))
 
 
 def _book(
