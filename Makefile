@@ -66,7 +66,7 @@ postgres:
 		for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL could not be started on 127.0.0.1:5432" >&2; exit 1; }
 
-run: setup
+run: setup pdf
 	$(BIN)/lasercare serve --demo
 
 lint: setup

@@ -103,6 +103,22 @@ def test_the_handout_html_says_the_plan_in_the_patients_words() -> None:
     assert "draft" not in text.lower()
 
 
+def test_unbooked_the_preparation_days_are_the_plans_own() -> None:
+    document = _engine_document()
+    context = handout.handout_context(
+        document,
+        document["course"]["modality"],
+        patient_name="Jane Doe",
+        practice_name="Riverside Skin Clinic",
+        prepared_on=date(2026, 11, 27),
+    )
+    steps = document["protocol"]["preparation"]
+    assert [s["text"] for s in context["preparation"]] == [s["text"] for s in steps]
+    assert [s["on"] for s in context["preparation"]] == [
+        date.fromisoformat(s["on"]) if s.get("on") else None for s in steps
+    ]
+
+
 def test_the_dates_count_from_the_booked_first_session() -> None:
     document = _engine_document()
     course = document["course"]
