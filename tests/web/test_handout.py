@@ -171,6 +171,14 @@ def test_the_handout_html_escapes_what_it_is_given() -> None:
     assert "Smith &amp; Jones" in html
 
 
+def test_the_pdf_fetches_nothing(tmp_path: Path) -> None:
+    picture = tmp_path / "picture.png"
+    Image.new("RGB", (40, 40), "red").save(picture)
+    reader = PdfReader(io.BytesIO(handout.render_pdf(f'<p>Text</p><img src="{picture.as_uri()}">')))
+    assert "Text" in reader.pages[0].extract_text()
+    assert list(reader.pages[0].images) == []  # the picture was not loaded
+
+
 # The PDF, from the staff's page.
 
 
