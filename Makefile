@@ -11,7 +11,7 @@ ON ?=
 
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/lasercare
 
-.PHONY: run test setup lint typecheck pytest pytest-sqlite pytest-postgres postgres browser vignettes bench clean help
+.PHONY: run test setup lint typecheck pytest pytest-sqlite pytest-postgres postgres browser pdf vignettes bench clean help
 
 help:
 	@echo "make run     set up, create the demo practice and serve the web app on http://127.0.0.1:8000"
@@ -39,6 +39,21 @@ browser: node_modules/.installed
 		DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -q chromium; }
 	@command -v chromium >/dev/null || { echo "chromium is missing and could not be installed" >&2; exit 1; }
 
+# The PDF handout: WeasyPrint lays out text with Debian's Pango in the DejaVu fonts, and the tests render a page to
+# PNG with poppler's pdftoppm. Installed from Debian when missing, as chromium is for the browser tests.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
+
+pdf:
+	@missing=$$(for package in $(PDF_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'ok installed' || echo $$package; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian's" $$missing "for the PDF handout"; \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -q $$missing; fi
+	@for package in $(PDF_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'ok installed' || \
+		{ echo "$$package is missing and could not be installed" >&2; exit 1; }; done
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
@@ -51,7 +66,7 @@ postgres:
 		for i in 1 2 3 4 5 6 7 8 9 10; do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL could not be started on 127.0.0.1:5432" >&2; exit 1; }
 
-run: setup
+run: setup pdf
 	$(BIN)/lasercare serve --demo
 
 lint: setup
@@ -64,10 +79,10 @@ typecheck: setup
 
 pytest: pytest-sqlite pytest-postgres
 
-pytest-sqlite: setup browser
+pytest-sqlite: setup browser pdf
 	$(BIN)/pytest -n auto -p no:cacheprovider tests
 
-pytest-postgres: setup browser postgres
+pytest-postgres: setup browser pdf postgres
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n auto -p no:cacheprovider tests
 
 vignettes: setup

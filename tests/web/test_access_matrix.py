@@ -98,6 +98,7 @@ ROUTES: dict[str, Route] = {
     "consultation": Route(Action.VIEW_CLINICAL, {GET: 200}, record="consultation"),
     "plan": Route(Action.VIEW_CLINICAL, {GET: 200}, record="plan"),
     "plan_print": Route(Action.VIEW_CLINICAL, {GET: 200}, record="plan"),
+    "plan_handout": Route(Action.VIEW_CLINICAL, {GET: 200}, record="plan"),
     "plan_override": Route(Action.OVERRIDE_PLAN, {POST: 400}, record="plan"),
     "plan_propose": Route(Action.ACCEPT_PLAN, {POST: 302}, record="plan"),
     "plan_accept": Route(Action.ACCEPT_PLAN, {POST: 302}, record="plan"),

@@ -106,6 +106,7 @@ PAGES = {
     ),
     "plan page": Page("GET", "/plans/{plan}/", AuditAction.VIEW, "plan", "plan"),
     "plan print": Page("GET", "/plans/{plan}/print/", AuditAction.PRINT, "plan", "plan"),
+    "plan handout": Page("GET", "/plans/{plan}/handout.pdf", AuditAction.PRINT, "plan", "plan"),
     "plan override": Page(
         "POST",
         "/plans/{plan}/override/",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from lasercare.documents.views import plan_handout
 from lasercare.practice.audit.views import audit_log
 from lasercare.practice.clinic import views as clinic
 from lasercare.practice.consultations import views as consultations
@@ -45,6 +46,7 @@ urlpatterns = [
     path("consultations/<uuid:public_id>/", consultations.consultation_detail, name="consultation"),
     path("plans/<uuid:public_id>/", consultations.plan_detail, name="plan"),
     path("plans/<uuid:public_id>/print/", consultations.plan_print, name="plan_print"),
+    path("plans/<uuid:public_id>/handout.pdf", plan_handout, name="plan_handout"),
     path("plans/<uuid:public_id>/override/", consultations.plan_override, name="plan_override"),
     path("plans/<uuid:public_id>/propose/", consultations.plan_propose, name="plan_propose"),
     path("plans/<uuid:public_id>/accept/", consultations.plan_accept, name="plan_accept"),

@@ -1,0 +1,284 @@
+"""The patient's personalised handout: their plan in plain words, as HTML and then as a PDF.
+
+Three steps, each testable on its own:
+
+- `handout_context` turns the stored plan document (a dict), the chosen treatment and the course's booked days into
+  what the handout says. No Django here. Every clinical figure (sessions, intervals, downtime, risks with their
+  rates, preparation days, aftercare days) comes from the plan document; the handout only counts dates from the
+  first session: the booked day when session 1 is booked, else the plan's schedule.
+- `handout_html` renders it with the handout's own Jinja2 environment (templates in this package's jinja2/ folder),
+  print CSS included (A4, DejaVu fonts, the practice's name and page numbers in the margins).
+- `render_pdf` lays the HTML out with WeasyPrint. WeasyPrint loads Pango when imported, so it is imported there,
+  and it fetches nothing: the handout has no external resources and a link in a source is only a link.
+
+`handout_for_plan` gathers the plan's patient, practice and bookings from the database for the first step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from lasercare.practice.consent.document import EVIDENCE_WORDS, course_sessions, findings_for
+
+if TYPE_CHECKING:
+    from lasercare.practice.consultations.models import TreatmentPlan
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# What a plan's status means for the person reading its handout; an accepted plan needs no words.
+STATUS_WORDS = {
+    "draft": "This plan is a draft: your clinician has not yet reviewed it with you.",
+    "proposed": "This plan is proposed: it becomes your treatment once you and your clinician agree to it.",
+    "declined": "This plan was declined: it is not a treatment you are having.",
+    "superseded": "This plan has been replaced by a newer one: ask the practice for your current handout.",
+}
+
+
+def day_words(day: date) -> str:
+    """ "Fri 4 Dec 2026": a date no reader mistakes, whatever their country's order of day and month."""
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _days(count: int) -> str:
+    return "1 day" if count == 1 else f"{count} days"
+
+
+def _span(value: Mapping[str, Any] | None, one: str, many: str) -> str:
+    """ "3-4 weeks", "1 day": a range from the plan document in words."""
+    if not value:
+        return ""
+    low, high = int(value["min"]), int(value["max"])
+    if low == high:
+        return f"{low} {one if low == 1 else many}"
+    return f"{low}-{high} {many}"
+
+
+class _Citations:
+    """Numbers the plan's sources in the order the handout first cites them; only those cited are listed."""
+
+    def __init__(self, bibliography: Iterable[Mapping[str, Any]]) -> None:
+        self._entries = {str(entry["id"]): entry for entry in bibliography}
+        self._numbers: dict[str, int] = {}
+
+    def cite(self, ids: Iterable[str]) -> list[int]:
+        numbers = []
+        for source in ids:
+            if source not in self._entries:
+                continue
+            number = self._numbers.setdefault(source, len(self._numbers) + 1)
+            if number not in numbers:
+                numbers.append(number)
+        return sorted(numbers)
+
+    def listed(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "number": number,
+                "citation": self._entries[source]["citation"],
+                "link": self._entries[source].get("link", ""),
+            }
+            for source, number in self._numbers.items()
+        ]
+
+
+def _schedule(
+    document: Mapping[str, Any], sessions: int, is_engine_course: bool, booked: Mapping[int, datetime]
+) -> list[dict[str, Any]]:
+    earliest = (
+        {int(entry["session"]): date.fromisoformat(entry["earliest_on"]) for entry in document.get("schedule") or []}
+        if is_engine_course
+        else {}
+    )
+    rows = []
+    for session in range(1, sessions + 1):
+        row: dict[str, Any] = {"session": session, "booked": session in booked}
+        if session in booked:
+            at = booked[session]
+            row["when"] = f"{day_words(at.date())}, {at:%H:%M}"
+        elif session in earliest:
+            row["when"] = day_words(earliest[session])
+        else:
+            row["when"] = ""
+        rows.append(row)
+    return rows
+
+
+def _preparation(
+    steps: Iterable[Mapping[str, Any]], first: date | None, consultation_on: date | None, citations: _Citations
+) -> list[dict[str, Any]]:
+    """The preparation steps with the day each starts: `days_before` counted back from the first session, and
+    never before the consultation (as the engine dates them: a step due earlier starts at once)."""
+    shown = []
+    for step in steps:
+        when = ""
+        on: date | None = None
+        before = step.get("days_before")
+        if before is not None and first is not None:
+            ideal = first - timedelta(days=int(before))
+            on = max(ideal, consultation_on) if consultation_on is not None else ideal
+            if on > ideal:
+                when = f"From {day_words(on)} (ideally {_days(int(before))} before your first session)"
+            else:
+                when = f"From {day_words(on)} ({_days(int(before))} before your first session)"
+        elif before is not None:
+            when = f"{_days(int(before))} before your first session"
+        shown.append({"when": when, "on": on, "text": step["text"], "sources": citations.cite(step.get("sources", []))})
+    return shown
+
+
+def _aftercare(steps: Iterable[Mapping[str, Any]], citations: _Citations) -> list[dict[str, Any]]:
+    shown = []
+    for step in steps:
+        after = step.get("days_after")
+        when = "" if after is None else ("Right after each session" if not after else f"Day {after} after each session")
+        shown.append({"when": when, "text": step["text"], "sources": citations.cite(step.get("sources", []))})
+    return shown
+
+
+def _plain(steps: Iterable[Mapping[str, Any]], citations: _Citations) -> list[dict[str, Any]]:
+    return [{"when": "", "text": s["text"], "sources": citations.cite(s.get("sources", []))} for s in steps]
+
+
+def handout_context(
+    document: Mapping[str, Any],
+    chosen: str | None,
+    *,
+    patient_name: str,
+    practice_name: str,
+    prepared_on: date,
+    status: str = "accepted",
+    booked: Mapping[int, datetime] | None = None,
+    concern_names: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """What the handout says. `booked`: the course's active bookings, session number to local start time.
+
+    The plan's course, schedule and protocol were made for the engine's first suitable option; when the clinician
+    chose another, the handout gives that option's published course and risks, and no preparation or aftercare
+    written for a different treatment.
+    """
+    booked = dict(booked or {})
+    concern_names = concern_names or {}
+    citations = _Citations(document.get("bibliography", []))
+    consultation_on = date.fromisoformat(document["consultation_on"]) if document.get("consultation_on") else None
+    context: dict[str, Any] = {
+        "practice_name": practice_name,
+        "patient_name": patient_name,
+        "prepared_on": day_words(prepared_on),
+        "consultation_on": day_words(consultation_on) if consultation_on else "",
+        "status_words": STATUS_WORDS.get(status, ""),
+        "treatment": None,
+        "not_eligible": list(document.get("why_not_eligible", [])) if not document.get("eligible", True) else [],
+        "notes": list(document.get("notes", [])),
+    }
+    option = next((o for o in document.get("options", []) if o.get("modality") == chosen), None)
+    if option is None:
+        context["sources"] = citations.listed()
+        return context
+
+    course = document.get("course") or {}
+    is_engine_course = course.get("modality") == option["modality"]
+    sessions = course_sessions(dict(document), dict(option))
+    first: date | None = None
+    if 1 in booked:
+        first = booked[1].date()
+    elif is_engine_course and document.get("schedule"):
+        first = min(date.fromisoformat(entry["earliest_on"]) for entry in document["schedule"])
+
+    context["treatment"] = {
+        "name": option["name"],
+        "sources": citations.cite(option.get("sources", [])),
+        "treats": [
+            {"concern": concern_names.get(c["concern"], c["concern"].replace("_", " ")), "benefit": c["benefit"]}
+            for c in option.get("coverage", [])
+        ],
+        "sessions": sessions,
+        "interval": _span(option.get("interval_weeks"), "week", "weeks"),
+        "downtime": _span(option.get("downtime_days"), "day", "days"),
+    }
+    context["first_session"] = day_words(first) if first else ""
+    context["first_session_booked"] = 1 in booked
+    context["schedule"] = _schedule(document, sessions, is_engine_course, booked)
+    context["held_back_by"] = (
+        [{"reason": h["reason"], "until": day_words(date.fromisoformat(h["until"]))} for h in course["held_back_by"]]
+        if is_engine_course and course.get("held_back_by")
+        else []
+    )
+    context["protocol_applies"] = is_engine_course
+    protocol = (document.get("protocol") or {}) if is_engine_course else {}
+    context["preparation"] = _preparation(protocol.get("preparation", []), first, consultation_on, citations)
+    context["day_of"] = _plain(protocol.get("day_of", []), citations)
+    context["aftercare"] = _aftercare(protocol.get("aftercare", []), citations)
+    context["findings"] = [
+        {
+            "name": f["name"],
+            "adjustments": f["adjustments"],
+            "wait_until": day_words(date.fromisoformat(f["wait_until"])) if f.get("wait_until") else "",
+        }
+        for f in findings_for(dict(document), option["modality"])
+    ]
+    context["risks"] = [
+        {
+            "effect": risk["effect"],
+            "rate": risk.get("rate", ""),
+            "evidence_words": EVIDENCE_WORDS.get(risk.get("evidence", ""), "not stated"),
+            "sources": citations.cite(risk.get("sources", [])),
+        }
+        for risk in option.get("risks", [])
+    ]
+    context["sources"] = citations.listed()
+    return context
+
+
+_environment = Environment(
+    loader=PackageLoader("lasercare.documents", "jinja2"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def handout_html(context: Mapping[str, Any]) -> str:
+    return _environment.get_template("documents/handout.html").render(**context)
+
+
+def render_pdf(html: str) -> bytes:
+    """The handout's HTML laid out as an A4 PDF. No URL is fetched: every protocol is refused."""
+    from weasyprint import HTML, URLFetcher  # loads Pango: only when a PDF is made
+
+    pdf: bytes = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    return pdf
+
+
+def handout_for_plan(plan: TreatmentPlan, *, prepared_on: date) -> dict[str, Any]:
+    """`handout_context` for a stored plan: its patient, practice, chosen treatment and active bookings."""
+    from django.utils import timezone
+
+    from lasercare.practice import labels
+    from lasercare.practice.consultations.services import chosen_modality
+    from lasercare.practice.scheduling.models import ACTIVE_STATUSES, Booking
+
+    bookings = (
+        Booking.objects.filter(plan=plan, status__in=ACTIVE_STATUSES, session_number__isnull=False)
+        .order_by("session_number", "starts_at")
+        .values_list("session_number", "starts_at")
+    )
+    booked: dict[int, datetime] = {}
+    for session, starts_at in bookings:
+        if session is not None:
+            booked.setdefault(session, timezone.localtime(starts_at))
+    return handout_context(
+        plan.document,
+        chosen_modality(plan),
+        patient_name=plan.patient.full_name,
+        practice_name=plan.practice.name,
+        prepared_on=prepared_on,
+        status=plan.status,
+        booked=booked,
+        concern_names={code: str(name) for code, name in labels.CONCERNS.items()},
+    )

@@ -1,0 +1,309 @@
+"""The patient's PDF handout: what it says (extracted from the PDF itself), how it looks (a page rendered to PNG with
+poppler's pdftoppm), who may download it, and the HTML it is made from (built without WeasyPrint)."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.test import Client
+from django.utils import timezone
+from PIL import Image
+from pypdf import PdfReader
+
+from lasercare.documents import handout
+from lasercare.engine import load_knowledge, make_plan, plan_to_dict, read_intake
+from lasercare.practice.audit.models import AuditAction, AuditEntry
+from lasercare.practice.clinic.models import Practice, Room, StaffUser
+from lasercare.practice.clinic.roles import Role
+from lasercare.practice.consent.document import EVIDENCE_WORDS
+from lasercare.practice.consultations import services as consultations
+from lasercare.practice.consultations.models import OverrideKind, TreatmentPlan
+from lasercare.practice.patients.models import Patient
+from lasercare.practice.scheduling import services as scheduling
+from tests.web.booking_helpers import add_device
+from tests.web.conftest import CONSULTATION_DAY, basic_intake, make_patient, make_staff
+
+SignIn = Callable[[StaffUser], Client]
+
+
+def _words(text: str) -> str:
+    """Text with its line breaks and runs of spaces made single spaces: a PDF breaks lines wherever it must."""
+    return " ".join(text.split())
+
+
+def _pdf_text(pdf: bytes) -> str:
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return _words(text.replace("-\n", "-"))  # a line broken after a hyphen ("types II-" / "IV") joined again
+
+
+def _url(plan: TreatmentPlan) -> str:
+    return f"/plans/{plan.public_id}/handout.pdf"
+
+
+def _chosen_option(plan: TreatmentPlan) -> dict[str, Any]:
+    chosen = consultations.chosen_modality(plan)
+    option = next(o for o in plan.document["options"] if o["modality"] == chosen)
+    assert isinstance(option, dict)
+    return option
+
+
+def _dated_preparation_step(document: dict[str, Any]) -> dict[str, Any]:
+    step = next(s for s in document["protocol"]["preparation"] if s.get("on") and s.get("days_before"))
+    assert isinstance(step, dict)
+    return step
+
+
+def _citation_of(document: dict[str, Any], source: str) -> str:
+    return str(next(entry["citation"] for entry in document["bibliography"] if entry["id"] == source))
+
+
+# The HTML, built from the engine's plan with no database and no WeasyPrint.
+
+
+def _engine_document() -> dict[str, Any]:
+    return plan_to_dict(make_plan(read_intake(basic_intake(), CONSULTATION_DAY), CONSULTATION_DAY, load_knowledge()))
+
+
+def test_the_handout_html_says_the_plan_in_the_patients_words() -> None:
+    document = _engine_document()
+    course = document["course"]
+    context = handout.handout_context(
+        document,
+        course["modality"],
+        patient_name="Jane Doe",
+        practice_name="Riverside Skin Clinic",
+        prepared_on=date(2026, 11, 27),
+        status="accepted",
+    )
+    text = _words(re.sub(r"<[^>]+>", " ", handout.handout_html(context)))
+    option = next(o for o in document["options"] if o["modality"] == course["modality"])
+    assert "Riverside Skin Clinic" in text
+    assert "For Jane Doe" in text
+    assert _words(option["name"]) in text
+    assert f"{course['sessions']} sessions" in text
+    step = _dated_preparation_step(document)
+    assert handout.day_words(date.fromisoformat(step["on"])) in text
+    assert _words(step["text"]).replace("'", "&#39;") in text
+    for risk in option["risks"]:
+        assert _words(risk["rate"]) in text
+    assert EVIDENCE_WORDS[option["risks"][0]["evidence"]].capitalize() in text
+    for source in option["risks"][0]["sources"]:
+        assert _words(_citation_of(document, source)).replace("'", "&#39;") in text
+    # Each session of the engine's schedule, with the day it may be booked from.
+    for entry in document["schedule"]:
+        assert f"{entry['session']} of {course['sessions']}" in text
+        assert f"Not before {handout.day_words(date.fromisoformat(entry['earliest_on']))}" in text
+    assert "draft" not in text.lower()
+
+
+def test_unbooked_the_preparation_days_are_the_plans_own() -> None:
+    document = _engine_document()
+    context = handout.handout_context(
+        document,
+        document["course"]["modality"],
+        patient_name="Jane Doe",
+        practice_name="Riverside Skin Clinic",
+        prepared_on=date(2026, 11, 27),
+    )
+    steps = document["protocol"]["preparation"]
+    assert [s["text"] for s in context["preparation"]] == [s["text"] for s in steps]
+    assert [s["on"] for s in context["preparation"]] == [
+        date.fromisoformat(s["on"]) if s.get("on") else None for s in steps
+    ]
+
+
+def test_the_dates_count_from_the_booked_first_session() -> None:
+    document = _engine_document()
+    course = document["course"]
+    step = _dated_preparation_step(document)
+    first = date.fromisoformat(course["first_on"]) + timedelta(days=30)
+    booked = {1: timezone.make_aware(datetime(first.year, first.month, first.day, 10, 30))}
+    context = handout.handout_context(
+        document,
+        course["modality"],
+        patient_name="Jane Doe",
+        practice_name="Riverside Skin Clinic",
+        prepared_on=date(2026, 11, 27),
+        booked=booked,
+    )
+    due = first - timedelta(days=step["days_before"])
+    shown = next(s for s in context["preparation"] if s["text"] == step["text"])
+    assert shown["on"] == due
+    assert shown["when"].startswith(f"From {handout.day_words(due)}")
+    assert context["schedule"][0]["booked"] is True
+    assert context["schedule"][0]["when"] == f"{handout.day_words(first)}, 10:30"
+    assert context["first_session"] == handout.day_words(first)
+
+
+def test_a_draft_plans_handout_says_it_is_a_draft_and_a_plan_without_a_choice_has_no_treatment() -> None:
+    document = _engine_document()
+    draft = handout.handout_context(
+        document,
+        None,
+        patient_name="Jane Doe",
+        practice_name="Riverside",
+        prepared_on=date(2026, 11, 27),
+        status="draft",
+    )
+    html = handout.handout_html(draft)
+    assert handout.STATUS_WORDS["draft"] in html
+    assert "No treatment has been chosen" in html
+    assert "Possible side effects" not in html
+
+
+def test_the_handout_html_escapes_what_it_is_given() -> None:
+    context = handout.handout_context(
+        _engine_document(),
+        None,
+        patient_name="<script>alert(1)</script>",
+        practice_name="Smith & Jones",
+        prepared_on=date(2026, 11, 27),
+    )
+    html = handout.handout_html(context)
+    assert "<script>" not in html
+    assert "Smith &amp; Jones" in html
+
+
+def test_the_pdf_fetches_nothing(tmp_path: Path) -> None:
+    picture = tmp_path / "picture.png"
+    Image.new("RGB", (40, 40), "red").save(picture)
+    reader = PdfReader(io.BytesIO(handout.render_pdf(f'<p>Text</p><img src="{picture.as_uri()}">')))
+    assert "Text" in reader.pages[0].extract_text()
+    assert list(reader.pages[0].images) == []  # the picture was not loaded
+
+
+# The PDF, from the staff's page.
+
+
+def test_the_handout_pdf_holds_the_patients_plan(signed_in: SignIn, clinician: StaffUser, plan: TreatmentPlan) -> None:
+    response = signed_in(clinician).get(_url(plan))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="handout.pdf"'
+    assert response["Cache-Control"] == "private, no-store"
+    assert response.content.startswith(b"%PDF-")
+
+    text = _pdf_text(response.content)
+    document = plan.document
+    option = _chosen_option(plan)
+    assert plan.patient.full_name in text
+    assert "Riverside Skin Clinic" in text
+    assert _words(option["name"]) in text
+    assert f"{document['course']['sessions']} sessions" in text
+    step = _dated_preparation_step(document)
+    assert handout.day_words(date.fromisoformat(step["on"])) in text
+    assert _words(step["text"])[:60] in text
+    risk = option["risks"][0]
+    assert _words(risk["effect"]) in text
+    assert _words(risk["rate"]) in text
+    assert _words(_citation_of(document, risk["sources"][0]))[:60] in text
+    assert re.search(r"Page 1 of \d", text)
+
+
+def test_a_page_of_the_handout_renders_to_png(
+    signed_in: SignIn, clinician: StaffUser, plan: TreatmentPlan, tmp_path: Path
+) -> None:
+    pdftoppm = shutil.which("pdftoppm")
+    assert pdftoppm is not None, "poppler-utils is missing: `make pdf` installs it"
+    pdf = tmp_path / "handout.pdf"
+    pdf.write_bytes(signed_in(clinician).get(_url(plan)).content)
+    subprocess.run([pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    (png,) = tmp_path.glob("page*.png")
+    with Image.open(png) as image:
+        assert image.format == "PNG"
+        # A4 at 60 dpi: 496 x 702 pixels, portrait.
+        assert abs(image.width - 496) <= 2 and abs(image.height - 702) <= 2
+        grey = image.convert("L")
+        dark = sum(1 for value in grey.tobytes() if value < 128)
+    # Text on the page, on a white sheet: neither blank nor a solid block.
+    assert 0.01 < dark / (grey.width * grey.height) < 0.3
+
+
+def test_a_booked_first_session_dates_the_preparation(
+    signed_in: SignIn, practice: Practice, clinician: StaffUser, plan: TreatmentPlan
+) -> None:
+    plan = consultations.decide_plan(None, clinician, plan, accepted=True)
+    modality = consultations.chosen_modality(plan)
+    assert modality is not None
+    first = date.fromisoformat(plan.document["course"]["first_on"]) + timedelta(days=21)
+    scheduling.book(
+        None,
+        clinician,
+        plan,
+        session_number=1,
+        practitioner=clinician,
+        room=Room.objects.create(practice=practice, name="Room 1"),
+        device=add_device(practice, modality, "Laser A"),
+        starts_at=timezone.make_aware(datetime(first.year, first.month, first.day, 9, 0)),
+    )
+    text = _pdf_text(signed_in(clinician).get(_url(plan)).content)
+    step = _dated_preparation_step(plan.document)
+    assert f"Booked: {handout.day_words(first)}, 09:00" in text
+    assert handout.day_words(first - timedelta(days=step["days_before"])) in text
+
+
+def test_another_option_chosen_gets_its_own_course_and_no_other_treatments_instructions(
+    signed_in: SignIn, clinician: StaffUser, plan: TreatmentPlan
+) -> None:
+    engine = plan.document["course"]["modality"]
+    other = next(
+        o
+        for o in plan.document["options"]
+        if o["modality"] != engine and o["suitability"] in ("recommended", "acceptable")
+    )
+    consultations.override_plan(
+        None, clinician, plan, kind=OverrideKind.CHOICE, modality=other["modality"], reason="Patient's preference"
+    )
+    plan.refresh_from_db()
+    context = handout.handout_for_plan(plan, prepared_on=date(2026, 11, 27))
+    assert context["treatment"]["name"] == other["name"]
+    assert context["treatment"]["sessions"] == other["sessions"]["max"]
+    assert context["protocol_applies"] is False
+    assert context["preparation"] == context["day_of"] == context["aftercare"] == []
+    assert [r["rate"] for r in context["risks"]] == [r["rate"] for r in other["risks"]]
+    html = handout.handout_html(context)
+    assert "Your practice gives you the preparation and aftercare instructions" in html
+
+
+# Who may have it, and the audit log.
+
+
+def test_front_desk_may_not_download_the_handout(
+    signed_in: SignIn, staff: dict[Role, StaffUser], plan: TreatmentPlan
+) -> None:
+    response = signed_in(staff[Role.FRONT_DESK]).get(_url(plan))
+    assert response.status_code == 403
+    assert plan.patient.family_name not in response.content.decode(errors="replace")
+
+
+def test_another_practices_plan_is_not_found(signed_in: SignIn, clinician: StaffUser, other_practice: Practice) -> None:
+    theirs: Patient = make_patient(other_practice, family_name="Elsewhere-Person")
+    their_plan = consultations.record_consultation(
+        None, make_staff(other_practice, Role.CLINICIAN), theirs, held_on=CONSULTATION_DAY, intake=basic_intake()
+    )
+    response = signed_in(clinician).get(_url(their_plan))
+    assert response.status_code == 404
+    assert "Elsewhere-Person" not in response.content.decode(errors="replace")
+    assert not AuditEntry.objects.filter(action=AuditAction.PRINT, record_id=str(their_plan.public_id)).exists()
+
+
+def test_downloading_the_handout_is_audited(signed_in: SignIn, clinician: StaffUser, plan: TreatmentPlan) -> None:
+    signed_in(clinician).get(_url(plan))
+    entry = AuditEntry.objects.get(action=AuditAction.PRINT, record_type="plan", detail="handout")
+    assert entry.record_id == str(plan.public_id)
+    assert entry.patient_ref == str(plan.patient.public_id)
+    assert entry.actor_id == clinician.pk
+    assert plan.patient.family_name not in entry.detail
+
+
+def test_the_plan_page_links_to_the_handout(signed_in: SignIn, clinician: StaffUser, plan: TreatmentPlan) -> None:
+    text = signed_in(clinician).get(f"/plans/{plan.public_id}/").content.decode()
+    assert f'href="{_url(plan)}"' in text
+    assert "Patient handout (PDF)" in text
