@@ -307,3 +307,14 @@ def test_the_plan_page_links_to_the_handout(signed_in: SignIn, clinician: StaffU
     text = signed_in(clinician).get(f"/plans/{plan.public_id}/").content.decode()
     assert f'href="{_url(plan)}"' in text
     assert "Patient handout (PDF)" in text
+
+
+def test_making_a_pdf_leaves_pillow_refusing_truncated_photos() -> None:
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import; the photo analysis must still refuse
+    # a truncated upload in a server process that has made a handout.
+    from PIL import ImageFile
+
+    from lasercare.documents.handout import render_pdf
+
+    render_pdf("<p>A page</p>")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

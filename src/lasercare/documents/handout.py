@@ -249,10 +249,25 @@ def handout_html(context: Mapping[str, Any]) -> str:
 
 def render_pdf(html: str) -> bytes:
     """The handout's HTML laid out as an A4 PDF. No URL is fetched: every protocol is refused."""
-    from weasyprint import HTML, URLFetcher  # loads Pango: only when a PDF is made
-
+    HTML, URLFetcher = _weasyprint()  # noqa: N806 - WeasyPrint's class names
     pdf: bytes = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
     return pdf
+
+
+def _weasyprint() -> tuple[Any, Any]:
+    """WeasyPrint, imported when a PDF is first made (it loads Pango).
+
+    Importing it sets Pillow's process-wide `ImageFile.LOAD_TRUNCATED_IMAGES`, after which Pillow pads a truncated
+    photo with grey instead of refusing it: the photo analysis (lasercare.imaging.loading) would then accept a broken
+    upload in any server process that had made a handout. The handout draws no image, so the flag is put back."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        from weasyprint import HTML, URLFetcher
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return HTML, URLFetcher
 
 
 def handout_for_plan(plan: TreatmentPlan, *, prepared_on: date) -> dict[str, Any]:
