@@ -8,7 +8,9 @@ Debian's chromium) and walks the pages at 1280x900 as a clinician and as the pra
 
 from __future__ import annotations
 
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +123,20 @@ def _chart_session(page: Page, plan_url: str, passes: str) -> None:
     page.get_by_label("Treated areas").fill("Cheeks and forehead")
 
 
+def _handout(page: Page, plan_url: str) -> None:
+    """The patient handout's first page, as pdftoppm renders the PDF the plan page offers."""
+    response = page.request.get(plan_url + "handout.pdf")
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = Path(folder) / "handout.pdf"
+        pdf.write_bytes(response.body())
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(IMAGES / "handout")],
+            check=True,
+        )
+    print(f"docs/images/handout.png  {(IMAGES / 'handout.png').stat().st_size // 1024} KB")
+
+
 def course_pages(browser: Browser, server: DemoServer) -> None:
     """An accepted plan taken through consent, booking, two charted sessions, an adverse event and an outcome."""
     page = _page(browser, server)
@@ -138,6 +154,7 @@ def course_pages(browser: Browser, server: DemoServer) -> None:
 
     book_session(page, plan_url, 1)
     _shot(page, "course")
+    _handout(page, plan_url)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
     _shot(page, "calendar")
