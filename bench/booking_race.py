@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import statistics
@@ -32,9 +31,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import web_load
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench-booking"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_SERVER = web_load.PG_SERVER
 PG_DATABASE = "lasercare_booking_race"
 SEED = 2026
 PRACTITIONERS, ROOMS, DEVICES = 3, 3, 3
@@ -43,13 +46,8 @@ STARTS = 8
 
 
 def child_env(database: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG", "LASERCARE_ACCESS_LOG"}}
-    env["DJANGO_SETTINGS_MODULE"] = "lasercare.site.settings"
-    env["LASERCARE_VAR_DIR"] = str(BENCH_DIR / database)
-    env["PYTHONUNBUFFERED"] = "1"
-    if database == "postgres":
-        env["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
-    return env
+    web_load.use_dataset(BENCH_DIR, PG_DATABASE)
+    return web_load.bench_env(database)
 
 
 def postgres(statement: str) -> None:

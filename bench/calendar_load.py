@@ -390,13 +390,11 @@ def practice_plans_without_bookings(practice_id: int) -> Any:
 
 def prepare(args: argparse.Namespace, database: str) -> int:
     """In a child process: migrate, write the dataset when missing, write the workload file."""
+    web_load.use_dataset(BENCH_DIR, PG_DATABASE)
     if database == "postgres":
-        web_load.use_dataset(BENCH_DIR, PG_DATABASE)
         web_load.ensure_postgres_database(args.rebuild)
     elif args.rebuild:
-        for name in ("lasercare", "lasercare-audit"):
-            for suffix in ("", "-wal", "-shm"):
-                (BENCH_DIR / "sqlite" / f"{name}.sqlite3{suffix}").unlink(missing_ok=True)
+        web_load.remove_sqlite_database()
     import django
     from django.core.management import call_command
 
@@ -571,29 +569,12 @@ def bench_database(wrk: str, args: argparse.Namespace, database: str) -> list[we
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--seconds", type=float, default=20, help="measured seconds per scenario (default 20)")
-    parser.add_argument("--warmup", type=float, default=3, help="warm-up seconds before each (default 3)")
-    parser.add_argument("--clients", type=int, default=16, help="concurrent clients, each its own session")
-    parser.add_argument("--repeat", type=int, default=1, help="run every scenario this many times")
-    parser.add_argument(
-        "--scenarios",
-        type=lambda text: text.split(","),
-        default=list(SCENARIOS),
-        help=f"comma-separated, of: {', '.join(SCENARIOS)}",
-    )
-    parser.add_argument("--workers", type=int, help="gunicorn worker processes (default: lasercare serve's)")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1, as lasercare serve)")
-    parser.add_argument("--rebuild", action="store_true", help="write the dataset again")
-    parser.add_argument("--prepare-only", action="store_true", help="write the datasets, measure nothing")
+    web_load.add_load_options(parser, SCENARIOS)
     parser.add_argument("--samples", type=int, default=12_000, help="weeks visited and booking targets drawn")
     parser.add_argument("--unbooked", type=int, default=12_000, help="accepted plans not booked yet")
-    parser.add_argument("--src", type=Path, help="serve the lasercare package under this folder (A/B comparisons)")
     parser.add_argument("--prepare", choices=("sqlite", "postgres"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    unknown = set(args.scenarios) - set(SCENARIOS)
-    if unknown:
-        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    web_load.check_scenarios(parser, args, SCENARIOS)
     return args
 
 

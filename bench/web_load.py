@@ -1019,8 +1019,8 @@ def row(r: Result) -> str:
     )
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_load_options(parser: argparse.ArgumentParser, scenarios: dict[str, str]) -> None:
+    """The options every load benchmark on this harness takes (bench/calendar_load.py too)."""
     parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--seconds", type=float, default=20, help="measured seconds per scenario (default 20)")
     parser.add_argument("--warmup", type=float, default=3, help="warm-up seconds before each (default 3)")
@@ -1029,8 +1029,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--scenarios",
         type=lambda text: text.split(","),
-        default=list(SCENARIOS),
-        help=f"comma-separated, of: {', '.join(SCENARIOS)}",
+        default=list(scenarios),
+        help=f"comma-separated, of: {', '.join(scenarios)}",
     )
     # By default the server runs as `lasercare serve` runs it: CPUs + 1 single-threaded workers (the database is on
     # this machine).
@@ -1038,18 +1038,27 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1, as lasercare serve)")
     parser.add_argument("--rebuild", action="store_true", help="write the dataset again")
     parser.add_argument("--prepare-only", action="store_true", help="write the datasets, measure nothing")
+    parser.add_argument("--src", type=Path, help="serve the lasercare package under this folder (A/B comparisons)")
+
+
+def check_scenarios(parser: argparse.ArgumentParser, args: argparse.Namespace, scenarios: dict[str, str]) -> None:
+    unknown = set(args.scenarios) - set(scenarios)
+    if unknown:
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_load_options(parser, SCENARIOS)
     parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--consultations", type=int, default=300_000)
     parser.add_argument("--distinct-plans", type=int, default=5_000, help="engine plans made and then reused")
     parser.add_argument("--samples", type=int, default=5_000, help="search texts and plan ids drawn for the load")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
-    parser.add_argument("--src", type=Path, help="serve the lasercare package under this folder (A/B comparisons)")
     parser.add_argument("--prepare", choices=("sqlite", "postgres"), help=argparse.SUPPRESS)
     parser.add_argument("--count-audit", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    unknown = set(args.scenarios) - set(SCENARIOS)
-    if unknown:
-        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    check_scenarios(parser, args, SCENARIOS)
     return args
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from lasercare.practice.consent.document import EVIDENCE_WORDS, course_sessions, findings_for
+from lasercare.practice.consent.document import EVIDENCE_WORDS, course_sessions, findings_for, span
 
 if TYPE_CHECKING:
     from lasercare.practice.consultations.models import TreatmentPlan
@@ -46,16 +46,6 @@ def day_words(day: date) -> str:
 
 def _days(count: int) -> str:
     return "1 day" if count == 1 else f"{count} days"
-
-
-def _span(value: Mapping[str, Any] | None, one: str, many: str) -> str:
-    """ "3-4 weeks", "1 day": a range from the plan document in words."""
-    if not value:
-        return ""
-    low, high = int(value["min"]), int(value["max"])
-    if low == high:
-        return f"{low} {one if low == 1 else many}"
-    return f"{low}-{high} {many}"
 
 
 class _Citations:
@@ -197,8 +187,8 @@ def handout_context(
             for c in option.get("coverage", [])
         ],
         "sessions": sessions,
-        "interval": _span(option.get("interval_weeks"), "week", "weeks"),
-        "downtime": _span(option.get("downtime_days"), "day", "days"),
+        "interval": span(option.get("interval_weeks"), "week", "weeks"),
+        "downtime": span(option.get("downtime_days"), "day", "days"),
     }
     context["first_session"] = day_words(first) if first else ""
     context["first_session_booked"] = 1 in booked

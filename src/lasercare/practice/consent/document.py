@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -151,7 +152,8 @@ def build_document(
     }
 
 
-def _span(value: dict[str, Any] | None, one: str, many: str) -> str:
+def span(value: Mapping[str, Any] | None, one: str, many: str) -> str:
+    """ "3-4 weeks", "1 day": a range from the plan document in words."""
     if not value:
         return ""
     low, high = int(value["min"]), int(value["max"])
@@ -162,10 +164,10 @@ def _span(value: dict[str, Any] | None, one: str, many: str) -> str:
 
 def _alternative_summary(option: dict[str, Any]) -> str:
     parts = [SUITABILITY_WORDS.get(option["suitability"], option["suitability"])]
-    sessions = _span(option.get("sessions"), "session", "sessions")
+    sessions = span(option.get("sessions"), "session", "sessions")
     if sessions:
         parts.append(sessions)
-    downtime = _span(option.get("downtime_days"), "day of downtime", "days of downtime")
+    downtime = span(option.get("downtime_days"), "day of downtime", "days of downtime")
     if downtime:
         parts.append(downtime)
     return "; ".join(parts)

@@ -365,15 +365,7 @@ def cancel(request: HttpRequest | None, user: StaffUser, booking: Booking, reaso
         raise BookingRefused("Give the reason for cancelling.")
     locked = _lock_active(user, booking)
     _end(locked, user, BookingStatus.CANCELLED, reason.strip())
-    record(
-        request,
-        AuditAction.UPDATE,
-        "booking",
-        locked.public_id,
-        patient_ref=locked.patient.public_id,
-        actor=user,
-        detail="cancelled",
-    )
+    _audit_ended(request, user, locked, "cancelled")
     return locked
 
 
@@ -384,16 +376,20 @@ def mark_no_show(request: HttpRequest | None, user: StaffUser, booking: Booking)
     if locked.starts_at > timezone.now():
         raise BookingRefused("A booking can be marked as not attended only once its time has come.")
     _end(locked, user, BookingStatus.NO_SHOW, "")
+    _audit_ended(request, user, locked, "did not attend")
+    return locked
+
+
+def _audit_ended(request: HttpRequest | None, user: StaffUser, booking: Booking, detail: str) -> None:
     record(
         request,
         AuditAction.UPDATE,
         "booking",
-        locked.public_id,
-        patient_ref=locked.patient.public_id,
+        booking.public_id,
+        patient_ref=booking.patient.public_id,
         actor=user,
-        detail="did not attend",
+        detail=detail,
     )
-    return locked
 
 
 # The iCalendar feed's secret: only its SHA-256 is kept, so the database alone never opens a feed.
