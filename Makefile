@@ -11,12 +11,14 @@ ON ?=
 
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/lasercare
 
-.PHONY: run test setup lint typecheck pytest pytest-sqlite pytest-postgres postgres browser pdf vignettes bench clean help
+# `make messages` regenerates the catalogue of patient-facing text (src/lasercare/locale) after a wording change.
+.PHONY: messages run test setup lint typecheck pytest pytest-sqlite pytest-postgres postgres browser pdf vignettes bench clean help
 
 help:
 	@echo "make run     set up, create the demo practice and serve the web app on http://127.0.0.1:8000"
 	@echo "make test    set up, then run every check: lint, types, the suite on SQLite and on PostgreSQL, the vignettes"
 	@echo "make bench   print the engine's throughput and cold-start figures (bench/web_load.py, bench/calendar_load.py and bench/booking_race.py: the web app's)"
+	@echo "make messages  regenerate the catalogue of patient-facing text after changing its wording"
 	@echo "make clean   remove the virtual environment and caches"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
@@ -91,6 +93,9 @@ vignettes: setup
 	else echo "../shared is absent: the vignettes ran inside the test suite (tests/engine/test_vignettes.py)"; fi
 
 test: lint typecheck pytest vignettes
+
+messages: setup
+	$(BIN)/python -m lasercare.site.translations
 
 bench: setup
 	$(BIN)/python bench/plan_throughput.py

@@ -123,7 +123,17 @@ def environment(**options: Any) -> jinja2.Environment:
     # A value missing from the engine's document shows as nothing, however deep (`o.cost.total.min` where the
     # cost has no total), as in Django's templates; a plain Undefined raised on the second step.
     options["undefined"] = jinja2.ChainableUndefined
+    # Patient-facing text is marked for translation: {{ _("...") }} and {% trans %}...{% endtrans %}, extracted
+    # by `make messages` into locale/. Django's own gettext serves both, so templates and Python share a catalogue.
+    options.setdefault("extensions", []).append("jinja2.ext.i18n")
     env = Environment(**options)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translation.gettext,
+        translation.ngettext,
+        newstyle=True,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
+    )
     env.tests["none"] = is_none
     env.globals.update({"url": url, "static": static, "cite": cite})
     env.filters.update({"date": show_date, "get": get, "pluralize": pluralize})

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "lasercare.site.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Patient pages follow the reader's language (the browser's, or the portal account's preference).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -204,6 +206,10 @@ X_FRAME_OPTIONS = "DENY"
 AUDIT_CLIENT_ADDRESS_HEADER = envstr("AUDIT_CLIENT_ADDRESS_HEADER", "")
 
 LANGUAGE_CODE = "en"
+# The languages patients may read their pages in. English is the source language and its catalogue is complete;
+# a practice adds a language by translating locale/<code>/LC_MESSAGES/django.po (docs/patient-portal.md).
+LANGUAGES = [("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = envstr("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True

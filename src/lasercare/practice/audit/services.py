@@ -39,16 +39,22 @@ def record(
     patient_ref: object = "",
     detail: str = "",
     actor: StaffUser | None = None,
+    practice_id: int | None = None,
+    actor_label: str = "",
 ) -> AuditEntry:
-    """Append one entry. `detail` must not hold patient data (say "3 results", not the name searched)."""
+    """Append one entry. `detail` must not hold patient data (say "3 results", not the name searched).
+
+    The actor is the signed-in staff member. Where there is none (a patient in the portal, a member of the public,
+    a background job), the caller names the practice and labels the actor by role and opaque id, never by name:
+    "patient portal 3f2a…", "self-assessment", "reminders"."""
     user = actor
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user  # type: ignore[assignment,unused-ignore]
     entry = AuditEntry(
         at=timezone.now(),
-        practice_id=user.practice_id if user is not None else None,
+        practice_id=user.practice_id if user is not None else practice_id,
         actor=user,
-        actor_label=user.display_name if user is not None else "",
+        actor_label=user.display_name if user is not None else actor_label,
         action=action,
         record_type=record_type,
         record_id=str(record_id),
