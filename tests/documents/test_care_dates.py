@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from lasercare.documents.care_dates import aftercare_for, care_calendar, preparation_for, protocol_for
 
-PROTOCOL = {
+PROTOCOL: dict[str, list[dict[str, Any]]] = {
     "preparation": [
         {"text": "Avoid sun for 4 weeks.", "days_before": 28, "sources": ["s1"]},
         {"text": "Pause retinol 7 days before.", "days_before": 7},
