@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "lasercare.practice.consent",
     "lasercare.practice.charting",
     "lasercare.site",
+    "django_tasks",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +230,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+# Background jobs (docs/architecture.md): in the embedded default they run in-process, in the request or loop that
+# queues them; production points the backend at its workers (docs/deployment.md).
+TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
