@@ -58,6 +58,7 @@ class Route:
     public: bool = False
     admin: bool = False
     superuser: dict[str, int] = field(default_factory=dict)
+    portal: bool = False  # a patient's page: nobody without a portal session gets further than its sign-in page
 
 
 def _admin_model(model: str, practice_admin_may_add_and_delete: bool = True) -> dict[str, Route]:
@@ -144,6 +145,34 @@ ROUTES: dict[str, Route] = {
     "audit_log": Route(Action.VIEW_AUDIT_LOG, {GET: 200}),
     "health": Route(None, {GET: 200}, public=True),
     # The configuration admin: practice admins (is_staff) only, each seeing their own practice.
+    # The patient portal. Its pages admit only a signed-in patient (tests/web/test_portal_isolation.py checks one
+    # patient against another); staff sessions are not patients' and go to its sign-in page like anyone else.
+    # Its sign-in pages are public; the token in `records` is not a portal token, so the links say so.
+    "portal_home": Route(None, {GET: 302}, portal=True),
+    "portal_sign_in": Route(None, {GET: 200, POST: 400}, public=True),
+    "portal_send_link": Route(None, {POST: 400}, public=True),
+    "portal_sign_in_link": Route(None, {GET: 302, POST: 302}, public=True),
+    "portal_invitation": Route(None, {GET: 410, POST: 410}, public=True),
+    "portal_sign_out": Route(None, {POST: 302}, public=True),
+    "portal_password": Route(None, {GET: 302, POST: 302}, portal=True),
+    "portal_plan": Route(None, {GET: 302}, record="plan", portal=True),
+    "portal_handout": Route(None, {GET: 302}, record="plan", portal=True),
+    "portal_consent": Route(None, {GET: 302, POST: 302}, record="consent", portal=True),
+    "portal_preparation": Route(None, {GET: 302, POST: 302}, portal=True),
+    "portal_appointments": Route(None, {GET: 302}, portal=True),
+    "portal_change": Route(None, {GET: 302, POST: 302}, record="booking", portal=True),
+    "portal_aftercare": Route(None, {GET: 302}, portal=True),
+    "portal_report": Route(None, {GET: 302, POST: 302}, portal=True),
+    # The practice's side of the portal. The patient of `records` has no e-mail address: inviting them is refused
+    # with the reason, back on their page.
+    "portal_invite": Route(Action.INVITE_TO_PORTAL, {POST: 302}, record="patient"),
+    "portal_close": Route(Action.INVITE_TO_PORTAL, {POST: 302}, record="patient"),
+    "change_requests": Route(Action.BOOK_SESSIONS, {GET: 200}),
+    "change_request": Route(Action.BOOK_SESSIONS, {GET: 200}, record="change_request"),
+    "change_request_handled": Route(Action.BOOK_SESSIONS, {POST: 302}, record="change_request"),
+    "side_effect_reports": Route(Action.VIEW_CLINICAL, {GET: 200}),
+    "side_effect_report": Route(Action.VIEW_CLINICAL, {GET: 200}, record="side_effect_report"),
+    "side_effect_reviewed": Route(Action.RECORD_ADVERSE_EVENT, {POST: 302}, record="side_effect_report"),
     "admin:index": Route(Action.CONFIGURE_PRACTICE, {GET: 200}, admin=True),
     "admin:login": Route(None, {GET: 200}, public=True, admin=True),
     "admin:logout": Route(Action.CONFIGURE_PRACTICE, {POST: 302}, admin=True),  # to the app's log-in page
@@ -291,7 +320,25 @@ def _scheduled(practice: Practice) -> dict[str, Any]:
         device=device,
         starts_at=timezone.make_aware(datetime.combine(first, time(10))),
     )
-    return {"booking": booking, "feed_token": scheduling.new_feed_token(None, clinician)}
+    from lasercare.practice.portal.models import ChangeRequest, SideEffectReport
+
+    change = ChangeRequest.objects.create(
+        practice=practice, patient=patient, booking=booking, wish="move", message="Riverside mornings only"
+    )
+    report = SideEffectReport.objects.create(
+        practice=practice,
+        patient=patient,
+        booking=booking,
+        symptoms=["redness_swelling"],
+        started_on=first,
+        description="Riverside redness",
+    )
+    return {
+        "booking": booking,
+        "feed_token": scheduling.new_feed_token(None, clinician),
+        "change_request": change,
+        "side_effect_report": report,
+    }
 
 
 def url_for(key: str, route: Route, records: dict[str, Any]) -> str:
@@ -344,6 +391,8 @@ class Expected:
 def expected(key: str, route: Route, method: str, who: str) -> Expected:
     """What `who` gets from this route; the rules of docs/security.md, one branch each."""
     ok = route.methods[method]
+    if route.portal:
+        return Expected(302, "/portal/sign-in/")
     if who == "anonymous":
         if route.public:
             return Expected(ok)
@@ -422,6 +471,7 @@ def test_the_permissions_matrix_is_the_one_the_issue_asks_for() -> None:
         Action.RECORD_ADVERSE_EVENT: {Role.CLINICIAN, Role.NURSE},
         Action.REVIEW_ADVERSE_EVENT: {Role.CLINICIAN},
         Action.RECORD_OUTCOME: {Role.CLINICIAN, Role.NURSE},
+        Action.INVITE_TO_PORTAL: {Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK},
         Action.CONFIGURE_PRACTICE: {Role.PRACTICE_ADMIN},
     }
 

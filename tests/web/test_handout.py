@@ -153,7 +153,7 @@ def test_a_draft_plans_handout_says_it_is_a_draft_and_a_plan_without_a_choice_ha
         status="draft",
     )
     html = handout.handout_html(draft)
-    assert handout.STATUS_WORDS["draft"] in html
+    assert str(handout.STATUS_WORDS["draft"]) in html
     assert "No treatment has been chosen" in html
     assert "Possible side effects" not in html
 

@@ -20,32 +20,39 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.utils import translation
+from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from lasercare.practice.consent.document import EVIDENCE_WORDS, course_sessions, findings_for, span
 
 if TYPE_CHECKING:
     from lasercare.practice.consultations.models import TreatmentPlan
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # What a plan's status means for the person reading its handout; an accepted plan needs no words.
 STATUS_WORDS = {
-    "draft": "This plan is a draft: your clinician has not yet reviewed it with you.",
-    "proposed": "This plan is proposed: it becomes your treatment once you and your clinician agree to it.",
-    "declined": "This plan was declined: it is not a treatment you are having.",
-    "superseded": "This plan has been replaced by a newer one: ask the practice for your current handout.",
+    "draft": gettext_lazy("This plan is a draft: your clinician has not yet reviewed it with you."),
+    "proposed": gettext_lazy(
+        "This plan is proposed: it becomes your treatment once you and your clinician agree to it."
+    ),
+    "declined": gettext_lazy("This plan was declined: it is not a treatment you are having."),
+    "superseded": gettext_lazy(
+        "This plan has been replaced by a newer one: ask the practice for your current handout."
+    ),
 }
 
 
 def day_words(day: date) -> str:
-    """ "Fri 4 Dec 2026": a date no reader mistakes, whatever their country's order of day and month."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    """ "Fri 4 Dec 2026": a date no reader mistakes, whatever their country's order of day and month. The names
+    of days and months are the reader's language's."""
+    return f"{WEEKDAYS_ABBR[day.weekday()]} {day.day} {str(MONTHS_3[day.month]).title()} {day.year}"
 
 
 def _days(count: int) -> str:
-    return "1 day" if count == 1 else f"{count} days"
+    return ngettext("%(count)d day", "%(count)d days", count) % {"count": count}
 
 
 class _Citations:
@@ -111,12 +118,13 @@ def _preparation(
         if before is not None and first is not None:
             ideal = first - timedelta(days=int(before))
             on = max(ideal, consultation_on) if consultation_on is not None else ideal
+            words = {"day": day_words(on), "days": _days(int(before))}
             if on > ideal:
-                when = f"From {day_words(on)} (ideally {_days(int(before))} before your first session)"
+                when = gettext("From %(day)s (ideally %(days)s before your first session)") % words
             else:
-                when = f"From {day_words(on)} ({_days(int(before))} before your first session)"
+                when = gettext("From %(day)s (%(days)s before your first session)") % words
         elif before is not None:
-            when = f"{_days(int(before))} before your first session"
+            when = gettext("%(days)s before your first session") % {"days": _days(int(before))}
         shown.append({"when": when, "on": on, "text": step["text"], "sources": citations.cite(step.get("sources", []))})
     return shown
 
@@ -125,7 +133,12 @@ def _aftercare(steps: Iterable[Mapping[str, Any]], citations: _Citations) -> lis
     shown = []
     for step in steps:
         after = step.get("days_after")
-        when = "" if after is None else ("Right after each session" if not after else f"Day {after} after each session")
+        if after is None:
+            when = ""
+        elif not after:
+            when = gettext("Right after each session")
+        else:
+            when = gettext("Day %(day)d after each session") % {"day": after}
         shown.append({"when": when, "text": step["text"], "sources": citations.cite(step.get("sources", []))})
     return shown
 
@@ -160,7 +173,7 @@ def handout_context(
         "patient_name": patient_name,
         "prepared_on": day_words(prepared_on),
         "consultation_on": day_words(consultation_on) if consultation_on else "",
-        "status_words": STATUS_WORDS.get(status, ""),
+        "status_words": str(STATUS_WORDS.get(status, "")),
         "treatment": None,
         "not_eligible": list(document.get("why_not_eligible", [])) if not document.get("eligible", True) else [],
         "notes": list(document.get("notes", [])),
@@ -230,11 +243,21 @@ _environment = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
+)
+# The handout is patient-facing text: translated with Django's catalogue, as the portal's pages are.
+_environment.install_gettext_callables(  # type: ignore[attr-defined]
+    translation.gettext, translation.ngettext, newstyle=True
 )
 
 
 def handout_html(context: Mapping[str, Any]) -> str:
     return _environment.get_template("documents/handout.html").render(**context)
+
+
+def plan_body_html(context: Mapping[str, Any]) -> Markup:
+    """The plan's sections as the handout has them, for a web page (the patient portal's plan page)."""
+    return Markup(_environment.get_template("documents/_plan_body.html").render(**context))
 
 
 def render_pdf(html: str) -> bytes:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "lasercare.practice.scheduling",
     "lasercare.practice.consent",
     "lasercare.practice.charting",
+    "lasercare.practice.portal",
     "lasercare.site",
     "django_tasks",
 ]
@@ -187,6 +188,9 @@ LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
 # The session and its account each read with one SQL statement (lasercare/practice/clinic/sessions.py).
 SESSION_ENGINE = "lasercare.practice.clinic.sessions"
 AUTHENTICATION_BACKENDS = ["lasercare.practice.clinic.sessions.StaffBackend"]
+# The patient portal: how long an invitation and an e-mailed sign-in link stay valid.
+PORTAL_INVITATION_DAYS = envint("PORTAL_INVITATION_DAYS", 7)
+PORTAL_SIGN_IN_LINK_MINUTES = envint("PORTAL_SIGN_IN_LINK_MINUTES", 15)
 SESSION_IDLE_SECONDS = envint("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = envint("SESSION_MAX_SECONDS", 10 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

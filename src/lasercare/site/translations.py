@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tomllib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,6 +54,19 @@ def _new_catalog() -> Catalog:
     )
 
 
+# Patient-facing words kept in data files rather than code: (file under the package, the key holding the text).
+_DATA_TEXT = [("practice/portal/side_effects.toml", "label")]
+
+
+def _data_messages() -> list[tuple[str, str]]:
+    found = []
+    for relative, key in _DATA_TEXT:
+        with (PACKAGE_DIR / relative).open("rb") as handle:
+            for entry in tomllib.load(handle).values():
+                found.append((f"lasercare/{relative}", str(entry[key])))
+    return found
+
+
 def catalogue_path(language: str) -> Path:
     return LOCALE_DIR / language / "LC_MESSAGES" / "django.po"
 
@@ -66,6 +80,8 @@ def extract() -> Catalog:
         if "/locale/" in filename:
             continue
         catalog.add(message, None, [(f"lasercare/{filename}", lineno)], auto_comments=comments, context=context)
+    for location, message in _data_messages():
+        catalog.add(message, None, [(location, 0)])
     return catalog
 
 

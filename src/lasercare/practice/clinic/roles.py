@@ -46,6 +46,7 @@ class Action(StrEnum):
     RECORD_ADVERSE_EVENT = "record_adverse_event"
     REVIEW_ADVERSE_EVENT = "review_adverse_event"  # a clinician's review of the plan an adverse event flagged
     RECORD_OUTCOME = "record_outcome"
+    INVITE_TO_PORTAL = "invite_to_portal"  # invite a patient to the portal, or close their access
     CONFIGURE_PRACTICE = "configure_practice"  # the admin: locations, staff, price list, clinic policy
 
 
@@ -68,6 +69,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.RECORD_ADVERSE_EVENT: frozenset({Role.CLINICIAN, Role.NURSE}),
     Action.REVIEW_ADVERSE_EVENT: frozenset({Role.CLINICIAN}),
     Action.RECORD_OUTCOME: frozenset({Role.CLINICIAN, Role.NURSE}),
+    Action.INVITE_TO_PORTAL: frozenset({Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK}),
     Action.CONFIGURE_PRACTICE: frozenset({Role.PRACTICE_ADMIN}),
 }
 

@@ -91,9 +91,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["sessions"], context["more_sessions"] = worklists.head(
             worklists.TODAYS_SESSIONS, practice, today, DASHBOARD_LINES
         )
+    if user.may(Action.BOOK_SESSIONS):
+        context["change_requests"], context["more_change_requests"] = worklists.head(
+            worklists.CHANGE_REQUESTS, practice, today, DASHBOARD_LINES
+        )
     if user.may(Action.VIEW_CLINICAL):
         context["adverse_events"], context["more_adverse_events"] = worklists.head(
             worklists.ADVERSE_EVENTS, practice, today, DASHBOARD_LINES
+        )
+        context["side_effects"], context["more_side_effects"] = worklists.head(
+            worklists.SIDE_EFFECT_REPORTS, practice, today, DASHBOARD_LINES
         )
         awaiting, _ = worklists.head(worklists.AWAITING_SIGN_OFF, practice, today, DASHBOARD_LINES)
         context["awaiting"] = awaiting
@@ -134,6 +141,16 @@ def todays_sessions(request: HttpRequest) -> HttpResponse:
 @requires(worklists.ADVERSE_EVENTS.action)
 def adverse_events_to_review(request: HttpRequest) -> HttpResponse:
     return _worklist_page(request, worklists.ADVERSE_EVENTS)
+
+
+@requires(worklists.CHANGE_REQUESTS.action)
+def change_requests(request: HttpRequest) -> HttpResponse:
+    return _worklist_page(request, worklists.CHANGE_REQUESTS)
+
+
+@requires(worklists.SIDE_EFFECT_REPORTS.action)
+def side_effect_reports(request: HttpRequest) -> HttpResponse:
+    return _worklist_page(request, worklists.SIDE_EFFECT_REPORTS)
 
 
 @requires(worklists.FOLLOW_UPS_DUE.action)

@@ -159,6 +159,52 @@ def _adverse_event_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[L
     ]
 
 
+def _change_request_records(practice: int, today: date) -> QuerySet[Any]:
+    from lasercare.practice.portal.models import ChangeRequest, RequestStatus
+
+    return ChangeRequest.objects.filter(practice_id=practice, status=RequestStatus.OPEN).order_by("created_at", "pk")
+
+
+def _change_request_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]:
+    if not rows:
+        return []
+    change_path, shown = paths_of("change_request"), days_month_year()
+    return [
+        Line(
+            change_path(public_id),
+            f"{family}, {given}",
+            shown(timezone.localtime(starts_at).date()),
+            seen_by="cancel" if wish == "cancel" else "move",
+        )
+        for public_id, family, given, starts_at, wish in rows
+    ]
+
+
+def _side_effect_records(practice: int, today: date) -> QuerySet[Any]:
+    from lasercare.practice.portal.models import RequestStatus, SideEffectReport
+
+    # Urgent first, then the longest waiting.
+    return SideEffectReport.objects.filter(practice_id=practice, status=RequestStatus.OPEN).order_by(
+        "-urgent", "created_at", "pk"
+    )
+
+
+def _side_effect_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]:
+    if not rows:
+        return []
+    report_path, shown = paths_of("side_effect_report"), days_month_year()
+    return [
+        Line(
+            report_path(public_id),
+            f"{family}, {given}",
+            shown(started_on),
+            seen_by="urgent" if urgent else "",
+            overdue=bool(urgent),
+        )
+        for public_id, family, given, started_on, urgent in rows
+    ]
+
+
 TODAYS_PATIENTS = Worklist(
     route="todays_patients",
     title="Today's patients",
@@ -205,6 +251,26 @@ ADVERSE_EVENTS = Worklist(
     columns=("public_id", *_PATIENT[1:], "onset_on", "severity"),
     key="public_id",
     lines=_adverse_event_lines,
+)
+CHANGE_REQUESTS = Worklist(
+    route="change_requests",
+    title="Appointment change requests from the portal",
+    action=Action.BOOK_SESSIONS,
+    empty="No change request waiting.",
+    records=_change_request_records,
+    columns=("public_id", *_PATIENT[1:], "booking__starts_at", "wish"),
+    key="public_id",
+    lines=_change_request_lines,
+)
+SIDE_EFFECT_REPORTS = Worklist(
+    route="side_effect_reports",
+    title="Side effects reported by patients",
+    action=Action.VIEW_CLINICAL,
+    empty="No side-effect report waiting.",
+    records=_side_effect_records,
+    columns=("public_id", *_PATIENT[1:], "started_on", "urgent"),
+    key="public_id",
+    lines=_side_effect_lines,
 )
 FOLLOW_UPS_DUE = Worklist(
     route="follow_ups_due",

@@ -72,6 +72,8 @@ class Consent(models.Model):
     witness = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Signed by the patient at home in the portal, signed in to their own account: no witness, and the record says so.
+    signed_in_portal = models.BooleanField(default=False)
 
     class Meta:
         indexes = [models.Index(fields=["plan", "status"], name="consent_plan_status")]

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
@@ -157,24 +158,7 @@ def sign_consent(
     consent = Consent.objects.select_for_update().select_related("patient").get(pk=consent.pk)
     if consent.practice_id != witness.practice_id or not witness.may(Action.PREPARE_CONSENT):
         raise ConsentRefused("Only a clinician or nurse of this practice may witness a consent.")
-    if consent.status == ConsentStatus.SIGNED:
-        raise ConsentRefused("This consent is signed already and never changes: prepare a new one for a change.")
-    typed_name = " ".join(typed_name.split())
-    if not typed_name:
-        raise ConsentRefused("Type your full name as well as signing.")
-    if len(typed_name) > MAX_NAME:
-        raise ConsentRefused(f"Keep the typed name under {MAX_NAME} characters.")
-    try:
-        signature = read_signature(signature_svg)
-    except SignatureError as error:
-        raise ConsentRefused(str(error)) from None
-    if document_sha256(consent.document) != consent.document_sha256:
-        # The stored document is not the one prepared: nobody may sign something other than what was generated.
-        raise ConsentRefused("This consent's document has changed since it was prepared: prepare it again.")
-    consent.status = ConsentStatus.SIGNED
-    consent.signed_name = typed_name
-    consent.signature_svg = signature.path_data
-    consent.signed_at = timezone.now()
+    _sign(consent, typed_name, signature_svg)
     consent.witness = witness
     consent.save(update_fields=["status", "signed_name", "signature_svg", "signed_at", "witness"])
     record(
@@ -187,6 +171,55 @@ def sign_consent(
         detail="signed",
     )
     return consent
+
+
+@transaction.atomic
+def sign_consent_in_portal(
+    request: HttpRequest | None, patient_id: int, consent: Consent, *, typed_name: str, signature_svg: str
+) -> Consent:
+    """The patient signs at home, in the portal, signed in to their own account: the same document, the same
+    checks, no witness. `patient_id` is the signed-in patient's: nobody signs another patient's consent."""
+    consent = Consent.objects.select_for_update().select_related("patient").get(pk=consent.pk)
+    if consent.patient_id != patient_id:
+        raise ConsentRefused(_("This consent is not yours to sign."))
+    _sign(consent, typed_name, signature_svg)
+    consent.signed_in_portal = True
+    consent.save(update_fields=["status", "signed_name", "signature_svg", "signed_at", "signed_in_portal"])
+    record(
+        request,
+        AuditAction.UPDATE,
+        "consent",
+        consent.public_id,
+        patient_ref=consent.patient.public_id,
+        practice_id=consent.practice_id,
+        actor_label="patient portal",
+        detail="signed in the portal",
+    )
+    return consent
+
+
+def _sign(consent: Consent, typed_name: str, signature_svg: str) -> None:
+    """Checks what is signed and fills in the signature; the caller saves it with its own witness or channel."""
+    if consent.status == ConsentStatus.SIGNED:
+        raise ConsentRefused(_("This consent is signed already and never changes: prepare a new one for a change."))
+    typed_name = " ".join(typed_name.split())
+    if not typed_name:
+        raise ConsentRefused(_("Type your full name as well as signing."))
+    if len(typed_name) > MAX_NAME:
+        raise ConsentRefused(_("Keep the typed name under %(limit)d characters.") % {"limit": MAX_NAME})
+    try:
+        signature = read_signature(signature_svg)
+    except SignatureError as error:
+        raise ConsentRefused(str(error)) from None
+    if document_sha256(consent.document) != consent.document_sha256:
+        # The stored document is not the one prepared: nobody may sign something other than what was generated.
+        raise ConsentRefused(
+            _("This consent's document has changed since it was prepared: a new one must be prepared.")
+        )
+    consent.status = ConsentStatus.SIGNED
+    consent.signed_name = typed_name
+    consent.signature_svg = signature.path_data
+    consent.signed_at = timezone.now()
 
 
 @transaction.atomic

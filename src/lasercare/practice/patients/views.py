@@ -24,6 +24,7 @@ from lasercare.practice.patients.forms import PatientForm, PatientSearchForm
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.patients.services import NameMatches, read_query, search_patients
 from lasercare.practice.patients.timeline import timeline
+from lasercare.practice.portal.models import PatientAccount
 from lasercare.practice.scheduling.models import Booking
 
 PAGE_SIZE = 25
@@ -118,6 +119,8 @@ def patient_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     user = staff_user(request)
     patient = in_practice(request, Patient.objects.all(), public_id)
     context: dict[str, Any] = {"patient": patient}
+    if user.may(Action.INVITE_TO_PORTAL):
+        context["portal_account"] = PatientAccount.objects.filter(patient=patient).first()
     if user.may(Action.VIEW_CLINICAL):
         consultations = Consultation.objects.filter(patient=patient).select_related("seen_by", "location")
         plans = list(

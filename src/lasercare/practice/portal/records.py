@@ -1,0 +1,231 @@
+"""What the signed-in patient reads, gathered from their own records only.
+
+Every query here starts from the account's patient: a page asking for a plan, consent or appointment by its opaque
+id finds it only among that patient's own (another patient's id is simply not found, as another practice's record is
+not for staff).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.http import Http404
+from django.utils import timezone
+
+from lasercare.documents.care_dates import DatedStep, aftercare_for, preparation_for, protocol_for
+from lasercare.practice.consent.models import Consent
+from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
+from lasercare.practice.consultations.services import chosen_modality
+from lasercare.practice.portal.models import ChangeRequest, ChecklistTick, PatientAccount, RequestStatus
+from lasercare.practice.scheduling.models import ACTIVE_STATUSES, Booking, BookingStatus
+
+# Plans a patient sees: those a clinician has put to them. A draft has not been reviewed with them yet.
+SHOWN_PLAN_STATUSES = (PlanStatus.PROPOSED, PlanStatus.ACCEPTED)
+# How long after a session its aftercare stays on the aftercare page.
+AFTERCARE_DAYS_SHOWN = 60
+
+
+def plans(account: PatientAccount) -> list[TreatmentPlan]:
+    return list(
+        TreatmentPlan.objects.filter(patient_id=account.patient_id, status__in=SHOWN_PLAN_STATUSES)
+        .select_related("practice", "patient")
+        .order_by("-created_at")
+    )
+
+
+def plan(account: PatientAccount, public_id: UUID | str) -> TreatmentPlan:
+    found = (
+        TreatmentPlan.objects.filter(patient_id=account.patient_id, status__in=SHOWN_PLAN_STATUSES, public_id=public_id)
+        .select_related("practice", "patient")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def consents(account: PatientAccount) -> list[Consent]:
+    return list(
+        Consent.objects.filter(patient_id=account.patient_id)
+        .select_related("plan", "withdrawal")
+        .defer("document", "plan__document")
+        .order_by("-prepared_at")
+    )
+
+
+def consent(account: PatientAccount, public_id: UUID | str) -> Consent:
+    found = Consent.objects.filter(patient_id=account.patient_id, public_id=public_id).select_related("patient").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def appointments(account: PatientAccount) -> list[Booking]:
+    return list(
+        Booking.objects.filter(patient_id=account.patient_id, status__in=ACTIVE_STATUSES)
+        .select_related("practice", "room")
+        .order_by("starts_at")
+    )
+
+
+def appointment(account: PatientAccount, public_id: UUID | str) -> Booking:
+    found = (
+        Booking.objects.filter(patient_id=account.patient_id, public_id=public_id).select_related("practice").first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def open_change_requests(account: PatientAccount) -> dict[int, ChangeRequest]:
+    """Open requests by booking id."""
+    return {
+        change.booking_id: change
+        for change in ChangeRequest.objects.filter(patient_id=account.patient_id, status=RequestStatus.OPEN)
+    }
+
+
+def step_key(text: str) -> str:
+    """A step's identity for ticking it off: its wording (a reworded step is a new step to read)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    step: DatedStep | None  # None: a step the protocol gives no day for ("before your first session")
+    text: str
+    key: str
+    done: bool
+    due: bool  # its day has come
+
+
+@dataclass
+class Checklist:
+    plan: TreatmentPlan
+    treatment: str
+    session: int
+    session_on: date
+    session_booked: bool
+    items: list[ChecklistItem] = field(default_factory=list)
+
+
+def _course_days(plan: TreatmentPlan, booked: Sequence[Booking]) -> tuple[dict[int, date], set[int]]:
+    """Each session's day: the booked day, else the plan's schedule (the engine's course only)."""
+    days: dict[int, date] = {}
+    if (plan.document.get("course") or {}).get("modality") == chosen_modality(plan):
+        for entry in plan.document.get("schedule") or []:
+            days[int(entry["session"])] = date.fromisoformat(entry["earliest_on"])
+    booked_sessions = set()
+    for booking in booked:
+        if booking.plan_id == plan.pk and booking.session_number is not None:
+            days[booking.session_number] = timezone.localtime(booking.starts_at).date()
+            booked_sessions.add(booking.session_number)
+    return days, booked_sessions
+
+
+def checklists(account: PatientAccount, today: date | None = None) -> list[Checklist]:
+    """For each accepted plan, the preparation for the patient's next session (the first, until it is done), dated
+    from that session's day: booked, or the plan's schedule while it is not booked yet."""
+    today = today or timezone.localdate()
+    bookings = appointments(account)
+    ticked = set(ChecklistTick.objects.filter(account=account).values_list("plan_id", "session", "step_key"))
+    lists = []
+    for shown in plans(account):
+        if shown.status != PlanStatus.ACCEPTED:
+            continue
+        protocol = protocol_for(shown.document, chosen_modality(shown))
+        days, booked = _course_days(shown, bookings)
+        upcoming = sorted((number, day) for number, day in days.items() if day >= today)
+        if not upcoming or not protocol:
+            continue
+        session, session_on = upcoming[0]
+        consultation_on = shown.document.get("consultation_on")
+        not_before = date.fromisoformat(consultation_on) if consultation_on else None
+        checklist = Checklist(shown, _treatment_name(shown), session, session_on, session in booked)
+        dated = {
+            step.text: step
+            for step in preparation_for(protocol.get("preparation", []), session, session_on, not_before=not_before)
+        }
+        for raw in protocol.get("preparation", []):
+            text = str(raw["text"])
+            key = step_key(text)
+            step = dated.get(text)
+            checklist.items.append(
+                ChecklistItem(step, text, key, (shown.pk, session, key) in ticked, step is None or step.on <= today)
+            )
+        checklist.items.sort(key=lambda item: item.step.on if item.step else date.min)
+        lists.append(checklist)
+    return lists
+
+
+def _treatment_name(shown: TreatmentPlan) -> str:
+    chosen = chosen_modality(shown)
+    option = next((o for o in shown.document.get("options", []) if o.get("modality") == chosen), None)
+    return str(option["name"]) if option else ""
+
+
+@dataclass
+class AftercareDay:
+    on: date
+    day: int  # days after the session
+    steps: list[DatedStep]
+
+
+@dataclass
+class SessionAftercare:
+    plan: TreatmentPlan
+    treatment: str
+    session: int
+    session_at: datetime
+    days: list[AftercareDay]
+    general: list[str]  # aftercare with no day of its own: applies after every session
+    today_is_day: int | None
+
+
+def aftercare(account: PatientAccount, today: date | None = None) -> list[SessionAftercare]:
+    """Day by day after each session of the last AFTERCARE_DAYS_SHOWN days (and the next one, to read ahead)."""
+    today = today or timezone.localdate()
+    bookings = appointments(account)
+    by_plan = {p.pk: p for p in plans(account) if p.status == PlanStatus.ACCEPTED}
+    shown: list[SessionAftercare] = []
+    next_added = False
+    for booking in bookings:
+        treated = by_plan.get(booking.plan_id) if booking.plan_id is not None else None
+        if treated is None or booking.session_number is None:
+            continue
+        session_on = timezone.localtime(booking.starts_at).date()
+        if session_on < today - timedelta(days=AFTERCARE_DAYS_SHOWN):
+            continue
+        if session_on > today:
+            if next_added or booking.status != BookingStatus.BOOKED:
+                continue
+            next_added = True
+        protocol = protocol_for(treated.document, chosen_modality(treated))
+        steps = aftercare_for(protocol.get("aftercare", []), booking.session_number, session_on)
+        grouped: dict[date, list[DatedStep]] = {}
+        for step in steps:
+            grouped.setdefault(step.on, []).append(step)
+        shown.append(
+            SessionAftercare(
+                treated,
+                _treatment_name(treated),
+                booking.session_number,
+                timezone.localtime(booking.starts_at),
+                [AftercareDay(on, (on - session_on).days, grouped[on]) for on in sorted(grouped)],
+                [str(s["text"]) for s in protocol.get("aftercare", []) if s.get("days_after") is None],
+                (today - session_on).days if session_on <= today else None,
+            )
+        )
+    return sorted(shown, key=lambda s: s.session_at, reverse=True)
+
+
+def plain_plan(treated: TreatmentPlan) -> dict[str, Any]:
+    """The plan in plain words, with its risks and sources: what the handout says."""
+    from lasercare.documents.handout import handout_for_plan
+
+    return handout_for_plan(treated, prepared_on=timezone.localdate())

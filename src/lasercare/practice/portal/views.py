@@ -1,0 +1,359 @@
+"""The patient portal's pages. Each reads only the signed-in patient's records (records.py), audits the read, and
+never caches; the forms post back to the page they are on and keep what was typed when something is wrong."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lasercare.documents.handout import handout_html, plan_body_html, render_pdf
+from lasercare.practice.audit.models import AuditAction
+from lasercare.practice.consent import services as consent_services
+from lasercare.practice.consent.forms import SignForm
+from lasercare.practice.consent.models import ConsentStatus
+from lasercare.practice.consent.signature import HEIGHT, WIDTH
+from lasercare.practice.portal import records, services
+from lasercare.practice.portal.auth import patient_required, sign_in, sign_out, signed_in_account
+from lasercare.practice.portal.forms import (
+    ChangePasswordForm,
+    ChangeRequestForm,
+    NewPasswordForm,
+    SideEffectForm,
+    SignInForm,
+    SignInLinkForm,
+)
+from lasercare.practice.portal.models import PatientAccount, PortalToken
+from lasercare.practice.portal.side_effects import symptoms
+
+NAVIGATION = [
+    ("portal_home", gettext_lazy("Home")),
+    ("portal_preparation", gettext_lazy("Preparation")),
+    ("portal_appointments", gettext_lazy("Appointments")),
+    ("portal_aftercare", gettext_lazy("Aftercare")),
+    ("portal_report", gettext_lazy("Report a side effect")),
+]
+
+
+def _account(request: HttpRequest) -> PatientAccount:
+    account: PatientAccount = request.account  # type: ignore[attr-defined]
+    return account
+
+
+def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    account = _account(request)
+    return render(
+        request,
+        template,
+        {"account": account, "practice_name": account.practice.name, "patient_nav": NAVIGATION, **context},
+        status=status,
+    )
+
+
+def _viewed(request: HttpRequest, kind: str, record_id: object = "", detail: str = "") -> None:
+    account = _account(request)
+    services._audit(request, account, AuditAction.VIEW, kind, record_id or account.public_id, detail)
+
+
+# --- signing in --------------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_page(request: HttpRequest) -> HttpResponse:
+    if signed_in_account(request) is not None:
+        return redirect("portal_home")
+    form = SignInForm(request.POST if request.method == "POST" else None)
+    link_form = SignInLinkForm()
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                account = services.password_sign_in(request, form.cleaned_data["email"], form.cleaned_data["password"])
+            except services.PortalRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                sign_in(request, account)
+                return redirect("portal_home")
+        status = 400
+    response = render(request, "portal/sign_in.html", {"form": form, "link_form": link_form}, status=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def send_link(request: HttpRequest) -> HttpResponse:
+    link_form = SignInLinkForm(request.POST)
+    if not link_form.is_valid():
+        context = {"form": SignInForm(), "link_form": link_form}
+        return render(request, "portal/sign_in.html", context, status=400)
+    services.send_sign_in_link(request, link_form.cleaned_data["email"])
+    return render(request, "portal/link_sent.html", {"minutes": settings.PORTAL_SIGN_IN_LINK_MINUTES})
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
+    """GET only shows a button: mail scanners that open links must not use up the patient's single-use link."""
+    if request.method == "POST":
+        try:
+            account = services.use_sign_in_link(request, token)
+        except services.PortalRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("portal_sign_in")
+        sign_in(request, account)
+        return redirect("portal_home")
+    if services.valid_token(token, PortalToken.Purpose.SIGN_IN) is None:
+        messages.error(request, _("This sign-in link has expired or was used already: ask for a new one below."))
+        return redirect("portal_sign_in")
+    return render(request, "portal/sign_in_link.html", {})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    found = services.valid_token(token, PortalToken.Purpose.INVITATION)
+    if found is None:
+        return render(request, "portal/invitation_invalid.html", {}, status=410)
+    form = NewPasswordForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.accept_invitation(request, token, form.cleaned_data["password"])
+        except services.PortalRefused:
+            return render(request, "portal/invitation_invalid.html", {}, status=410)
+        sign_in(request, account)
+        messages.success(request, _("Your password is set. Welcome to your patient portal."))
+        return redirect("portal_home")
+    context = {"form": form, "practice_name": found.account.practice.name, "email": found.account.email}
+    return render(request, "portal/invitation.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def sign_out_page(request: HttpRequest) -> HttpResponse:
+    account = signed_in_account(request)
+    if account is not None:
+        services._audit(request, account, AuditAction.LOGOUT, "portal_account", account.public_id)
+    sign_out(request)
+    messages.success(request, _("You have signed out."))
+    return redirect("portal_sign_in")
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def password(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    form = ChangePasswordForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_password(request, account, form.cleaned_data["current"], form.cleaned_data["password"])
+        except services.PortalRefused as refusal:
+            form.add_error("current", str(refusal))
+        else:
+            sign_in(request, account)  # the session follows the new password; others end
+            messages.success(request, _("Your password is changed."))
+            return redirect("portal_home")
+    return _page(request, "portal/password.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# --- the patient's pages -----------------------------------------------------------------------------------------
+
+
+@patient_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    now = timezone.now()
+    upcoming = [b for b in records.appointments(account) if b.starts_at >= now and b.status == "booked"]
+    to_sign = [c for c in records.consents(account) if c.status == ConsentStatus.DRAFT]
+    checklists = records.checklists(account)
+    due = sum(1 for checklist in checklists for item in checklist.items if item.due and not item.done)
+    _viewed(request, "portal_home")
+    return _page(
+        request,
+        "portal/home.html",
+        {
+            "patient": account.patient,
+            "plans": records.plans(account),
+            "next_appointment": upcoming[0] if upcoming else None,
+            "to_sign": to_sign,
+            "steps_due": due,
+        },
+    )
+
+
+@patient_required
+@require_GET
+def plan_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    account = _account(request)
+    shown = records.plan(account, public_id)
+    _viewed(request, "plan", shown.public_id)
+    return _page(
+        request, "portal/plan.html", {"plan": shown, "h": records.plain_plan(shown), "plan_body": plan_body_html}
+    )
+
+
+@patient_required
+@require_GET
+def handout(request: HttpRequest, public_id: str) -> HttpResponse:
+    account = _account(request)
+    shown = records.plan(account, public_id)
+    pdf = render_pdf(handout_html(records.plain_plan(shown)))
+    services._audit(request, account, AuditAction.PRINT, "plan", shown.public_id, "handout")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    # No name in the file name: downloads folders and browser histories are seen by others.
+    response.headers["Content-Disposition"] = 'attachment; filename="treatment-plan.pdf"'
+    return response
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def consent_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    account = _account(request)
+    consent = records.consent(account, public_id)
+    form = SignForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if consent.status != ConsentStatus.DRAFT:
+            messages.error(request, _("This consent is signed already and never changes."))
+            return redirect("portal_consent", public_id=consent.public_id)
+        if form.is_valid():
+            try:
+                consent_services.sign_consent_in_portal(
+                    request,
+                    account.patient_id,
+                    consent,
+                    typed_name=form.cleaned_data["typed_name"],
+                    signature_svg=form.cleaned_data["signature"],
+                )
+            except consent_services.ConsentRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(request, _("Thank you: your consent is signed. The practice has it now."))
+                return redirect("portal_consent", public_id=consent.public_id)
+        status = 400
+    else:
+        _viewed(request, "consent", consent.public_id)
+    context = {
+        "consent": consent,
+        "doc": consent.document,
+        "form": form,
+        "pad_width": WIDTH,
+        "pad_height": HEIGHT,
+        "withdrawal": getattr(consent, "withdrawal", None),
+    }
+    return _page(request, "portal/consent.html", context, status=status)
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def preparation(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    if request.method == "POST":
+        lists = {str(c.plan.public_id): c for c in records.checklists(account)}
+        chosen = lists.get(request.POST.get("plan", ""))
+        key = request.POST.get("step", "")
+        if chosen is None or key not in {item.key for item in chosen.items}:
+            messages.error(request, _("That step is no longer on your checklist: the page has been refreshed."))
+        else:
+            services.tick(request, account, chosen.plan, chosen.session, key, request.POST.get("done") == "1")
+        return redirect("portal_preparation")
+    _viewed(request, "portal_checklist")
+    return _page(
+        request, "portal/preparation.html", {"checklists": records.checklists(account), "today": timezone.localdate()}
+    )
+
+
+@patient_required
+@require_GET
+def appointments(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    now = timezone.now()
+    bookings = records.appointments(account)
+    _viewed(request, "portal_appointments")
+    return _page(
+        request,
+        "portal/appointments.html",
+        {
+            "upcoming": [b for b in bookings if b.starts_at >= now and b.status == "booked"],
+            "past": [b for b in bookings if b.starts_at < now or b.status != "booked"][::-1],
+            "requests": records.open_change_requests(account),
+        },
+    )
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def change_appointment(request: HttpRequest, public_id: str) -> HttpResponse:
+    account = _account(request)
+    booking = records.appointment(account, public_id)
+    form = ChangeRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_change(
+                request,
+                account,
+                booking,
+                wish=form.cleaned_data["wish"],
+                preferred_times=form.cleaned_data["preferred_times"],
+                message=form.cleaned_data["message"],
+            )
+        except services.PortalRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Your request is with the practice. They will contact you to confirm."))
+            return redirect("portal_appointments")
+    if request.method == "GET":
+        _viewed(request, "booking", booking.public_id)
+    return _page(request, "portal/change.html", {"booking": booking, "form": form}, status=400 if form.errors else 200)
+
+
+@patient_required
+@require_GET
+def aftercare(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    _viewed(request, "portal_aftercare")
+    return _page(
+        request, "portal/aftercare.html", {"sessions": records.aftercare(account), "today": timezone.localdate()}
+    )
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    bookings = [b for b in records.appointments(account) if b.starts_at <= timezone.now()][::-1]
+    sessions = [(str(b.public_id), timezone.localtime(b.starts_at).strftime("%d %b %Y, %H:%M")) for b in bookings]
+    form = SideEffectForm(
+        request.POST if request.method == "POST" else None, sessions=sessions, initial={"started_on": date.today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = next((b for b in bookings if str(b.public_id) == form.cleaned_data["session"]), None)
+        try:
+            sent = services.report_side_effect(
+                request,
+                account,
+                symptom_codes=form.cleaned_data["symptoms"],
+                started_on=form.cleaned_data["started_on"],
+                description=form.cleaned_data["description"],
+                booking=chosen,
+            )
+        except services.PortalRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return _page(request, "portal/reported.html", {"report": sent, "phone": _practice_phone(account)})
+    return _page(
+        request,
+        "portal/report.html",
+        {"form": form, "urgent": [s for s in symptoms().values() if s.urgent], "phone": _practice_phone(account)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _practice_phone(account: PatientAccount) -> str:
+    location = account.practice.locations.exclude(phone="").order_by("pk").first()
+    return location.phone if location is not None else ""
