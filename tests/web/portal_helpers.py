@@ -15,8 +15,7 @@ from django.utils import timezone
 from lasercare.practice.clinic.models import Device, Practice, Room, StaffUser
 from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consent import services as consent_services
-from lasercare.practice.consent.models import Consent
-from lasercare.practice.consent.models import FAMILIES
+from lasercare.practice.consent.models import FAMILIES, Consent
 from lasercare.practice.consultations.models import TreatmentPlan
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.portal.auth import SESSION_HASH_KEY, SESSION_KEY, SESSION_SEEN_KEY, _digest
@@ -94,5 +93,5 @@ def portal_client(account: PatientAccount) -> Client:
     session[SESSION_HASH_KEY] = _digest(account)
     session[SESSION_SEEN_KEY] = int(timezone.now().timestamp())
     session.save()
-    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    client.cookies[settings.SESSION_COOKIE_NAME] = str(session.session_key)
     return client

@@ -13,9 +13,10 @@ from lasercare.practice.audit.models import AuditEntry
 from lasercare.practice.clinic.models import StaffUser
 from lasercare.practice.clinic.roles import Role
 from lasercare.practice.portal.models import ChangeRequest, SideEffectReport
-from tests.web.portal_helpers import PatientWithCourse, john, jane, portal_client  # noqa: F401 - fixtures
+from tests.web.portal_helpers import PatientWithCourse, jane, john, portal_client
 from tests.web.test_access_matrix import ROUTES, URLS
 
+__all__ = ["jane", "john"]
 PORTAL_ROUTES = sorted(key for key, route in ROUTES.items() if route.portal)
 
 
