@@ -24,7 +24,6 @@ from lasercare.practice.patients.forms import PatientForm, PatientSearchForm
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.patients.services import NameMatches, read_query, search_patients
 from lasercare.practice.patients.timeline import timeline
-from lasercare.practice.portal.models import PatientAccount
 from lasercare.practice.scheduling.models import Booking
 
 PAGE_SIZE = 25
@@ -117,10 +116,11 @@ def patient_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 @requires(Action.VIEW_PATIENT_LIST)
 def patient_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     user = staff_user(request)
-    patient = in_practice(request, Patient.objects.all(), public_id)
+    # The portal account rides along in the same query: the page shows whether the patient has one.
+    patient = in_practice(request, Patient.objects.select_related("portal_account"), public_id)
     context: dict[str, Any] = {"patient": patient}
     if user.may(Action.INVITE_TO_PORTAL):
-        context["portal_account"] = PatientAccount.objects.filter(patient=patient).first()
+        context["portal_account"] = getattr(patient, "portal_account", None)
     if user.may(Action.VIEW_CLINICAL):
         consultations = Consultation.objects.filter(patient=patient).select_related("seen_by", "location")
         plans = list(
