@@ -73,7 +73,7 @@ def _demo(patients: int) -> None:
     print("\nDemo practice created. These passwords are shown once; change them under 'Password'.\n")
     for account in accounts:
         print(f"  {account.role:<22} username {account.username:<10} password {account.password}")
-    print()
+    print("\nStaff sign in at /login/; the patient signs in to the patient portal at /portal/sign-in/.\n")
 
 
 def default_workers(cpus: int, database_url: str) -> int:

@@ -9,6 +9,8 @@ from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations.models import Consultation, PlanStatus, TreatmentPlan
 from lasercare.practice.demo import create_demo_practice
 from lasercare.practice.patients.models import Patient
+from lasercare.practice.portal.demo import EMAIL as PORTAL_EMAIL
+from lasercare.practice.portal.models import PatientAccount
 
 
 @pytest.fixture
@@ -20,13 +22,23 @@ def demo(db: None) -> list[object]:
 def test_the_demo_has_one_account_per_role_whose_password_works(demo: list[object]) -> None:
     assert sorted(StaffUser.objects.values_list("role", flat=True)) == sorted(r.value for r in Role)
     for account in demo:
+        if account.role == "Patient (portal)":  # type: ignore[attr-defined]
+            continue
         user = StaffUser.objects.get(username=account.username)  # type: ignore[attr-defined]
         assert user.check_password(account.password)  # type: ignore[attr-defined]
         assert user.password.startswith("argon2")
 
 
+def test_the_demo_has_a_portal_patient_with_a_consent_to_sign_and_a_session_booked(demo: list[object]) -> None:
+    shown = next(a for a in demo if a.role == "Patient (portal)")  # type: ignore[attr-defined]
+    account = PatientAccount.objects.get(email=shown.username)  # type: ignore[attr-defined]
+    assert account.check_password(shown.password)  # type: ignore[attr-defined]
+    assert account.patient.consents.filter(status="draft").exists()
+    assert account.patient.bookings.filter(session_number=1, status="booked").exists()
+
+
 def test_the_demo_has_30_patients_each_with_a_consultation_and_an_engine_plan(demo: list[object]) -> None:
-    assert Patient.objects.count() == 30
+    assert Patient.objects.count() == 30 + 1  # and the portal's patient
     assert not Patient.objects.filter(consultations=None).exists()
     for plan in TreatmentPlan.objects.all()[:10]:
         assert plan.document["knowledge_version"] == plan.knowledge_version
@@ -45,7 +57,8 @@ def test_the_demo_carries_accepted_plans_through_their_courses(demo: list[object
     from lasercare.practice.consent.models import Consent, ConsentStatus
     from lasercare.practice.scheduling.models import Booking, BookingStatus
 
-    accepted = TreatmentPlan.objects.filter(status=PlanStatus.ACCEPTED)
+    # Every accepted plan is consented, but the portal patient's: hers waits for her signature in the portal.
+    accepted = TreatmentPlan.objects.filter(status=PlanStatus.ACCEPTED).exclude(patient__email=PORTAL_EMAIL)
     assert Consent.objects.filter(status=ConsentStatus.SIGNED).count() == accepted.count()
     assert SessionChart.objects.exists()
     assert not SessionChart.objects.exclude(status=ChartStatus.SIGNED).exists()
