@@ -46,7 +46,8 @@ def create_portal_patient(practice: Practice, location: Location, clinician: Sta
     modality = chosen_modality(plan)
     course = scheduling.course(plan)
     device = Device.objects.filter(practice=practice, modality=modality).first()
-    if device is not None:
+    room = Room.objects.filter(practice=practice).order_by("name").first()
+    if device is not None and room is not None:
         first = course.schedule.get(1) or rules.window(course, 1, []).earliest
         while first.weekday() >= 5:
             first += timedelta(days=1)
@@ -58,7 +59,7 @@ def create_portal_patient(practice: Practice, location: Location, clinician: Sta
                     plan,
                     session_number=1,
                     practitioner=clinician,
-                    room=Room.objects.filter(practice=practice).order_by("name").first(),
+                    room=room,
                     device=device,
                     starts_at=timezone.make_aware(datetime.combine(first, time(hour))),
                     minutes=45,
