@@ -137,7 +137,7 @@ def test_repeated_failures_lock_the_account_for_a_while(jane: PatientWithCourse,
 
 def test_an_emailed_link_signs_the_patient_in_once(jane: PatientWithCourse) -> None:
     client = Client()
-    response = client.post(reverse("portal_send_link"), {"email": jane.account.email})
+    response = client.post(reverse("portal_send_link"), {"link-email": jane.account.email})
     assert response.status_code == 200
     link = re.search(r"https?://\S+/portal/sign-in/\S+/", str(mail.outbox[-1].body))
     assert link is not None
@@ -150,7 +150,7 @@ def test_an_emailed_link_signs_the_patient_in_once(jane: PatientWithCourse) -> N
 
 def test_asking_a_link_for_an_unknown_address_looks_the_same_and_sends_nothing(jane: PatientWithCourse) -> None:
     def page(email: str) -> str:
-        content = Client().post(reverse("portal_send_link"), {"email": email}).content.decode()
+        content = Client().post(reverse("portal_send_link"), {"link-email": email}).content.decode()
         return re.sub(r'"X-CSRFToken": "[^"]+"', "", content)  # each response masks its token anew
 
     assert page(jane.account.email) == page("nobody@example.org")
@@ -158,7 +158,7 @@ def test_asking_a_link_for_an_unknown_address_looks_the_same_and_sends_nothing(j
 
 
 def test_a_sign_in_link_expires(jane: PatientWithCourse) -> None:
-    Client().post(reverse("portal_send_link"), {"email": jane.account.email})
+    Client().post(reverse("portal_send_link"), {"link-email": jane.account.email})
     link = re.search(r"https?://\S+/portal/sign-in/\S+/", str(mail.outbox[-1].body))
     assert link is not None
     with time_machine.travel(timezone.now() + timedelta(minutes=16)):

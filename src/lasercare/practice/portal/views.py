@@ -71,7 +71,7 @@ def sign_in_page(request: HttpRequest) -> HttpResponse:
     if signed_in_account(request) is not None:
         return redirect("portal_home")
     form = SignInForm(request.POST if request.method == "POST" else None)
-    link_form = SignInLinkForm()
+    link_form = SignInLinkForm(prefix="link")
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -90,7 +90,7 @@ def sign_in_page(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def send_link(request: HttpRequest) -> HttpResponse:
-    link_form = SignInLinkForm(request.POST)
+    link_form = SignInLinkForm(request.POST, prefix="link")
     if not link_form.is_valid():
         context = {"form": SignInForm(), "link_form": link_form}
         return render(request, "portal/sign_in.html", context, status=400)
