@@ -1,6 +1,7 @@
 """Screenshots of every page for docs/user-guide.md and the README, taken from the demo practice.
 
     .venv/bin/python docs/screenshots.py          # writes docs/images/*.png
+    .venv/bin/python docs/screenshots.py portal   # only the patient portal's (docs/patient-portal.md), on a phone
 
 It starts `lasercare serve --demo` exactly as the browser tests do (tests/browser/server.py: a fresh database,
 Debian's chromium) and walks the pages at 1280x900 as a clinician and as the practice admin.
@@ -19,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 from tests.browser.course_steps import accepted_plan, book_session  # noqa: E402
 from tests.browser.server import DemoServer, demo_server, launch_chromium, missing_tools  # noqa: E402
+from tests.browser.portal_steps import PHONE, draw_signature, portal_sign_in  # noqa: E402
 from tests.browser.support import log_in  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
@@ -199,17 +201,64 @@ def admin_pages(browser: Browser, server: DemoServer) -> None:
     page.context.close()
 
 
+def portal_pages(browser: Browser, server: DemoServer) -> None:
+    """The demo's portal patient on a phone: every page of hers, her consent signed on the way."""
+    context = browser.new_context(base_url=server.base_url, viewport=PHONE, device_scale_factor=2, bypass_csp=True)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.goto("/portal/sign-in/")
+    _shot(page, "portal-sign-in")
+    portal_sign_in(page, server)
+    _shot(page, "portal-home")
+    page.get_by_role("link", name="Read and sign your consent").click()
+    page.get_by_label("Your full name").fill("Maya Patel")
+    draw_signature(page)
+    _shot(page, "portal-consent-sign")
+    page.get_by_role("button", name="I consent: sign").click()
+    expect(page.get_by_role("heading", name="Signed")).to_be_visible()
+    page.goto("/portal/")
+    page.get_by_role("link", name="Your plan, agreed").click()
+    _shot(page, "portal-plan")
+    _scroll_to(page, "h2:has-text('Possible side effects')")
+    _shot(page, "portal-plan-risks")
+    for name, shot in (
+        ("Preparation", "portal-preparation"),
+        ("Appointments", "portal-appointments"),
+        ("Aftercare", "portal-aftercare"),
+        ("Report a side effect", "portal-report"),
+    ):
+        page.goto("/portal/")
+        page.get_by_role("navigation", name="Your pages").get_by_role("link", name=name, exact=True).click()
+        _shot(page, shot)
+    page.get_by_label("Redness or swelling").check()
+    page.get_by_role("button", name="Send to the practice").click()
+    _shot(page, "portal-reported")
+    context.close()
+
+
+SECTIONS = {
+    "clinician": clinician_pages,
+    "course": course_pages,
+    "admin": admin_pages,
+    "portal": portal_pages,
+}
+
+
 def main() -> int:
     problem = missing_tools()
     if problem:
         print(problem, file=sys.stderr)
         return 2
+    chosen = sys.argv[1:] or list(SECTIONS)
+    unknown = [name for name in chosen if name not in SECTIONS]
+    if unknown:
+        print(f"no such section: {', '.join(unknown)} (sections: {', '.join(SECTIONS)})", file=sys.stderr)
+        return 2
     IMAGES.mkdir(parents=True, exist_ok=True)
     with demo_server(patients=12) as server, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        clinician_pages(browser, server)
-        course_pages(browser, server)
-        admin_pages(browser, server)
+        for name in chosen:
+            SECTIONS[name](browser, server)
         browser.close()
     return 0
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from lasercare.practice.portal.demo import EMAIL
 from tests.browser.server import DemoServer
+
+# The demo's portal patient (lasercare.practice.portal.demo.EMAIL): written out, because docs/screenshots.py uses these
+# steps without Django set up; tests/web/test_demo_practice.py checks the two agree.
+EMAIL = "maya.patel@example.org"
 
 PHONE = {"width": 390, "height": 844}
 

@@ -67,3 +67,9 @@ def test_the_demo_carries_accepted_plans_through_their_courses(demo: list[object
     assert Booking.objects.filter(status=BookingStatus.BOOKED, starts_at__date__gte=timezone.localdate()).exists()
     assert AdverseEvent.objects.filter(reviewed_at__isnull=True).count() == 1
     assert Outcome.objects.exists()
+
+
+def test_the_browser_tests_sign_in_as_the_demos_portal_patient() -> None:
+    from tests.browser.portal_steps import EMAIL
+
+    assert EMAIL == PORTAL_EMAIL
