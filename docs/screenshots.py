@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 from tests.browser.course_steps import accepted_plan, book_session  # noqa: E402
-from tests.browser.server import DemoServer, demo_server, launch_chromium, missing_tools  # noqa: E402
 from tests.browser.portal_steps import PHONE, draw_signature, portal_sign_in  # noqa: E402
+from tests.browser.server import DemoServer, demo_server, launch_chromium, missing_tools  # noqa: E402
 from tests.browser.support import log_in  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"

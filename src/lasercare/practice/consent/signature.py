@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 # The pad's drawing area, in the units the static JavaScript writes (it scales the canvas to them).
 WIDTH = 600
 HEIGHT = 200
@@ -50,28 +52,28 @@ def read_signature(data: str) -> Signature:
     """The signature in `data`, or SignatureError saying what is wrong with it."""
     text = data.strip()
     if not text:
-        raise SignatureError("The drawn signature is missing: please sign in the box.")
+        raise SignatureError(_("The drawn signature is missing: please sign in the box."))
     if len(text) > MAX_LENGTH:
-        raise SignatureError("The drawn signature is too long to store: clear it and sign again.")
+        raise SignatureError(_("The drawn signature is too long to store: clear it and sign again."))
     if _ONLY_ALLOWED.fullmatch(text) is None:
-        raise SignatureError("The drawn signature could not be read: clear it and sign again.")
+        raise SignatureError(_("The drawn signature could not be read: clear it and sign again."))
     points: list[tuple[str, float, float]] = []
     position = 0
     while position < len(text):
         found = _COMMAND.match(text, position)
         if found is None:
-            raise SignatureError("The drawn signature could not be read: clear it and sign again.")
+            raise SignatureError(_("The drawn signature could not be read: clear it and sign again."))
         command, x, y = found.group(1), float(found.group(2)), float(found.group(3))
         if not (0 <= x <= WIDTH and 0 <= y <= HEIGHT):
-            raise SignatureError("The drawn signature goes outside the signing box: clear it and sign again.")
+            raise SignatureError(_("The drawn signature goes outside the signing box: clear it and sign again."))
         points.append((command, x, y))
         if len(points) > MAX_POINTS:
-            raise SignatureError("The drawn signature is too long to store: clear it and sign again.")
+            raise SignatureError(_("The drawn signature is too long to store: clear it and sign again."))
         position = found.end()
     if points[0][0] != "M":
-        raise SignatureError("The drawn signature could not be read: clear it and sign again.")
+        raise SignatureError(_("The drawn signature could not be read: clear it and sign again."))
     xs, ys = [x for _c, x, _y in points], [y for _c, _x, y in points]
     too_small = max(max(xs) - min(xs), max(ys) - min(ys)) < MIN_EXTENT
     if len(points) < MIN_POINTS or all(command == "M" for command, _x, _y in points) or too_small:
-        raise SignatureError("The drawn signature is too short: please sign with your usual signature.")
+        raise SignatureError(_("The drawn signature is too short: please sign with your usual signature."))
     return Signature(points=tuple(points))
