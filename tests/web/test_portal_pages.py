@@ -258,3 +258,16 @@ def test_every_portal_page_read_is_audited_as_the_patient(jane: PatientWithCours
         assert AuditEntry.objects.count() == before + 1
         assert entry is not None and entry.actor_label.startswith("patient portal")
         assert entry.patient_ref == str(jane.patient.public_id)
+
+
+def test_a_reported_side_effect_is_on_the_patients_timeline(
+    jane: PatientWithCourse, client: Client, staff: dict[Role, StaffUser]
+) -> None:
+    portal_client(jane.account).post(
+        reverse("portal_report"), {"symptoms": ["fever"], "started_on": timezone.localdate().isoformat()}
+    )
+    report = SideEffectReport.objects.get()
+    client.force_login(staff[Role.NURSE])
+    page = client.get(reverse("patient", args=[jane.patient.public_id])).content.decode()
+    assert reverse("side_effect_report", args=[report.public_id]) in page
+    assert "Urgent symptom" in page
