@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta
 from io import BytesIO
+from typing import Any
 
 import time_machine
 from django.test import Client
@@ -271,3 +272,17 @@ def test_a_reported_side_effect_is_on_the_patients_timeline(
     page = client.get(reverse("patient", args=[jane.patient.public_id])).content.decode()
     assert reverse("side_effect_report", args=[report.public_id]) in page
     assert "Urgent symptom" in page
+
+
+def test_the_portal_speaks_the_patients_recorded_language_when_it_has_it(
+    jane: PatientWithCourse, settings: Any
+) -> None:
+    settings.LANGUAGES = [("en", "English"), ("fr", "French")]
+    jane.patient.preferred_language = "fr-CA"
+    jane.patient.save()
+    page = portal_client(jane.account).get(reverse("portal_home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="fr">' in page
+    jane.patient.preferred_language = "tlh"
+    jane.patient.save()
+    page = portal_client(jane.account).get(reverse("portal_home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="en">' in page

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lasercare.practice.portal.models import PatientAccount
 
@@ -74,6 +74,16 @@ def signed_in_account(request: HttpRequest) -> PatientAccount | None:
     return account
 
 
+def _language_of(account: PatientAccount) -> str | None:
+    """The patient's preferred language ("es-MX" falls back to "es") when the portal has a catalogue for it."""
+    preferred = account.patient.preferred_language.strip().lower()
+    available = {code.lower() for code, _name in settings.LANGUAGES}
+    for candidate in (preferred, preferred.split("-")[0]):
+        if candidate in available:
+            return candidate
+    return None
+
+
 def patient_required(view: View) -> View:
     """Only a signed-in patient; anyone else goes to the portal's sign-in page. Portal pages are never cached."""
 
@@ -83,6 +93,11 @@ def patient_required(view: View) -> View:
         if account is None:
             return redirect("portal_sign_in")
         request.account = account  # type: ignore[attr-defined]
+        language = _language_of(account)
+        if language:
+            # The language recorded for the patient, when the portal has it, over the browser's.
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         response = view(request, *args, **kwargs)
         response.headers["Cache-Control"] = "no-store"
         return response
