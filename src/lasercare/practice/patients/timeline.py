@@ -10,16 +10,17 @@ from typing import Any
 from lasercare.practice.charting.models import AdverseEvent, Outcome, SessionChart
 from lasercare.practice.consent.models import Consent
 from lasercare.practice.consultations.models import Consultation, TreatmentPlan
+from lasercare.practice.photos.models import SkinPhoto
 from lasercare.practice.scheduling.models import Booking, BookingStatus
 
 # Where records made in the same instant go: a plan above its consultation, a chart above its booking.
-_ORDER = {"consultation": 0, "plan": 1, "consent": 2, "booking": 3, "chart": 4, "adverse_event": 5, "outcome": 6}
+_ORDER = {"consultation": 0, "plan": 1, "consent": 2, "booking": 3, "chart": 4, "adverse_event": 5, "outcome": 6, "photo": 7}
 
 
 @dataclass(frozen=True)
 class TimelineEvent:
     at: datetime
-    kind: str  # consultation, plan, consent, booking, chart, adverse_event or outcome
+    kind: str  # consultation, plan, consent, booking, chart, adverse_event, outcome or photo
     record: Any
 
 
@@ -32,6 +33,7 @@ def timeline(
     charts: Sequence[SessionChart] = (),
     events: Sequence[AdverseEvent] = (),
     outcomes: Sequence[Outcome] = (),
+    photos: Sequence[SkinPhoto] = (),
 ) -> list[TimelineEvent]:
     found = [TimelineEvent(c.created_at, "consultation", c) for c in consultations]
     found += [TimelineEvent(p.created_at, "plan", p) for p in plans]
@@ -42,4 +44,5 @@ def timeline(
     found += [TimelineEvent(c.performed_at, "chart", c) for c in charts]
     found += [TimelineEvent(e.recorded_at, "adverse_event", e) for e in events]
     found += [TimelineEvent(o.recorded_at, "outcome", o) for o in outcomes]
+    found += [TimelineEvent(p.taken_at, "photo", p) for p in photos]
     return sorted(found, key=lambda e: (e.at, _ORDER[e.kind]), reverse=True)
