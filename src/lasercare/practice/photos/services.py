@@ -338,7 +338,8 @@ def compare_photos(first: SkinPhoto, second: SkinPhoto) -> PhotoComparison:
         if not photo.analysed:
             raise PhotoRefused("Both photos must be analysed before they can be compared.")
     before, after = sorted((first, second), key=lambda p: (p.taken_at, p.pk))
-    key = f"photos:compare:{before.public_id}:{after.public_id}:{before.status_changed_at}:{after.status_changed_at}"
+    changed = [int(p.status_changed_at.timestamp() * 1e6) if p.status_changed_at else 0 for p in (before, after)]
+    key = f"photos-compare-{before.public_id}-{after.public_id}-{changed[0]}-{changed[1]}"  # a new analysis, a new key
     document: dict[str, Any] | None = cache.get(key)
     if document is None:
         document = _comparison_document(before, after)
