@@ -91,7 +91,7 @@ def _upload(
     assert owner is not None
     patient = owner.patient
     consent = services.current_photo_consent(patient)
-    form = UploadForm(request.POST or None, request.FILES or None) if request.method == "POST" else UploadForm()
+    form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
         try:
             photo = services.upload_photo(
