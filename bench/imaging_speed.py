@@ -65,6 +65,7 @@ print(json.dumps({"seconds": seconds, "cpu": cpu, "first_call": first, "peak_rss
 def render_photos(folder: Path, count: int) -> list[tuple[Path, float]]:
     sys.path.insert(0, str(ROOT))
     from PIL import Image
+
     from lasercare.imaging.synthetic import SKIN_BY_CATEGORY, WARM_CAST, PortraitSpec, render
 
     made = []

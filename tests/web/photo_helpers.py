@@ -4,6 +4,7 @@ images, and the bad files a clinic's upload form meets. The photo storage of eac
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from lasercare.practice.photos.models import PhotoScope, SkinPhoto
 
 
 @pytest.fixture
-def photo_storage(tmp_path: Path, settings: Any) -> Path:
+def photo_storage(tmp_path: Path, settings: Any) -> Iterator[Path]:
     """The `photos` storage in this test's own folder."""
     location = tmp_path / "private-photos"
     with override_settings(
@@ -34,6 +35,22 @@ def photo_storage(tmp_path: Path, settings: Any) -> Path:
         }
     ):
         yield location
+
+
+# A stored analysis with every field the pages read, for tests about pages rather than measurements.
+ANALYSIS: dict[str, Any] = {
+    "ita_deg": 40.0,
+    "ita_category": "light",
+    "fitzpatrick_estimate": "II",
+    "calibrated": False,
+    "chart_delta_e": None,
+    "skin_fraction": 0.3,
+    "face_found": False,
+    "spots": {"count": 3, "area_fraction": 0.01, "mean_delta_e": 6.0},
+    "redness": {"index": 20.0, "area_fraction": 0.02},
+    "texture": {"index": 1.0},
+    "regions": {},
+}
 
 
 def jpeg(image: Image.Image, **options: Any) -> bytes:

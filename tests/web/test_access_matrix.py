@@ -263,6 +263,7 @@ def _photographed(plan: TreatmentPlan) -> dict[str, Any]:
     from lasercare.practice.photos import services as photos
     from lasercare.practice.photos import storage
     from lasercare.practice.photos.models import AnalysisStatus, PhotoScope, SkinPhoto
+    from tests.web.photo_helpers import ANALYSIS
 
     clinician = StaffUser.objects.get(practice=plan.practice, role=Role.CLINICIAN)
     consent = photos.record_photo_consent(None, clinician, plan.patient, scope=PhotoScope.CLINICAL)
@@ -288,19 +289,7 @@ def _photographed(plan: TreatmentPlan) -> dict[str, Any]:
         width=80,
         height=60,
         status=AnalysisStatus.DONE,
-        analysis={
-            "ita_deg": 40.0,
-            "ita_category": "light",
-            "fitzpatrick_estimate": "II",
-            "calibrated": False,
-            "chart_delta_e": None,
-            "skin_fraction": 0.3,
-            "face_found": False,
-            "spots": {"count": 3, "area_fraction": 0.01, "mean_delta_e": 6.0},
-            "redness": {"index": 20.0, "area_fraction": 0.02},
-            "texture": {"index": 1.0},
-            "regions": {},
-        },
+        analysis=ANALYSIS,
     )
     return {"photo_consent": consent, "skin_photo": photo}
 

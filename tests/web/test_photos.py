@@ -183,7 +183,9 @@ def test_the_original_is_kept_unaltered_in_private_storage_with_its_sha256(
     assert response.headers["Location"] == f"/photos/{photo.public_id}/"
     original = photo_storage / photo.original_name
     assert original.read_bytes() == data
-    assert photo.original_sha256 == hashlib.sha256(data).hexdigest() == hashlib.sha256(original.read_bytes()).hexdigest()
+    assert (
+        photo.original_sha256 == hashlib.sha256(data).hexdigest() == hashlib.sha256(original.read_bytes()).hexdigest()
+    )
     assert (photo.view, photo.consent, photo.uploaded_by) == ("right_oblique", consented, clinician)
     assert oct(original.stat().st_mode & 0o777) == oct(0o600)
 
@@ -196,7 +198,7 @@ def test_the_copy_the_app_shows_has_no_gps_or_camera_metadata(
     client = signed_in(clinician)
     _post_photo(client, consultation, data)
     photo = SkinPhoto.objects.get()
-    served = b"".join(client.get(f"/photos/{photo.public_id}/image.jpg").streaming_content)  # type: ignore[attr-defined]
+    served = client.get(f"/photos/{photo.public_id}/image.jpg").content
     for copy in (served, (photo_storage / photo.working_name).read_bytes()):
         assert b"Exif" not in copy
         assert not Image.open(io.BytesIO(copy)).getexif()
@@ -284,7 +286,7 @@ def test_the_analysis_runs_after_the_upload_commits_and_stores_its_results_and_o
     assert set(photo.metric("regions")) == {"forehead", "right_cheek", "left_cheek", "nose", "chin"}
     overlay = client.get(f"/photos/{photo.public_id}/overlay.png")
     assert overlay["Content-Type"] == "image/png"
-    assert Image.open(io.BytesIO(b"".join(overlay.streaming_content))).format == "PNG"  # type: ignore[attr-defined]
+    assert Image.open(io.BytesIO(overlay.content)).format == "PNG"
     job = AuditEntry.objects.get(record_type="skin_photo", actor_label="photo analysis")
     assert (job.action, job.detail, job.practice_id) == ("update", "analysed", consultation.practice_id)
     page = client.get(f"/photos/{photo.public_id}/").content.decode()
@@ -335,6 +337,7 @@ def test_analysing_again_replaces_the_analysis_and_its_overlay(
         assert signed_in(clinician).post(f"/photos/{photo.public_id}/analyse/").status_code == 302
     photo.refresh_from_db()
     assert photo.status == AnalysisStatus.DONE
+    assert photo.status_changed_at is not None and first_at is not None
     assert photo.status_changed_at > first_at
     assert [p.name for p in (photo_storage / "overlays").iterdir()] == [Path(photo.overlay_name).name]
     assert photo.overlay_name != first_overlay
@@ -399,7 +402,9 @@ def test_a_photo_of_another_patient_cannot_be_compared(
 # -- the ITA estimate on the consultation ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("recorded", "flagged"), [("I", False), ("II", False), ("III", False), ("IV", True), ("VI", True)])
+@pytest.mark.parametrize(
+    ("recorded", "flagged"), [("I", False), ("II", False), ("III", False), ("IV", True), ("VI", True)]
+)
 def test_the_consultation_flags_a_photo_estimate_more_than_one_type_from_the_recorded_phototype(
     recorded: str, flagged: bool, signed_in: SignIn, clinician: StaffUser, consultation: Consultation
 ) -> None:

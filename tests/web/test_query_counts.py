@@ -44,7 +44,7 @@ BASELINE = {
     "/patients/": 6,
     "search": 7,
     "/": 9,
-    "patients": 12,  # the timeline reads each kind of record once: consultations to outcomes
+    "patients": 13,  # the timeline reads each kind of record once: consultations to outcomes and photos
     "plans": 6,
     "today": 6,
     "follow-ups": 6,

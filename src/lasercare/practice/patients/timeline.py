@@ -14,7 +14,16 @@ from lasercare.practice.photos.models import SkinPhoto
 from lasercare.practice.scheduling.models import Booking, BookingStatus
 
 # Where records made in the same instant go: a plan above its consultation, a chart above its booking.
-_ORDER = {"consultation": 0, "plan": 1, "consent": 2, "booking": 3, "chart": 4, "adverse_event": 5, "outcome": 6, "photo": 7}
+_ORDER = {
+    "consultation": 0,
+    "plan": 1,
+    "consent": 2,
+    "booking": 3,
+    "chart": 4,
+    "adverse_event": 5,
+    "outcome": 6,
+    "photo": 7,
+}
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ shown next to the file field, and the rest of the form keeps what was chosen."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +45,7 @@ class UploadForm(forms.Form):
 
     def clean_taken_at(self) -> object:
         taken_at = self.cleaned_data["taken_at"]
-        if taken_at > timezone.now() + timezone.timedelta(minutes=5):
+        if taken_at > timezone.now() + timedelta(minutes=5):
             raise forms.ValidationError(_("A photo cannot be taken in the future."))
         return taken_at
 

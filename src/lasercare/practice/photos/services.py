@@ -19,7 +19,15 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from lasercare.engine.codes import PHOTOTYPES, phototype_index
-from lasercare.imaging import ImageError, LoadedPhoto, analyse_photo, analysis_to_dict, compare, load_photo, render_overlay
+from lasercare.imaging import (
+    ImageError,
+    LoadedPhoto,
+    analyse_photo,
+    analysis_to_dict,
+    compare,
+    load_photo,
+    render_overlay,
+)
 from lasercare.imaging.loading import stripped_copy
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
@@ -35,7 +43,7 @@ logger = logging.getLogger(__name__)
 ANALYSIS_ACTOR = "photo analysis"  # the audit log's label for the background job
 
 
-class PhotoRefused(Exception):
+class PhotoRefused(Exception):  # noqa: N818 - a refusal the user reads, not a fault
     """An upload or a change that cannot be made, with the reason to show."""
 
 
@@ -98,7 +106,7 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-def checked_bytes(upload: UploadedFile) -> tuple[bytes, LoadedPhoto]:
+def checked_bytes(upload: UploadedFile[bytes]) -> tuple[bytes, LoadedPhoto]:
     """The upload's bytes when they are a photo the analysis can use, and the photo as read; PhotoRefused says why
     not."""
     limit = int(settings.PHOTO_MAX_BYTES)
@@ -118,7 +126,7 @@ def checked_bytes(upload: UploadedFile) -> tuple[bytes, LoadedPhoto]:
 def upload_photo(
     request: HttpRequest | None,
     user: StaffUser,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     *,
     view: PhotoView | str,
     taken_at: datetime,
@@ -237,7 +245,7 @@ def run_analysis(photo_id: int) -> SkinPhoto | None:
     except FileNotFoundError:
         _set_status(photo, AnalysisStatus.FAILED, error="The photo's stored copy is missing.")
         outcome = "analysis failed"
-    except Exception as error:  # noqa: BLE001 - any failure is recorded on the photo rather than lost in a worker
+    except Exception as error:
         logger.exception("photo analysis failed")
         _set_status(photo, AnalysisStatus.FAILED, error=f"The analysis stopped with an error ({type(error).__name__}).")
         outcome = "analysis failed"
@@ -426,6 +434,4 @@ def recorded_phototype(consultation: Consultation) -> str | None:
 def photos_for_patient(patient: Patient) -> list[SkinPhoto]:
     """The patient's analysed photos, newest first, for the portal to show them their own (it checks access and
     audits; storage.open_image opens each photo's copy without metadata or its overlay)."""
-    return list(
-        SkinPhoto.objects.filter(patient=patient, status=AnalysisStatus.DONE).order_by("-taken_at", "-pk")
-    )
+    return list(SkinPhoto.objects.filter(patient=patient, status=AnalysisStatus.DONE).order_by("-taken_at", "-pk"))

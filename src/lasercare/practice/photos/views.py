@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -177,15 +177,18 @@ def photo_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
 
 
-def _image(request: HttpRequest, public_id: uuid.UUID, variant: storage.Variant) -> FileResponse:
+def _image(request: HttpRequest, public_id: uuid.UUID, variant: storage.Variant) -> HttpResponse:
     photo = _photo(request, public_id)
     try:
-        handle = storage.open_image(photo, variant)
+        with storage.open_image(photo, variant) as handle:
+            data = handle.read()
     except FileNotFoundError:
         raise Http404 from None
-    record(request, AuditAction.VIEW, "skin_photo", photo.public_id, patient_ref=photo.patient.public_id, detail=variant)
+    record(
+        request, AuditAction.VIEW, "skin_photo", photo.public_id, patient_ref=photo.patient.public_id, detail=variant
+    )
     extension = "jpg" if variant == "photo" else "png"
-    response = FileResponse(handle, content_type=storage.CONTENT_TYPES[variant])
+    response = HttpResponse(data, content_type=storage.CONTENT_TYPES[variant])
     response["Content-Disposition"] = f'inline; filename="{photo.public_id}-{variant}.{extension}"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -193,14 +196,14 @@ def _image(request: HttpRequest, public_id: uuid.UUID, variant: storage.Variant)
 
 @requires(Action.VIEW_CLINICAL)
 @require_GET
-def photo_image(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+def photo_image(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The photo as shown: the stored copy without metadata (the original is never served)."""
     return _image(request, public_id, "photo")
 
 
 @requires(Action.VIEW_CLINICAL)
 @require_GET
-def photo_overlay(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+def photo_overlay(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return _image(request, public_id, "overlay")
 
 
