@@ -9,6 +9,10 @@ from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations.models import Consultation, PlanStatus, TreatmentPlan
 from lasercare.practice.demo import create_demo_practice
 from lasercare.practice.patients.models import Patient
+from lasercare.practice.photos.models import SkinPhoto
+from lasercare.practice.photos.services import compare_photos
+
+pytestmark = pytest.mark.usefixtures("photo_storage")
 
 
 @pytest.fixture
@@ -54,3 +58,12 @@ def test_the_demo_carries_accepted_plans_through_their_courses(demo: list[object
     assert Booking.objects.filter(status=BookingStatus.BOOKED, starts_at__date__gte=timezone.localdate()).exists()
     assert AdverseEvent.objects.filter(reviewed_at__isnull=True).count() == 1
     assert Outcome.objects.exists()
+
+
+def test_the_demo_has_a_patient_photographed_before_and_during_the_course(demo: list[object]) -> None:
+    before, after = SkinPhoto.objects.order_by("taken_at")
+    assert before.patient == after.patient
+    assert (before.consultation is not None, after.booking is not None) == (True, True)
+    assert before.analysed and after.analysed
+    changes = {row.metric: row for row in compare_photos(before, after).rows}
+    assert changes["spots.count"].exceeds and changes["spots.count"].direction == "down"

@@ -23,6 +23,7 @@ from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations import services
 from lasercare.practice.consultations.models import OverrideKind, TreatmentPlan
 from lasercare.practice.patients.models import Patient
+from lasercare.practice.photos import demo as photos_demo
 
 GIVEN = [
     "Amara",
@@ -248,6 +249,7 @@ def create_demo_practice(
             progress(number, patients)
     # A generator of its own: the patients and plans above stay those the seed always gave.
     demo_course.run_courses(random.Random(seed + 1), practice, devices, clinician, nurse)
+    photos_demo.photograph(practice, clinician)
     return practice, accounts
 
 
