@@ -1,6 +1,7 @@
 """Screenshots of every page for docs/user-guide.md and the README, taken from the demo practice.
 
     .venv/bin/python docs/screenshots.py          # writes docs/images/*.png
+    .venv/bin/python docs/screenshots.py photo_pages   # only the pages of one walk
 
 It starts `lasercare serve --demo` exactly as the browser tests do (tests/browser/server.py: a fresh database,
 Debian's chromium) and walks the pages at 1280x900 as a clinician and as the practice admin.
@@ -8,6 +9,7 @@ Debian's chromium) and walks the pages at 1280x900 as a clinician and as the pra
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tempfile
@@ -18,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 from tests.browser.course_steps import accepted_plan, book_session  # noqa: E402
+from tests.browser.photo_steps import portrait, record_photo_consent, upload  # noqa: E402
 from tests.browser.server import DemoServer, demo_server, launch_chromium, missing_tools  # noqa: E402
 from tests.browser.support import log_in  # noqa: E402
 
@@ -185,6 +188,32 @@ def course_pages(browser: Browser, server: DemoServer) -> None:
     page.context.close()
 
 
+def photo_pages(browser: Browser, server: DemoServer) -> None:
+    """A consultation's photos before and after, their analysis and the comparison with its slider."""
+    page = _page(browser, server)
+    log_in(page, server, "clinician")
+    accepted_plan(page, "Leila", "Haddad")
+    page.locator("a[href*='/consultations/']").first.click()
+    consultation_url = page.url
+    page.get_by_role("link", name="Add photos").click()
+    record_photo_consent(page)
+    with tempfile.TemporaryDirectory() as folder:
+        upload(page, consultation_url, portrait(Path(folder), "before.jpg", 16, True))
+        upload(page, consultation_url, portrait(Path(folder), "after.jpg", 8, False))
+    _scroll_to(page, ".photo-pair")
+    _shot(page, "photo")
+    page.get_by_role("link", name=re.compile("With the frontal photo of")).click()
+    slider = page.get_by_role("slider")
+    slider.focus()
+    for _ in range(15):
+        page.keyboard.press("ArrowRight")
+    _scroll_to(page, "#slider-heading")
+    _shot(page, "photo-compare")
+    _scroll_to(page, "#changes-heading")
+    _shot(page, "photo-changes")
+    page.context.close()
+
+
 def admin_pages(browser: Browser, server: DemoServer) -> None:
     page = _page(browser, server)
     log_in(page, server, "admin")
@@ -207,9 +236,11 @@ def main() -> int:
     IMAGES.mkdir(parents=True, exist_ok=True)
     with demo_server(patients=12) as server, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
-        clinician_pages(browser, server)
-        course_pages(browser, server)
-        admin_pages(browser, server)
+        walks = [clinician_pages, course_pages, photo_pages, admin_pages]
+        chosen = sys.argv[1:]
+        for walk in walks:
+            if not chosen or walk.__name__ in chosen:
+                walk(browser, server)
         browser.close()
     return 0
 

@@ -7,34 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
-from PIL import Image
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
-from lasercare.imaging.synthetic import SKIN_BY_CATEGORY, PortraitSpec, render
 from tests.browser.conftest import PageFactory
 from tests.browser.course_steps import accepted_plan
+from tests.browser.photo_steps import portrait, record_photo_consent, upload
 from tests.browser.support import check_accessibility
 
 pytestmark = pytest.mark.browser
-
-
-def portrait(folder: Path, name: str, spots: int, red_patch: bool) -> Path:
-    spec = PortraitSpec(
-        SKIN_BY_CATEGORY["intermediate"], width=480, height=640, spot_count=spots, red_patch=red_patch, chart=True
-    )
-    path = folder / name
-    Image.fromarray(render(spec).rgb).save(path, format="JPEG", quality=92)
-    return path
-
-
-def upload(page: Page, consultation_url: str, photo: Path) -> None:
-    page.goto(consultation_url)
-    page.get_by_role("link", name="Add photos").click()
-    page.get_by_label("Frontal").check()
-    page.get_by_label("Photo:").set_input_files(photo)
-    page.get_by_role("button", name="Upload and analyse").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Frontal photo")
-    expect(page.locator("#photo-state")).to_contain_text("Analysed")
 
 
 def test_photos_are_uploaded_analysed_and_compared_with_a_keyboard_slider(
@@ -48,11 +28,7 @@ def test_photos_are_uploaded_analysed_and_compared_with_a_keyboard_slider(
     # No photo without the patient's photo consent.
     page.get_by_role("link", name="Add photos").click()
     expect(page.get_by_role("alert")).to_contain_text("has not consented to photographs")
-    page.get_by_role("link", name="Record the patient's photo consent").click()
-    page.get_by_label("Clinical record only").check()
-    page.get_by_label(re.compile("The patient has been told")).check()
-    page.get_by_role("button", name="Record the consent").click()
-    expect(page.get_by_role("status")).to_contain_text("Photo consent recorded")
+    record_photo_consent(page)
     check_accessibility(page)
 
     upload(page, consultation_url, portrait(tmp_path, "before.jpg", 16, True))

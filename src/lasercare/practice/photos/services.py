@@ -375,7 +375,8 @@ def compare_photos(first: SkinPhoto, second: SkinPhoto) -> PhotoComparison:
         "none": "not aligned: no face and too few matching features",
     }.get(method, method)
     if method != "none":
-        registration += f", rotated {document['rotation_deg']:.1f}°, scaled ×{document['scale']:.2f}"
+        rotation = round(float(document["rotation_deg"]), 1) + 0.0  # + 0.0: no "-0.0"
+        registration += f", rotated {rotation:.1f}°, scaled ×{document['scale']:.2f}"
     return PhotoComparison(
         before=before,
         after=after,
