@@ -62,7 +62,6 @@ def photo_consent(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "form": form,
             "consents": consents,
             "current": next((c for c in consents if c.active), None),
-            "photos": _photos().filter(patient=patient).order_by("-taken_at")[:1],
         },
         status=400 if form.errors else 200,
     )
