@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/imaging_speed.py [--stc-python /tmp/stc-venv/bin/python] [--photos 3]
 
-Renders synthetic 4000x3000 portraits (tests/imaging/portraits.py: light, tan and dark skin, a ColorChecker in
+Renders synthetic 4000x3000 portraits (src/lasercare/imaging/synthetic.py: light, tan and dark skin, a ColorChecker in
 frame, a warm cast), saves them as JPEG (quality 95), and times the full analysis of each file (reading,
 calibration, face, skin, every metric and the regions) in a fresh process pinned to one core with OpenCV and
 BLAS at one thread; the first photo is analysed once beforehand, so imports and first-call costs are reported
@@ -65,7 +65,8 @@ print(json.dumps({"seconds": seconds, "cpu": cpu, "first_call": first, "peak_rss
 def render_photos(folder: Path, count: int) -> list[tuple[Path, float]]:
     sys.path.insert(0, str(ROOT))
     from PIL import Image
-    from tests.imaging.portraits import SKIN_BY_CATEGORY, WARM_CAST, PortraitSpec, render
+
+    from lasercare.imaging.synthetic import SKIN_BY_CATEGORY, WARM_CAST, PortraitSpec, render
 
     made = []
     for index, category in enumerate(("light", "tan", "dark", "very_light", "brown", "intermediate")[:count]):

@@ -2,6 +2,7 @@
 
     .venv/bin/python docs/screenshots.py          # writes docs/images/*.png
     .venv/bin/python docs/screenshots.py portal   # only the patient portal's (docs/patient-portal.md), on a phone
+    .venv/bin/python docs/screenshots.py photo    # only the photo pages
 
 It starts `lasercare serve --demo` exactly as the browser tests do (tests/browser/server.py: a fresh database,
 Debian's chromium) and walks the pages at 1280x900 as a clinician and as the practice admin.
@@ -9,6 +10,7 @@ Debian's chromium) and walks the pages at 1280x900 as a clinician and as the pra
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tempfile
@@ -19,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 from tests.browser.course_steps import accepted_plan, book_session  # noqa: E402
+from tests.browser.photo_steps import portrait, record_photo_consent, upload  # noqa: E402
 from tests.browser.portal_steps import PHONE, draw_signature, portal_sign_in  # noqa: E402
 from tests.browser.server import DemoServer, demo_server, launch_chromium, missing_tools  # noqa: E402
 from tests.browser.support import log_in  # noqa: E402
@@ -187,6 +190,32 @@ def course_pages(browser: Browser, server: DemoServer) -> None:
     page.context.close()
 
 
+def photo_pages(browser: Browser, server: DemoServer) -> None:
+    """A consultation's photos before and after, their analysis and the comparison with its slider."""
+    page = _page(browser, server)
+    log_in(page, server, "clinician")
+    accepted_plan(page, "Leila", "Haddad")
+    page.locator("a[href*='/consultations/']").first.click()
+    consultation_url = page.url
+    page.get_by_role("link", name="Add photos").click()
+    record_photo_consent(page)
+    with tempfile.TemporaryDirectory() as folder:
+        upload(page, consultation_url, portrait(Path(folder), "before.jpg", 16, True))
+        upload(page, consultation_url, portrait(Path(folder), "after.jpg", 8, False))
+    _scroll_to(page, ".photo-pair")
+    _shot(page, "photo")
+    page.get_by_role("link", name=re.compile("With the frontal photo of")).click()
+    slider = page.get_by_role("slider")
+    slider.focus()
+    for _ in range(15):
+        page.keyboard.press("ArrowRight")
+    _scroll_to(page, "#slider-heading")
+    _shot(page, "photo-compare")
+    _scroll_to(page, "#changes-heading")
+    _shot(page, "photo-changes")
+    page.context.close()
+
+
 def admin_pages(browser: Browser, server: DemoServer) -> None:
     page = _page(browser, server)
     log_in(page, server, "admin")
@@ -239,6 +268,7 @@ def portal_pages(browser: Browser, server: DemoServer) -> None:
 SECTIONS = {
     "clinician": clinician_pages,
     "course": course_pages,
+    "photo": photo_pages,
     "admin": admin_pages,
     "portal": portal_pages,
 }

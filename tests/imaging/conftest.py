@@ -6,7 +6,15 @@ from __future__ import annotations
 from functools import cache
 
 from lasercare.imaging import AnalysedPhoto, analyse_array
-from tests.imaging.portraits import COOL_CAST, GREEN_CAST, SKIN_BY_CATEGORY, WARM_CAST, Portrait, PortraitSpec, render
+from lasercare.imaging.synthetic import (
+    COOL_CAST,
+    GREEN_CAST,
+    SKIN_BY_CATEGORY,
+    WARM_CAST,
+    Portrait,
+    PortraitSpec,
+    render,
+)
 
 CATEGORIES = tuple(SKIN_BY_CATEGORY)
 # Each category is shown under one of the casts, so every cast meets light and dark skin.

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.imaging.portraits import SKIN_BY_CATEGORY, WARM_CAST, PortraitSpec, Pose, render
+from lasercare.imaging.synthetic import SKIN_BY_CATEGORY, WARM_CAST, PortraitSpec, Pose, render
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
 METRIC_FIELDS = {"spots": {"count", "area_fraction", "mean_delta_e"}, "redness": {"index", "area_fraction"}}

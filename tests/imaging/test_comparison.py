@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lasercare.imaging import Comparison, analyse_array, compare
-from tests.imaging.portraits import SKIN_BY_CATEGORY, PortraitSpec, Pose, render
+from lasercare.imaging.synthetic import SKIN_BY_CATEGORY, PortraitSpec, Pose, render
 
 
 def _compare(before: PortraitSpec, after: PortraitSpec) -> Comparison:

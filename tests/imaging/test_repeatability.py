@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from lasercare.imaging import SkinMetrics, analyse_photo
-from tests.imaging.portraits import SKIN_BY_CATEGORY, PortraitSpec, Pose, render
+from lasercare.imaging.synthetic import SKIN_BY_CATEGORY, PortraitSpec, Pose, render
 
 RETAKES = (
     (1.00, Pose(0, 0, 0.0)),

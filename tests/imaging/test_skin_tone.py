@@ -50,7 +50,7 @@ def test_without_a_chart_results_are_marked_uncalibrated() -> None:
 def test_a_cast_without_a_chart_shifts_ita() -> None:
     """Why the chart matters: the same warm cast, uncalibrated, moves the tone by many degrees."""
     from lasercare.imaging import analyse_array
-    from tests.imaging.portraits import SKIN_BY_CATEGORY, WARM_CAST, PortraitSpec, render
+    from lasercare.imaging.synthetic import SKIN_BY_CATEGORY, WARM_CAST, PortraitSpec, render
 
     spec = PortraitSpec(SKIN_BY_CATEGORY["light"], cast=WARM_CAST, spot_count=4)
     result = analyse_array(render(spec).rgb).result

@@ -42,7 +42,7 @@ def test_spots_contrast_is_reported_in_ciede2000() -> None:
 
 def test_clear_skin_has_no_spots_and_no_red_areas() -> None:
     from lasercare.imaging import analyse_array
-    from tests.imaging.portraits import SKIN_BY_CATEGORY, PortraitSpec, render
+    from lasercare.imaging.synthetic import SKIN_BY_CATEGORY, PortraitSpec, render
 
     for category in ("very_light", "dark"):
         spec = PortraitSpec(SKIN_BY_CATEGORY[category], spot_count=0, red_patch=False)

@@ -98,3 +98,6 @@ def signed_in(client: Client) -> Callable[[StaffUser], Client]:
         return client
 
     return sign_in
+
+
+from tests.web.photo_helpers import photo_storage  # noqa: E402,F401 - the photo tests' storage fixture

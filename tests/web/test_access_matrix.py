@@ -35,6 +35,8 @@ from lasercare.practice.patients.models import Patient
 from tests.web.charting_helpers import charting_records
 from tests.web.conftest import make_patient, make_staff
 
+pytestmark = pytest.mark.usefixtures("photo_storage")
+
 # Text that belongs to the practice whose records the URLs name: it must never reach anyone else.
 FAMILY_NAME = "Quennell-Markby"
 PHONE = "+44 7700 900555"
@@ -142,6 +144,17 @@ ROUTES: dict[str, Route] = {
     "consent_sign": Route(Action.PREPARE_CONSENT, {POST: 400}, record="consent"),
     "consent_withdraw": Route(Action.PREPARE_CONSENT, {POST: 302}, record="consent"),
     "consent_print": Route(Action.VIEW_CLINICAL, {GET: 200}, record="consent"),
+    # Photos. The photo of `records` is analysed (so its overlay and comparison exist); the empty POSTs are invalid
+    # forms; withdrawing the photo consent leads back to the patient's photo consent page.
+    "photo_consent": Route(Action.TAKE_PHOTOS, {GET: 200, POST: 400}, record="patient"),
+    "photo_consent_withdraw": Route(Action.TAKE_PHOTOS, {POST: 302}, record="photo_consent"),
+    "consultation_photo_new": Route(Action.TAKE_PHOTOS, {GET: 200, POST: 400}, record="consultation"),
+    "booking_photo_new": Route(Action.TAKE_PHOTOS, {GET: 200, POST: 400}, record="booking"),
+    "photo": Route(Action.VIEW_CLINICAL, {GET: 200}, record="skin_photo"),
+    "photo_image": Route(Action.VIEW_CLINICAL, {GET: 200}, record="skin_photo"),
+    "photo_overlay": Route(Action.VIEW_CLINICAL, {GET: 200}, record="skin_photo"),
+    "photo_analyse": Route(Action.TAKE_PHOTOS, {POST: 302}, record="skin_photo"),
+    "photo_compare": Route(Action.VIEW_CLINICAL, {GET: 200}, record="skin_photo"),
     "audit_log": Route(Action.VIEW_AUDIT_LOG, {GET: 200}),
     "health": Route(None, {GET: 200}, public=True),
     # The configuration admin: practice admins (is_staff) only, each seeing their own practice.
@@ -264,7 +277,50 @@ def records(practice: Practice, plan: TreatmentPlan) -> dict[str, Any]:
         **scheduled,
         **charting_records(plan),
         **_consented(practice),
+        **_photographed(plan),
     }
+
+
+def _photographed(plan: TreatmentPlan) -> dict[str, Any]:
+    """The patient's photo consent and an analysed photo of the consultation, its files written directly (the
+    analysis itself is tested in tests/web/test_photos.py)."""
+    import io
+
+    from django.utils import timezone
+    from PIL import Image
+
+    from lasercare.practice.photos import services as photos
+    from lasercare.practice.photos import storage
+    from lasercare.practice.photos.models import AnalysisStatus, PhotoScope, SkinPhoto
+    from tests.web.photo_helpers import ANALYSIS
+
+    clinician = StaffUser.objects.get(practice=plan.practice, role=Role.CLINICIAN)
+    consent = photos.record_photo_consent(None, clinician, plan.patient, scope=PhotoScope.CLINICAL)
+    images = {}
+    for kind in ("JPEG", "PNG"):
+        out = io.BytesIO()
+        Image.new("RGB", (80, 60), (190, 150, 130)).save(out, format=kind)
+        images[kind] = out.getvalue()
+    photo = SkinPhoto.objects.create(
+        practice=plan.practice,
+        patient=plan.patient,
+        consultation=plan.consultation,
+        consent=consent,
+        view="frontal",
+        taken_at=timezone.now(),
+        uploaded_by=clinician,
+        original_name=storage.save_file("originals/matrix.jpg", images["JPEG"]),
+        original_sha256="0" * 64,
+        original_bytes=len(images["JPEG"]),
+        original_format="JPEG",
+        working_name=storage.save_file("copies/matrix.jpg", images["JPEG"]),
+        overlay_name=storage.save_file("overlays/matrix.png", images["PNG"]),
+        width=80,
+        height=60,
+        status=AnalysisStatus.DONE,
+        analysis=ANALYSIS,
+    )
+    return {"photo_consent": consent, "skin_photo": photo}
 
 
 def _consented(practice: Practice) -> dict[str, Any]:
@@ -473,6 +529,7 @@ def test_the_permissions_matrix_is_the_one_the_issue_asks_for() -> None:
         Action.RECORD_OUTCOME: {Role.CLINICIAN, Role.NURSE},
         Action.INVITE_TO_PORTAL: {Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK},
         Action.CONFIGURE_PRACTICE: {Role.PRACTICE_ADMIN},
+        Action.TAKE_PHOTOS: {Role.CLINICIAN, Role.NURSE},
     }
 
 

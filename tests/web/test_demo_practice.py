@@ -9,8 +9,12 @@ from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations.models import Consultation, PlanStatus, TreatmentPlan
 from lasercare.practice.demo import create_demo_practice
 from lasercare.practice.patients.models import Patient
+from lasercare.practice.photos.models import SkinPhoto
+from lasercare.practice.photos.services import compare_photos
 from lasercare.practice.portal.demo import EMAIL as PORTAL_EMAIL
 from lasercare.practice.portal.models import PatientAccount
+
+pytestmark = pytest.mark.usefixtures("photo_storage")
 
 
 @pytest.fixture
@@ -73,3 +77,12 @@ def test_the_browser_tests_sign_in_as_the_demos_portal_patient() -> None:
     from tests.browser.portal_steps import EMAIL
 
     assert EMAIL == PORTAL_EMAIL
+
+
+def test_the_demo_has_a_patient_photographed_before_and_during_the_course(demo: list[object]) -> None:
+    before, after = SkinPhoto.objects.order_by("taken_at")
+    assert before.patient == after.patient
+    assert (before.consultation is not None, after.booking is not None) == (True, True)
+    assert before.analysed and after.analysed
+    changes = {row.metric: row for row in compare_photos(before, after).rows}
+    assert changes["spots.count"].exceeds and changes["spots.count"].direction == "down"

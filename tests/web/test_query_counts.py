@@ -44,7 +44,7 @@ BASELINE = {
     "/patients/": 6,
     "search": 7,
     "/": 11,  # with the portal's two lists: change requests and side-effect reports
-    "patients": 13,  # the timeline reads each kind of record once: consultations to side-effect reports
+    "patients": 14,  # the timeline reads each kind of record once: consultations to side-effect reports and photos
     "plans": 6,
     "today": 6,
     "follow-ups": 6,

@@ -23,6 +23,7 @@ from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations import services
 from lasercare.practice.consultations.models import OverrideKind, TreatmentPlan
 from lasercare.practice.patients.models import Patient
+from lasercare.practice.photos import demo as photos_demo
 from lasercare.practice.portal.demo import create_portal_patient
 
 GIVEN = [
@@ -251,6 +252,7 @@ def create_demo_practice(
     demo_course.run_courses(random.Random(seed + 1), practice, devices, clinician, nurse)
     email, password = create_portal_patient(practice, main, clinician)
     accounts.append(DemoAccount(email, password, "Patient (portal)"))
+    photos_demo.photograph(practice, clinician)
     return practice, accounts
 
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "lasercare.practice.consent",
     "lasercare.practice.charting",
     "lasercare.practice.portal",
+    "lasercare.practice.photos",
     "lasercare.site",
     "django_tasks",
 ]
@@ -225,7 +226,19 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Skin photos (lasercare.practice.photos): outside MEDIA_ROOT and served by no URL of its own; the app reads
+    # them only through views that check access and audit. Production may point this at S3-compatible storage.
+    "photos": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": VAR_DIR / "private" / "photos",
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
+# The largest photo file accepted (a 12-megapixel JPEG at best quality is 5-10 MB, a 16-bit TIFF far more).
+PHOTO_MAX_BYTES = envint("PHOTO_MAX_BYTES", 40 * 1024 * 1024)
 # `lasercare serve` collects the static files first; the finders let the test server and an installed copy
 # that skipped collecting still serve them.
 WHITENOISE_USE_FINDERS = True

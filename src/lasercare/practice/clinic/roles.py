@@ -48,6 +48,7 @@ class Action(StrEnum):
     RECORD_OUTCOME = "record_outcome"
     INVITE_TO_PORTAL = "invite_to_portal"  # invite a patient to the portal, or close their access
     CONFIGURE_PRACTICE = "configure_practice"  # the admin: locations, staff, price list, clinic policy
+    TAKE_PHOTOS = "take_photos"  # upload skin photos, record or withdraw the patient's photo consent
 
 
 _ALL = frozenset(Role)
@@ -71,6 +72,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.RECORD_OUTCOME: frozenset({Role.CLINICIAN, Role.NURSE}),
     Action.INVITE_TO_PORTAL: frozenset({Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK}),
     Action.CONFIGURE_PRACTICE: frozenset({Role.PRACTICE_ADMIN}),
+    Action.TAKE_PHOTOS: frozenset({Role.CLINICIAN, Role.NURSE}),
 }
 
 

@@ -27,6 +27,7 @@ from lasercare.practice.consultations import services
 from lasercare.practice.consultations.forms import DecisionForm, IntakeForm, OverrideForm
 from lasercare.practice.consultations.models import Consultation, OverrideKind, PlanOverride, PlanStatus, TreatmentPlan
 from lasercare.practice.patients.models import Patient
+from lasercare.practice.photos.services import ita_estimate, recorded_phototype
 
 
 def _latest_intake(patient: Patient) -> dict[str, Any] | None:
@@ -148,13 +149,21 @@ def consultation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         request, Consultation.objects.select_related("patient", "seen_by", "location", "history"), public_id
     )
     plans = consultation.plans.order_by("-created_at")
+    photos = list(consultation.photos.order_by("taken_at", "pk"))
     record(
         request, AuditAction.VIEW, "consultation", consultation.public_id, patient_ref=consultation.patient.public_id
     )
     return render(
         request,
         "consultations/detail.html",
-        {"consultation": consultation, "patient": consultation.patient, "plans": plans, "labels": labels},
+        {
+            "consultation": consultation,
+            "patient": consultation.patient,
+            "plans": plans,
+            "labels": labels,
+            "photos": photos,
+            "ita": ita_estimate(recorded_phototype(consultation), photos),
+        },
     )
 
 

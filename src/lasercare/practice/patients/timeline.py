@@ -10,6 +10,7 @@ from typing import Any
 from lasercare.practice.charting.models import AdverseEvent, Outcome, SessionChart
 from lasercare.practice.consent.models import Consent
 from lasercare.practice.consultations.models import Consultation, TreatmentPlan
+from lasercare.practice.photos.models import SkinPhoto
 from lasercare.practice.portal.models import SideEffectReport
 from lasercare.practice.scheduling.models import Booking, BookingStatus
 
@@ -23,6 +24,7 @@ _ORDER = {
     "adverse_event": 5,
     "outcome": 6,
     "side_effect_report": 7,
+    "photo": 8,
 }
 
 
@@ -43,6 +45,7 @@ def timeline(
     events: Sequence[AdverseEvent] = (),
     outcomes: Sequence[Outcome] = (),
     reports: Sequence[SideEffectReport] = (),
+    photos: Sequence[SkinPhoto] = (),
 ) -> list[TimelineEvent]:
     found = [TimelineEvent(c.created_at, "consultation", c) for c in consultations]
     found += [TimelineEvent(p.created_at, "plan", p) for p in plans]
@@ -54,4 +57,5 @@ def timeline(
     found += [TimelineEvent(e.recorded_at, "adverse_event", e) for e in events]
     found += [TimelineEvent(o.recorded_at, "outcome", o) for o in outcomes]
     found += [TimelineEvent(r.created_at, "side_effect_report", r) for r in reports]
+    found += [TimelineEvent(p.taken_at, "photo", p) for p in photos]
     return sorted(found, key=lambda e: (e.at, _ORDER[e.kind]), reverse=True)

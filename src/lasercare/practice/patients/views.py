@@ -24,6 +24,7 @@ from lasercare.practice.patients.forms import PatientForm, PatientSearchForm
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.patients.services import NameMatches, read_query, search_patients
 from lasercare.practice.patients.timeline import timeline
+from lasercare.practice.photos.models import SkinPhoto
 from lasercare.practice.portal.models import SideEffectReport
 from lasercare.practice.scheduling.models import Booking
 
@@ -137,6 +138,7 @@ def patient_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         events = list(AdverseEvent.objects.filter(patient=patient))
         outcomes = list(Outcome.objects.filter(patient=patient))
         reports = list(SideEffectReport.objects.filter(patient=patient))
+        photos = list(SkinPhoto.objects.filter(patient=patient))
         context["courses"] = courses(plans, bookings, charts, consents, events, timezone.now())
         context["events"] = timeline(
             list(consultations),
@@ -147,6 +149,7 @@ def patient_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             events=events,
             outcomes=outcomes,
             reports=reports,
+            photos=photos,
         )
         record(
             request, AuditAction.VIEW, "patient", patient.public_id, patient_ref=patient.public_id, detail="timeline"

@@ -1,4 +1,4 @@
-"""Synthetic portraits with known truth, for the imaging tests and the benchmark.
+"""Synthetic portraits with known truth, for the imaging tests, the benchmark and the demo practice.
 
 A portrait is drawn in CIELAB (D65) from a known skin colour: a wall, hair, a face with eyes, brows and lips,
 round pigmented spots of a known number and area, one red patch of a known area, fine forehead lines and a
