@@ -14,7 +14,7 @@ from tests.browser.support import check_accessibility
 
 pytestmark = pytest.mark.browser
 
-PORTAL_PAGES = ("Home", "Preparation", "Appointments", "Aftercare", "Report a side effect")
+PORTAL_PAGES = ("Home", "Preparation", "Appointments", "Aftercare", "Report a side effect", "Photos")
 
 
 def _menu(page: Page, name: str) -> None:

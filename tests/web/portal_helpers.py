@@ -4,8 +4,10 @@ neither sees the other's records."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -18,6 +20,8 @@ from lasercare.practice.consent import services as consent_services
 from lasercare.practice.consent.models import FAMILIES, Consent
 from lasercare.practice.consultations.models import TreatmentPlan
 from lasercare.practice.patients.models import Patient
+from lasercare.practice.photos import storage
+from lasercare.practice.photos.models import AnalysisStatus, SkinPhoto
 from lasercare.practice.portal.auth import SESSION_HASH_KEY, SESSION_KEY, SESSION_SEEN_KEY, _digest
 from lasercare.practice.portal.models import PatientAccount
 from lasercare.practice.scheduling import rules
@@ -25,6 +29,7 @@ from lasercare.practice.scheduling import services as scheduling
 from lasercare.practice.scheduling.models import Booking
 from tests.web.booking_helpers import accepted_plan
 from tests.web.conftest import make_patient
+from tests.web.photo_helpers import ANALYSIS, jpeg, photo_of, plain_image
 
 # The consultation was a few days ago: session 1 is still ahead, its preparation under way.
 HELD_DAYS_AGO = 3
@@ -37,6 +42,7 @@ class PatientWithCourse:
     plan: TreatmentPlan
     first: Booking
     consent: Consent
+    photo: SkinPhoto
 
     @property
     def first_day(self) -> date:
@@ -72,16 +78,25 @@ def with_course(practice: Practice, clinician: StaffUser, given: str, email: str
     account = PatientAccount.objects.create(
         practice=practice, patient=patient, email=email, activated_at=timezone.now()
     )
-    return PatientWithCourse(patient, account, plan, first, consent)
+    # A photo of the consultation, marked analysed with a stored analysis: these tests are about who sees it.
+    photo = photo_of(plan.consultation, clinician, jpeg(plain_image()), analyse=False)
+    overlay = io.BytesIO()
+    plain_image().save(overlay, format="PNG")
+    overlay_name = storage.save_file(f"overlays/{photo.public_id}.png", overlay.getvalue())
+    SkinPhoto.objects.filter(pk=photo.pk).update(
+        status=AnalysisStatus.DONE, analysis=ANALYSIS, overlay_name=overlay_name
+    )
+    photo.refresh_from_db()
+    return PatientWithCourse(patient, account, plan, first, consent, photo)
 
 
 @pytest.fixture
-def jane(practice: Practice, staff: dict[Role, StaffUser]) -> PatientWithCourse:
+def jane(practice: Practice, staff: dict[Role, StaffUser], photo_storage: Path) -> PatientWithCourse:
     return with_course(practice, staff[Role.CLINICIAN], "Jane", "jane@example.org")
 
 
 @pytest.fixture
-def john(practice: Practice, staff: dict[Role, StaffUser]) -> PatientWithCourse:
+def john(practice: Practice, staff: dict[Role, StaffUser], photo_storage: Path) -> PatientWithCourse:
     return with_course(practice, staff[Role.CLINICIAN], "John", "john@example.org")
 
 

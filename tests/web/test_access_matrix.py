@@ -176,6 +176,9 @@ ROUTES: dict[str, Route] = {
     "portal_change": Route(None, {GET: 302, POST: 302}, record="booking", portal=True),
     "portal_aftercare": Route(None, {GET: 302}, portal=True),
     "portal_report": Route(None, {GET: 302, POST: 302}, portal=True),
+    "portal_photos": Route(None, {GET: 302}, portal=True),
+    "portal_photo": Route(None, {GET: 302}, record="skin_photo", portal=True),
+    "portal_photo_overlay": Route(None, {GET: 302}, record="skin_photo", portal=True),
     # The practice's side of the portal. The patient of `records` has no e-mail address: inviting them is refused
     # with the reason, back on their page.
     "portal_invite": Route(Action.INVITE_TO_PORTAL, {POST: 302}, record="patient"),

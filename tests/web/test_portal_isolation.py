@@ -24,7 +24,9 @@ def _url(key: str, of: PatientWithCourse) -> str:
     pattern = URLS[key]
     if "<uuid:public_id>" not in pattern:
         return reverse(key)
-    record: Any = {"plan": of.plan, "consent": of.consent, "booking": of.first}[ROUTES[key].record]
+    record: Any = {"plan": of.plan, "consent": of.consent, "booking": of.first, "skin_photo": of.photo}[
+        ROUTES[key].record
+    ]
     return reverse(key, args=[record.public_id])
 
 
@@ -67,6 +69,7 @@ def test_a_page_of_ones_own_shows_nothing_of_another_patients(
     assert str(john.plan.public_id) not in page
     assert str(john.consent.public_id) not in page
     assert str(john.first.public_id) not in page
+    assert str(john.photo.public_id) not in page
     assert "John" not in page
 
 

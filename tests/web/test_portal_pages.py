@@ -21,6 +21,7 @@ from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consent.models import ConsentStatus
 from lasercare.practice.consultations.models import PlanStatus
 from lasercare.practice.consultations.services import chosen_modality
+from lasercare.practice.photos.models import SkinPhoto
 from lasercare.practice.portal.models import ChangeRequest, ChecklistTick, SideEffectReport
 from lasercare.practice.scheduling.models import BookingStatus
 from tests.web.portal_helpers import PatientWithCourse, jane, portal_client
@@ -286,3 +287,22 @@ def test_the_portal_speaks_the_patients_recorded_language_when_it_has_it(
     jane.patient.save()
     page = portal_client(jane.account).get(reverse("portal_home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="en">' in page
+
+
+def test_the_patient_sees_their_own_analysed_photos_and_each_read_is_audited(jane: PatientWithCourse) -> None:
+    client = portal_client(jane.account)
+    page = client.get(reverse("portal_photos")).content.decode()
+    assert reverse("portal_photo", args=[jane.photo.public_id]) in page
+    response = client.get(reverse("portal_photo", args=[jane.photo.public_id]))
+    assert response["Content-Type"] == "image/jpeg" and response.content[:2] == b"\xff\xd8"
+    assert AuditEntry.objects.filter(record_type="skin_photo", record_id=str(jane.photo.public_id)).exists()
+
+
+def test_a_photo_still_being_analysed_is_not_shown(jane: PatientWithCourse) -> None:
+    SkinPhoto.objects.filter(pk=jane.photo.pk).update(status="queued")
+    client = portal_client(jane.account)
+    assert (
+        reverse("portal_photo", args=[jane.photo.public_id])
+        not in client.get(reverse("portal_photos")).content.decode()
+    )
+    assert client.get(reverse("portal_photo", args=[jane.photo.public_id])).status_code == 404

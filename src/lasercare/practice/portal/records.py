@@ -21,6 +21,7 @@ from lasercare.documents.care_dates import DatedStep, aftercare_for, preparation
 from lasercare.practice.consent.models import Consent
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
+from lasercare.practice.photos.models import AnalysisStatus, SkinPhoto
 from lasercare.practice.portal.models import ChangeRequest, ChecklistTick, PatientAccount, RequestStatus
 from lasercare.practice.scheduling.models import ACTIVE_STATUSES, Booking, BookingStatus
 
@@ -77,6 +78,16 @@ def appointment(account: PatientAccount, public_id: UUID | str) -> Booking:
     found = (
         Booking.objects.filter(patient_id=account.patient_id, public_id=public_id).select_related("practice").first()
     )
+    if found is None:
+        raise Http404
+    return found
+
+
+def photo(account: PatientAccount, public_id: UUID | str) -> SkinPhoto:
+    """One of the patient's analysed photos (the portal shows only those, as photos_for_patient lists them)."""
+    found = SkinPhoto.objects.filter(
+        patient_id=account.patient_id, public_id=public_id, status=AnalysisStatus.DONE
+    ).first()
     if found is None:
         raise Http404
     return found

@@ -21,6 +21,14 @@ urlpatterns: list[URLPattern] = [
     path("portal/appointments/<uuid:public_id>/change/", views.change_appointment, name="portal_change"),
     path("portal/aftercare/", views.aftercare, name="portal_aftercare"),
     path("portal/side-effects/", views.report, name="portal_report"),
+    path("portal/photos/", views.photos, name="portal_photos"),
+    path("portal/photos/<uuid:public_id>/image.jpg", views.photo_image, {"variant": "photo"}, name="portal_photo"),
+    path(
+        "portal/photos/<uuid:public_id>/overlay.png",
+        views.photo_image,
+        {"variant": "overlay"},
+        name="portal_photo_overlay",
+    ),
     # The practice's side
     path("patients/<uuid:public_id>/portal/invite/", staff_views.invite, name="portal_invite"),
     path("patients/<uuid:public_id>/portal/close/", staff_views.close, name="portal_close"),

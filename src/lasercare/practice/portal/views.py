@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,8 @@ from lasercare.practice.consent import services as consent_services
 from lasercare.practice.consent.forms import SignForm
 from lasercare.practice.consent.models import ConsentStatus
 from lasercare.practice.consent.signature import HEIGHT, WIDTH
+from lasercare.practice.photos.services import photos_for_patient
+from lasercare.practice.photos.storage import CONTENT_TYPES, Variant, open_image
 from lasercare.practice.portal import records, services
 from lasercare.practice.portal.auth import patient_required, sign_in, sign_out, signed_in_account
 from lasercare.practice.portal.forms import (
@@ -40,6 +42,7 @@ NAVIGATION = [
     ("portal_appointments", gettext_lazy("Appointments")),
     ("portal_aftercare", gettext_lazy("Aftercare")),
     ("portal_report", gettext_lazy("Report a side effect")),
+    ("portal_photos", gettext_lazy("Photos")),
 ]
 
 
@@ -357,3 +360,29 @@ def report(request: HttpRequest) -> HttpResponse:
 def _practice_phone(account: PatientAccount) -> str:
     location = account.practice.locations.exclude(phone="").order_by("pk").first()
     return location.phone if location is not None else ""
+
+
+@patient_required
+@require_GET
+def photos(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    _viewed(request, "portal_photos")
+    return _page(request, "portal/photos.html", {"photos": photos_for_patient(account.patient)})
+
+
+@patient_required
+@require_GET
+def photo_image(request: HttpRequest, public_id: str, variant: str) -> HttpResponse:
+    """One of the patient's own analysed photos (its copy without metadata) or its overlay; never the original."""
+    account = _account(request)
+    photo = records.photo(account, public_id)
+    shown: Variant = "overlay" if variant == "overlay" else "photo"
+    try:
+        with open_image(photo, shown) as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise Http404 from None
+    services._audit(request, account, AuditAction.VIEW, "skin_photo", photo.public_id, shown)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[shown])
+    response.headers["Content-Disposition"] = "inline"
+    return response
