@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "lasercare.practice.scheduling",
     "lasercare.practice.consent",
     "lasercare.practice.charting",
+    "lasercare.practice.selfassessment",
     "lasercare.site",
     "django_tasks",
 ]
