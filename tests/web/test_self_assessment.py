@@ -66,9 +66,7 @@ def test_an_unknown_practice_is_not_found(client: Client, db: None) -> None:
     assert client.get("/self-assessment/5e5e5e5e-5e5e-4e5e-8e5e-5e5e5e5e5e5e/").status_code == 404
 
 
-def test_the_result_shows_the_phototype_the_engine_derives_from_the_answers(
-    client: Client, practice: Practice
-) -> None:
+def test_the_result_shows_the_phototype_the_engine_derives_from_the_answers(client: Client, practice: Practice) -> None:
     page = result_of(client, practice)
     assert "type II (questionnaire score 16 of 40)" in page
 

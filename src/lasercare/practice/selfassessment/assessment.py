@@ -207,7 +207,9 @@ def _option(
         if reason:
             reasons.append(reason)
     for name in by_modality.get(option.modality, []):
-        reasons.append(_("Something in your answers needs the clinician's judgement first: %(finding)s.") % {"finding": name})
+        reasons.append(
+            _("Something in your answers needs the clinician's judgement first: %(finding)s.") % {"finding": name}
+        )
     return OptionShown(
         modality=option.modality,
         name=kb(option.name),
@@ -224,7 +226,9 @@ def _option(
 def _factor(factor: str, option: TreatmentOption, answers: Mapping[str, Any]) -> str:
     """What decided an option's suitability, in plain words; '' for the factors that need no sentence."""
     if factor == "downtime" and answers.get("max_downtime_days") is not None:
-        return _("Its usual recovery (%(range)s days) may be longer than the %(limit)s days you said you could take.") % {
+        return _(
+            "Its usual recovery (%(range)s days) may be longer than the %(limit)s days you said you could take."
+        ) % {
             "range": range_text(option.downtime_days),
             "limit": answers["max_downtime_days"],
         }
@@ -264,9 +268,6 @@ def _discuss(plan: TreatmentPlan, knowledge: Knowledge, findings: list[FindingSh
         )
     if plan.course is not None and plan.course.in_time is False:
         points.append(_("Your event date: ask whether a course can be finished, and healed, in time."))
-    for note in plan.notes:
-        for concern, text in knowledge.notes.items():
-            if note == text:
-                points.append(kb(text))
+    concern_notes = set(knowledge.notes.values())
+    points += [kb(note) for note in plan.notes if note in concern_notes]
     return points
-

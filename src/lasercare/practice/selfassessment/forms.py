@@ -207,7 +207,9 @@ class RequestForm(forms.Form):
 
     name = forms.CharField(label=_("Your name"), max_length=200)
     contact_by = forms.ChoiceField(
-        label=_("How should the practice contact you?"), choices=ContactBy.choices, widget=forms.RadioSelect
+        label=_("How should the practice contact you?"),
+        choices=[(ContactBy.PHONE, _("By phone")), (ContactBy.EMAIL, _("By email"))],
+        widget=forms.RadioSelect,
     )
     phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
     email = forms.EmailField(label=_("Email address"), required=False)
@@ -233,10 +235,6 @@ class RequestForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contact_by"].choices = [
-            (ContactBy.PHONE, _("By phone")),
-            (ContactBy.EMAIL, _("By email")),
-        ]
         self.fields["contact_by"].error_messages["required"] = _("Choose how the practice should contact you.")
         self.fields["name"].error_messages["required"] = _("Give your name.")
 

@@ -100,7 +100,8 @@ def treatment_page(modality: Modality) -> TreatmentPage:
     family = wording()["families"][modality.family]
     treats = [
         _cited(
-            _("%(concern)s: %(benefit)s") % {
+            _("%(concern)s: %(benefit)s")
+            % {
                 "concern": labels.CONCERNS.get(code, code),
                 "benefit": benefit_words(indication.benefit),
             },
@@ -172,6 +173,6 @@ def sources_of(cited: list[Cited], knowledge: Knowledge) -> tuple[dict[str, int]
             numbers.setdefault(source, len(numbers) + 1)
     listed = []
     for source_id in numbers:
-        source = knowledge.sources[source_id]
-        listed.append({"id": source_id, "citation": source.citation, "link": source.link})
+        found = knowledge.sources[source_id]
+        listed.append({"id": source_id, "citation": found.citation, "link": found.link})
     return numbers, listed

@@ -18,7 +18,7 @@ def answers_in_words(answers: dict[str, Any]) -> list[tuple[str, str]]:
         if name not in answers:
             continue
         value = answers[name]
-        choices = dict((str(k), str(v)) for k, v in getattr(field, "choices", []))
+        choices = {str(k): str(v) for k, v in getattr(field, "choices", [])}
         if isinstance(value, list):
             text = "; ".join(choices.get(str(v), str(v)) for v in value) if choices else "; ".join(map(str, value))
         elif isinstance(field, forms.ChoiceField):

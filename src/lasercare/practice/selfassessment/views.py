@@ -110,13 +110,12 @@ def self_assessment_start(request: HttpRequest) -> HttpResponse:
 
 
 def _form_page(request: HttpRequest, practice: Practice, form: AssessmentForm, status: int = 200) -> HttpResponse:
-    response = render(
+    return render(
         request,
         "selfassessment/form.html",
         _public({"practice": practice, "practice_name": practice.name, "form": form}),
         status=status,
     )
-    return response
 
 
 @never_cache
