@@ -54,3 +54,12 @@ def test_the_demo_carries_accepted_plans_through_their_courses(demo: list[object
     assert Booking.objects.filter(status=BookingStatus.BOOKED, starts_at__date__gte=timezone.localdate()).exists()
     assert AdverseEvent.objects.filter(reviewed_at__isnull=True).count() == 1
     assert Outcome.objects.exists()
+
+
+def test_the_demo_has_consultation_requests_assessed_by_the_engine(demo: list[object]) -> None:
+    from lasercare.practice.selfassessment.models import ConsultationRequest
+
+    requests = list(ConsultationRequest.objects.all())
+    assert len(requests) >= 2
+    assert all(r.result["could_suit"] and r.result["knowledge_version"] for r in requests)
+    assert {r.status for r in requests} >= {"new", "contacted"}

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lasercare.engine import codes
-from lasercare.practice import demo_course
+from lasercare.practice import demo_course, demo_requests
 from lasercare.practice.clinic.models import Location, Practice, PriceListItem, StaffUser
 from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations import services
@@ -248,6 +248,7 @@ def create_demo_practice(
             progress(number, patients)
     # A generator of its own: the patients and plans above stay those the seed always gave.
     demo_course.run_courses(random.Random(seed + 1), practice, devices, clinician, nurse)
+    demo_requests.send_demo_requests(practice)
     return practice, accounts
 
 
