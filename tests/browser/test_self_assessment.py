@@ -33,7 +33,6 @@ def keep(prefix: str) -> Callable[[Page, str], None]:
     return shot
 
 
-
 def no_sideways_scrolling(page: Page) -> None:
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), page.url
 

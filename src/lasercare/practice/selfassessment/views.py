@@ -183,7 +183,11 @@ def consultation_request_send(request: HttpRequest, practice: UUID) -> HttpRespo
     request_form = RequestForm(request.POST)
     if not request_form.is_valid():
         return _result_page(request, found, form, request_form, status=400)
-    result = assess(form.answers(), found, timezone.localdate())
+    try:
+        result = assess(form.answers(), found, timezone.localdate())
+    except IntakeError:
+        form.add_error(None, _("These answers could not be assessed. Please check them and try again."))
+        return _form_page(request, found, form, status=400)
     try:
         services.send_request(request, found, request_form.cleaned_data, form.answers(), result.summary)
     except services.TooManyRequests:
