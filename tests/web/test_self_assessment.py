@@ -4,6 +4,7 @@ request reaches the front desk, audited."""
 from __future__ import annotations
 
 import html
+import logging
 import re
 from datetime import timedelta
 from typing import Any
@@ -291,3 +292,37 @@ def test_changing_the_answers_fills_the_form_again(client: Client, practice: Pra
     assert "warfarin</textarea>" in page
     assert re.search(r'value="sun_spots"[^>]*checked', page)
     assert not re.search(r'value="wrinkles"[^>]*checked', page)
+
+
+def _walk_the_public_pages(client: Client, practice: Practice) -> list[Any]:
+    """Every public step with answers and contact details, including refused forms."""
+    return [
+        client.post(result_url(practice), answers(medications="Zorblax 5 mg", cold_sores="yes")),
+        client.post(result_url(practice), answers(q4="", medications="Zorblax 5 mg")),
+        client.post(request_url(practice), {**answers(medications="Zorblax 5 mg"), **CONTACT, "consent": ""}),
+        client.post(request_url(practice), {**answers(medications="Zorblax 5 mg"), **CONTACT}),
+    ]
+
+
+PERSONAL = ("Zorblax", "Morwenna", "Tregarthen", "900777")
+
+
+def test_the_application_logs_hold_no_answer_or_contact_detail(
+    client: Client, practice: Practice, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="django")
+    _walk_the_public_pages(client, practice)
+    assert caplog.records, "the refused forms are logged (by path)"
+    for entry in caplog.records:
+        text = f"{entry.getMessage()} {entry.exc_text or ''}"
+        assert not any(word in text for word in PERSONAL), text
+
+
+def test_no_address_holds_an_answer_or_contact_detail(client: Client, practice: Practice) -> None:
+    responses = _walk_the_public_pages(client, practice)
+    addresses = [r.headers["Location"] for r in responses if r.status_code == 302]
+    for response in responses:
+        addresses += re.findall(r'(?:href|action)="([^"]*)"', response.content.decode())
+    assert any("/self-assessment/" in address for address in addresses)
+    assert [a for a in addresses if any(word.lower() in a.lower() for word in PERSONAL)] == []
