@@ -28,7 +28,6 @@ from lasercare.practice.clinic.roles import Action
 from lasercare.practice.selfassessment import learn, services
 from lasercare.practice.selfassessment.assessment import assess
 from lasercare.practice.selfassessment.forms import AssessmentForm, RequestForm, StatusForm
-from lasercare.practice.selfassessment.knowledge_text import kb
 from lasercare.practice.selfassessment.models import ConsultationRequest, RequestStatus
 from lasercare.practice.selfassessment.review import answers_in_words, result_in_words
 
@@ -143,7 +142,6 @@ def _result_page(
     except IntakeError:
         form.add_error(None, _("These answers could not be assessed. Please check them and try again."))
         return _form_page(request, practice, form, status=400)
-    knowledge = load_knowledge()
     return render(
         request,
         "selfassessment/result.html",
@@ -155,7 +153,6 @@ def _result_page(
                 "hidden": form.hidden_fields_of(),
                 "request_form": request_form,
                 "refused": refused,
-                "learn_names": {code: kb(m.name) for code, m in knowledge.modalities.items()},
             }
         ),
         status=status,
