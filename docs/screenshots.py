@@ -3,6 +3,7 @@
     .venv/bin/python docs/screenshots.py          # writes docs/images/*.png
     .venv/bin/python docs/screenshots.py portal   # only the patient portal's (docs/patient-portal.md), on a phone
     .venv/bin/python docs/screenshots.py photo    # only the photo pages
+    .venv/bin/python docs/screenshots.py patient  # only the public pages on a phone (docs/images/patient-*.png)
 
 It starts `lasercare serve --demo` exactly as the browser tests do (tests/browser/server.py: a fresh database,
 Debian's chromium) and walks the pages at 1280x900 as a clinician and as the practice admin.
@@ -23,6 +24,13 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: 
 from tests.browser.course_steps import accepted_plan, book_session  # noqa: E402
 from tests.browser.photo_steps import portrait, record_photo_consent, upload  # noqa: E402
 from tests.browser.portal_steps import PHONE, draw_signature, portal_sign_in  # noqa: E402
+from tests.browser.self_assessment_steps import (  # noqa: E402
+    ask_for_a_consultation,
+    fill_in_the_self_assessment,
+    front_desk_handles_the_request,
+    read_about_treatments,
+    read_the_result,
+)
 from tests.browser.server import DemoServer, demo_server, launch_chromium, missing_tools  # noqa: E402
 from tests.browser.support import log_in  # noqa: E402
 
@@ -265,12 +273,35 @@ def portal_pages(browser: Browser, server: DemoServer) -> None:
     context.close()
 
 
+def patient_pages(browser: Browser, server: DemoServer) -> None:
+    """The public pages as a person reads them on a phone (390x844), then the request at the front desk."""
+    context = browser.new_context(base_url=server.base_url, viewport={"width": 390, "height": 844}, bypass_csp=True)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    read_about_treatments(page, _shot)
+    fill_in_the_self_assessment(page, _shot)
+    read_the_result(page, _top_of_result)
+    ask_for_a_consultation(page, "Ffion Carrow", _shot)
+    context.close()
+    desk = _page(browser, server)
+    log_in(desk, server, "frontdesk")
+    front_desk_handles_the_request(desk, "Ffion Carrow", _shot)
+    desk.context.close()
+
+
+def _top_of_result(page: Page, name: str) -> None:
+    _shot(page, name)
+    _scroll_to(page, "#could-heading")
+    _shot(page, f"{name}-options")
+
+
 SECTIONS = {
     "clinician": clinician_pages,
     "course": course_pages,
     "photo": photo_pages,
     "admin": admin_pages,
     "portal": portal_pages,
+    "patient": patient_pages,
 }
 
 

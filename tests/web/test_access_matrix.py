@@ -156,6 +156,20 @@ ROUTES: dict[str, Route] = {
     "photo_analyse": Route(Action.TAKE_PHOTOS, {POST: 302}, record="skin_photo"),
     "photo_compare": Route(Action.VIEW_CLINICAL, {GET: 200}, record="skin_photo"),
     "audit_log": Route(Action.VIEW_AUDIT_LOG, {GET: 200}),
+    # The public pages: information and the self-assessment, open to everyone. They name a practice (public
+    # information) but none of its records; the empty POSTs are forms with every answer missing.
+    "learn": Route(None, {GET: 200}, public=True),
+    "learn_topic": Route(None, {GET: 200}, public=True),
+    "learn_treatment": Route(None, {GET: 200}, public=True),
+    "self_assessment_start": Route(None, {GET: 200}, public=True),
+    "self_assessment": Route(None, {GET: 200, POST: 200}, public=True),
+    "self_assessment_result": Route(None, {POST: 400}, public=True),
+    "consultation_request_send": Route(None, {POST: 400}, public=True),
+    "consultation_request_sent": Route(None, {GET: 200}, public=True),
+    # The front desk's worklist of the requests sent from the self-assessment.
+    "consultation_requests": Route(Action.VIEW_CONSULTATION_REQUESTS, {GET: 200}),
+    "consultation_request": Route(Action.VIEW_CONSULTATION_REQUESTS, {GET: 200}, record="consultation_request"),
+    "consultation_request_status": Route(Action.VIEW_CONSULTATION_REQUESTS, {POST: 400}, record="consultation_request"),
     "health": Route(None, {GET: 200}, public=True),
     # The configuration admin: practice admins (is_staff) only, each seeing their own practice.
     # The patient portal. Its pages admit only a signed-in patient (tests/web/test_portal_isolation.py checks one
@@ -279,6 +293,7 @@ def records(practice: Practice, plan: TreatmentPlan) -> dict[str, Any]:
         ),
         **scheduled,
         **charting_records(plan),
+        "consultation_request": _consultation_request(practice),
         **_consented(practice),
         **_photographed(plan),
     }
@@ -324,6 +339,24 @@ def _photographed(plan: TreatmentPlan) -> dict[str, Any]:
         analysis=ANALYSIS,
     )
     return {"photo_consent": consent, "skin_photo": photo}
+
+
+def _consultation_request(practice: Practice) -> Any:
+    """A request sent from the self-assessment, by someone whose name and phone are the practice's MARKERS."""
+    from django.utils import timezone
+
+    from lasercare.practice.selfassessment.models import ConsultationRequest
+
+    return ConsultationRequest.objects.create(
+        practice=practice,
+        name=f"Ann {FAMILY_NAME}",
+        phone=PHONE,
+        contact_by="phone",
+        answers={"age": 40, "concerns": ["sun_spots"]},
+        result={"phototype": "II", "could_suit": ["ipl"], "unlikely": [], "findings": []},
+        consent_version="test",
+        consented_at=timezone.now(),
+    )
 
 
 def _consented(practice: Practice) -> dict[str, Any]:
@@ -419,6 +452,12 @@ def url_for(key: str, route: Route, records: dict[str, Any]) -> str:
         kwargs = {"content_type_id": ContentType.objects.get_for_model(record).pk, "object_id": record.pk}  # type: ignore[arg-type,union-attr]
     if "<str:token>" in pattern:
         kwargs["token"] = records["feed_token"]
+    if "<uuid:practice>" in pattern:
+        kwargs["practice"] = records["practice"].public_id
+    if "<slug:topic>" in pattern:
+        kwargs["topic"] = "preparation"
+    if "<slug:modality>" in pattern:
+        kwargs["modality"] = "nafl_1550"
     if "<str:family>" in pattern:
         kwargs["family"] = "broadband_light"
     if "app_label" in pattern:
@@ -533,6 +572,7 @@ def test_the_permissions_matrix_is_the_one_the_issue_asks_for() -> None:
         Action.INVITE_TO_PORTAL: {Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK},
         Action.CONFIGURE_PRACTICE: {Role.PRACTICE_ADMIN},
         Action.TAKE_PHOTOS: {Role.CLINICIAN, Role.NURSE},
+        Action.VIEW_CONSULTATION_REQUESTS: {Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK},
     }
 
 
@@ -590,7 +630,8 @@ def test_url_answers_role(
     if want.redirect_to:
         assert response.headers["Location"].startswith(want.redirect_to)
     if want.no_data or who == "anonymous" or who.startswith("other:"):
-        text = response.content.decode(errors="replace")
+        # A public page of a practice names it (public information); nothing else of the practice may show.
+        text = response.content.decode(errors="replace").replace(practice.name, "")
         leaked = [marker for marker in MARKERS if marker in text]
         assert leaked == [], f"{method} {url} as {who} shows {leaked}"
 

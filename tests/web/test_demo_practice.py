@@ -86,3 +86,12 @@ def test_the_demo_has_a_patient_photographed_before_and_during_the_course(demo: 
     assert before.analysed and after.analysed
     changes = {row.metric: row for row in compare_photos(before, after).rows}
     assert changes["spots.count"].exceeds and changes["spots.count"].direction == "down"
+
+
+def test_the_demo_has_consultation_requests_assessed_by_the_engine(demo: list[object]) -> None:
+    from lasercare.practice.selfassessment.models import ConsultationRequest
+
+    requests = list(ConsultationRequest.objects.all())
+    assert len(requests) >= 2
+    assert all(r.result["could_suit"] and r.result["knowledge_version"] for r in requests)
+    assert {r.status for r in requests} >= {"new", "contacted"}

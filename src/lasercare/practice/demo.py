@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lasercare.engine import codes
-from lasercare.practice import demo_course
+from lasercare.practice import demo_course, demo_requests
 from lasercare.practice.clinic.models import Location, Practice, PriceListItem, StaffUser
 from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations import services
@@ -253,6 +253,7 @@ def create_demo_practice(
     email, password = create_portal_patient(practice, main, clinician)
     accounts.append(DemoAccount(email, password, "Patient (portal)"))
     photos_demo.photograph(practice, clinician)
+    demo_requests.send_demo_requests(practice)
     return practice, accounts
 
 

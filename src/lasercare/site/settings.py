@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "lasercare.practice.charting",
     "lasercare.practice.portal",
     "lasercare.practice.photos",
+    "lasercare.practice.selfassessment",
     "lasercare.site",
     "django_tasks",
 ]

@@ -29,6 +29,16 @@ SOURCE_LANGUAGE = "en"
 
 _METHODS = [("**/jinja2/**.html", "jinja2"), ("**/jinja2/**.txt", "jinja2"), ("**.py", "python")]
 _OPTIONS = {pattern: {"extensions": "jinja2.ext.i18n"} for pattern, method in _METHODS if method == "jinja2"}
+# The knowledge text the public pages show (treatments, risks, steps, findings), the Fitzpatrick questionnaire and
+# the public pages' general wording: data files, read through gettext on those pages.
+_TOML = "lasercare.practice.selfassessment.knowledge_text:extract_toml"
+_METHODS += [
+    (f"engine/knowledge/{name}.toml", _TOML) for name in ("modalities", "findings", "protocols", "medications", "meta")
+]
+_METHODS += [
+    ("practice/consultations/fitzpatrick_questionnaire.toml", _TOML),
+    ("practice/selfassessment/patient_wording.toml", _TOML),
+]
 _KEYWORDS = {
     **DEFAULT_KEYWORDS,
     "gettext_lazy": None,

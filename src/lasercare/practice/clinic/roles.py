@@ -49,6 +49,7 @@ class Action(StrEnum):
     INVITE_TO_PORTAL = "invite_to_portal"  # invite a patient to the portal, or close their access
     CONFIGURE_PRACTICE = "configure_practice"  # the admin: locations, staff, price list, clinic policy
     TAKE_PHOTOS = "take_photos"  # upload skin photos, record or withdraw the patient's photo consent
+    VIEW_CONSULTATION_REQUESTS = "view_consultation_requests"  # requests sent from the public self-assessment
 
 
 _ALL = frozenset(Role)
@@ -73,6 +74,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.INVITE_TO_PORTAL: frozenset({Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK}),
     Action.CONFIGURE_PRACTICE: frozenset({Role.PRACTICE_ADMIN}),
     Action.TAKE_PHOTOS: frozenset({Role.CLINICIAN, Role.NURSE}),
+    Action.VIEW_CONSULTATION_REQUESTS: frozenset({Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK}),
 }
 
 

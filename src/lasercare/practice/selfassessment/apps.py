@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SelfAssessmentConfig(AppConfig):
+    name = "lasercare.practice.selfassessment"
+    label = "selfassessment"

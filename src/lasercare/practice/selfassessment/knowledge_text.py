@@ -1,0 +1,80 @@
+"""The knowledge base's text on the public pages, through the translation catalogue.
+
+The engine stays pure (no Django): its names, risks, steps and rationales are English as the knowledge files hold
+them. The public pages show each through `kb()` (Django's gettext), and `extract_toml` feeds the same strings from
+the knowledge files, the Fitzpatrick questionnaire and patient_wording.toml into the catalogue that
+`python -m lasercare.site.translations` writes, so every word a member of the public reads can be translated.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Collection, Iterator, Mapping
+from functools import cache
+from importlib.resources import files
+from typing import IO, Any
+
+from django.utils.translation import gettext
+
+from lasercare.engine.knowledge_model import Knowledge, Modality, ProtocolStep
+
+# The keys whose text a member of the public reads.
+_SHOWN_KEYS = frozenset(
+    {"name", "text", "rationale", "effect", "rate", "label", "section", "answers", "summary", "title", "intro"}
+)
+
+
+def kb(text: str) -> str:
+    """The knowledge text in the reader's language (gettext of "" would be the catalogue's header)."""
+    return gettext(text) if text else text
+
+
+def step_text(step: ProtocolStep, knowledge: Knowledge, modality: Modality | None = None) -> str:
+    """A protocol step's text with its {placeholders} filled as the engine fills them (engine/protocols.py), from
+    the translated template. Without a modality (the general pages), the treatment is named in general words."""
+    text = kb(step.text)
+    if "{" not in text:
+        return text
+    values: dict[str, object] = {key: item.value for key, item in knowledge.policy.values.items()}
+    if modality is not None:
+        values["modality"] = kb(modality.name)
+        values["eyewear"] = kb(modality.eyewear_text)
+        values["wavelengths"] = ", ".join(f"{w:,} nm" for w in modality.wavelengths_nm)
+    else:
+        values["modality"] = gettext("the treatment")
+        values["eyewear"] = gettext("eyewear made for the treatment's wavelength")
+        values["wavelengths"] = gettext("the treatment's wavelengths")
+    return text.format_map(values)
+
+
+@cache
+def wording() -> Mapping[str, Any]:
+    """patient_wording.toml: the general information the knowledge base has no patient sentence for."""
+    text = files("lasercare.practice.selfassessment").joinpath("patient_wording.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _strings(value: Any, key: str = "") -> Iterator[str]:
+    if isinstance(value, dict):
+        for inner_key, inner in value.items():
+            if inner_key == "chromophore" and isinstance(inner, dict):
+                yield from _strings(inner.get("value", ""), "name")
+            elif inner_key == "concern_notes" and isinstance(inner, dict):
+                for note in inner.values():
+                    yield from _strings(note, "text")
+            else:
+                yield from _strings(inner, inner_key)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item, key)
+    elif isinstance(value, str) and key in _SHOWN_KEYS and value:
+        yield value
+
+
+def extract_toml(
+    fileobj: IO[bytes], keywords: Collection[str], comment_tags: Collection[str], options: Mapping[str, Any]
+) -> Iterator[tuple[int, str | None, str, list[str]]]:
+    """A Babel extraction method for the TOML files the public pages show text from."""
+    document = tomllib.loads(fileobj.read().decode("utf-8"))
+    for text in _strings(document):
+        yield 1, None, text, []

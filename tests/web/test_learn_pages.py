@@ -1,0 +1,78 @@
+"""The information pages are drawn from the knowledge base: its treatments, figures, evidence and sources."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.test import Client
+
+from lasercare.engine import Knowledge
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client: Client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return html.unescape(response.content.decode())
+
+
+def test_the_index_lists_every_treatment_in_the_knowledge_base(client: Client, knowledge: Knowledge) -> None:
+    text = page(client, "/learn/")
+    for code, modality in knowledge.modalities.items():
+        assert f"/learn/treatments/{code}/" in text
+        assert modality.name in text
+
+
+def test_a_treatment_page_shows_the_knowledge_figures_with_evidence_in_words(
+    client: Client, knowledge: Knowledge
+) -> None:
+    co2 = knowledge.modalities["co2_full"]
+    text = page(client, "/learn/treatments/co2_full/")
+    assert co2.name in text
+    assert f"{co2.downtime_days.range.min:g} to {co2.downtime_days.range.max:g}" in text
+    assert co2.side_effects[0].rate in text
+    assert "evidence: established in published studies" in text
+    assert "evidence: from a weaker source" in text
+
+
+def test_a_treatment_page_lists_its_sources(client: Client, knowledge: Knowledge) -> None:
+    text = page(client, "/learn/treatments/co2_full/")
+    for source_id in knowledge.modalities["co2_full"].side_effects[0].evidence.sources:
+        assert knowledge.sources[source_id].citation in text
+
+
+def test_the_preparation_page_shows_the_protocol_steps_with_the_policy_filled_in(client: Client) -> None:
+    text = page(client, "/learn/preparation/")
+    assert "Avoid sun, sunbeds and self-tanner on the area for 4 weeks before treatment" in text
+    assert "{" not in text.split("<main", 1)[1]
+    assert "for people with: History of herpes simplex (cold sores)" in text
+
+
+def test_the_day_and_aftercare_pages_show_their_phases(client: Client) -> None:
+    assert "Arrive with clean skin" in page(client, "/learn/the-day/")
+    assert "Call the practice for blistering" in page(client, "/learn/aftercare/")
+
+
+def test_the_sessions_page_gives_each_treatments_course(client: Client, knowledge: Knowledge) -> None:
+    text = page(client, "/learn/sessions/")
+    nafl = knowledge.modalities["nafl_1550"]
+    assert nafl.name in text
+    assert f"{nafl.sessions.range.min:g} to {nafl.sessions.range.max:g}" in text
+
+
+def test_the_side_effects_page_gives_the_rates_the_sources_report(client: Client, knowledge: Knowledge) -> None:
+    text = page(client, "/learn/side-effects/")
+    for modality in knowledge.modalities.values():
+        for risk in modality.side_effects:
+            assert risk.rate in text
+
+
+def test_general_information_is_labelled_as_such(client: Client) -> None:
+    assert "(general information)" in page(client, "/learn/treatments/")
+
+
+def test_an_unknown_topic_or_treatment_is_not_found(client: Client) -> None:
+    assert client.get("/learn/horoscopes/").status_code == 404
+    assert client.get("/learn/treatments/tattoo_gun/").status_code == 404
