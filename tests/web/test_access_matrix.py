@@ -423,6 +423,7 @@ def test_the_permissions_matrix_is_the_one_the_issue_asks_for() -> None:
         Action.REVIEW_ADVERSE_EVENT: {Role.CLINICIAN},
         Action.RECORD_OUTCOME: {Role.CLINICIAN, Role.NURSE},
         Action.CONFIGURE_PRACTICE: {Role.PRACTICE_ADMIN},
+        Action.MANAGE_REMINDERS: {Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK},
     }
 
 

@@ -55,6 +55,7 @@ urlpatterns = [
     path("", include("lasercare.practice.scheduling.urls")),
     path("", include("lasercare.practice.consent.urls")),
     path("", include("lasercare.practice.charting.urls")),
+    path("", include("lasercare.practice.reminders.urls")),
     path("audit/", audit_log, name="audit_log"),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),

@@ -47,6 +47,7 @@ class Action(StrEnum):
     REVIEW_ADVERSE_EVENT = "review_adverse_event"  # a clinician's review of the plan an adverse event flagged
     RECORD_OUTCOME = "record_outcome"
     CONFIGURE_PRACTICE = "configure_practice"  # the admin: locations, staff, price list, clinic policy
+    MANAGE_REMINDERS = "manage_reminders"  # a patient's e-mail reminders and their preferences
 
 
 _ALL = frozenset(Role)
@@ -69,6 +70,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.REVIEW_ADVERSE_EVENT: frozenset({Role.CLINICIAN}),
     Action.RECORD_OUTCOME: frozenset({Role.CLINICIAN, Role.NURSE}),
     Action.CONFIGURE_PRACTICE: frozenset({Role.PRACTICE_ADMIN}),
+    Action.MANAGE_REMINDERS: frozenset({Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK}),
 }
 
 
