@@ -142,6 +142,11 @@ ROUTES: dict[str, Route] = {
     "consent_withdraw": Route(Action.PREPARE_CONSENT, {POST: 302}, record="consent"),
     "consent_print": Route(Action.VIEW_CLINICAL, {GET: 200}, record="consent"),
     "audit_log": Route(Action.VIEW_AUDIT_LOG, {GET: 200}),
+    # Reminders: the staff's page of a patient's reminders (the empty POST is an invalid form); the unsubscribe link
+    # and the patient's calendar feed answer to the secret in their address alone.
+    "patient_reminders": Route(Action.MANAGE_REMINDERS, {GET: 200, POST: 400}, record="patient"),
+    "reminder_unsubscribe": Route(None, {GET: 200, POST: 200}, public=True),
+    "patient_calendar_feed": Route(None, {GET: 200}, public=True),
     "health": Route(None, {GET: 200}, public=True),
     # The configuration admin: practice admins (is_staff) only, each seeing their own practice.
     "admin:index": Route(Action.CONFIGURE_PRACTICE, {GET: 200}, admin=True),
@@ -235,6 +240,7 @@ def records(practice: Practice, plan: TreatmentPlan) -> dict[str, Any]:
         **scheduled,
         **charting_records(plan),
         **_consented(practice),
+        **_patient_links(),
     }
 
 
@@ -294,6 +300,23 @@ def _scheduled(practice: Practice) -> dict[str, Any]:
     return {"booking": booking, "feed_token": scheduling.new_feed_token(None, clinician)}
 
 
+def _patient_links() -> dict[str, Any]:
+    """An unsubscribe link and a calendar feed, of a patient of a third practice: they open their pages to whoever
+    follows them, and those pages name their practice, which is not one of the MARKERS."""
+    from lasercare.practice.reminders.models import Reminder
+    from lasercare.practice.reminders.patient_calendar import issue_feed
+    from lasercare.practice.reminders.preferences import token_digest
+
+    hillside = Practice.objects.create(name="Hillside Clinic", currency="GBP")
+    make_staff(hillside, Role.CLINICIAN)
+    booking = _scheduled(hillside)["booking"]
+    Reminder.objects.filter(pk=booking.reminders.first().pk).update(unsubscribe_sha256=token_digest("unsubscribe"))
+    return {
+        "reminder_unsubscribe_token": "unsubscribe",
+        "patient_calendar_feed_token": issue_feed(None, booking.patient, actor_label="patient portal"),
+    }
+
+
 def url_for(key: str, route: Route, records: dict[str, Any]) -> str:
     pattern = URLS[key]
     record = records.get(route.record)
@@ -312,7 +335,7 @@ def url_for(key: str, route: Route, records: dict[str, Any]) -> str:
     if "content_type_id" in pattern:
         kwargs = {"content_type_id": ContentType.objects.get_for_model(record).pk, "object_id": record.pk}  # type: ignore[arg-type,union-attr]
     if "<str:token>" in pattern:
-        kwargs["token"] = records["feed_token"]
+        kwargs["token"] = records.get(f"{key}_token", records["feed_token"])
     if "<str:family>" in pattern:
         kwargs["family"] = "broadband_light"
     if "app_label" in pattern:
