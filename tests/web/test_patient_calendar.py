@@ -18,7 +18,7 @@ __all__ = ["booked"]
 
 
 def _events(body: bytes) -> list[Event]:
-    return list(Calendar.from_ical(body).walk("VEVENT"))
+    return [event for event in Calendar.from_ical(body).walk("VEVENT") if isinstance(event, Event)]
 
 
 def _appointments(body: bytes) -> list[Event]:
@@ -65,7 +65,9 @@ def test_a_moved_session_is_on_its_new_day_with_its_preparation_counted_from_it(
     body = patient_calendar(booked.patient)
     (event,) = _appointments(body)
     assert event.decoded("dtstart") == moment(date(2026, 12, 17), 14)
-    assert date(2026, 12, 10) in {e.decoded("dtstart") for e in _preparations(body)}  # the retinoid pause, 7 days before
+    assert date(2026, 12, 10) in {
+        e.decoded("dtstart") for e in _preparations(body)
+    }  # the retinoid pause, 7 days before
 
 
 # --- The private feed -----------------------------------------------------------------------------------------

@@ -90,7 +90,9 @@ def test_the_preference_form_starts_from_what_the_patient_chose(booked: Course) 
     assert form.initial == {"receive": "yes", "preparation": True, "aftercare": True, "appointments": True}
 
 
-def test_a_practice_admin_may_not_open_the_reminders(signed_in: SignIn, booked: Course, staff: dict[Role, StaffUser]) -> None:
+def test_a_practice_admin_may_not_open_the_reminders(
+    signed_in: SignIn, booked: Course, staff: dict[Role, StaffUser]
+) -> None:
     response = signed_in(staff[Role.PRACTICE_ADMIN]).get(f"/patients/{booked.patient.public_id}/reminders/")
     assert response.status_code == 403
 
@@ -101,7 +103,7 @@ def test_a_practice_admin_may_not_open_the_reminders(signed_in: SignIn, booked: 
 def _unsubscribe_path(course: Course) -> str:
     course.move_to(moment(date(2026, 12, 3), 9))
     dispatch()
-    found = re.search(r"http://127\.0\.0\.1:8000(/reminders/unsubscribe/[^/\s]+/)", mail.outbox[-1].body)
+    found = re.search(r"http://127\.0\.0\.1:8000(/reminders/unsubscribe/[^/\s]+/)", str(mail.outbox[-1].body))
     assert found is not None
     return found.group(1)
 

@@ -76,10 +76,8 @@ def planned_for(booking: Booking) -> list[Planned]:
         Planned(ReminderKind.APPOINTMENT, step_key(ReminderKind.APPOINTMENT), _morning(session_on - timedelta(days=1)))
     ]
     for (kind, day), steps in sorted(care_steps(booking).items()):
-        if kind == ReminderKind.AFTERCARE and day == session_on:
-            due = booking.ends_at  # "right after the session": when it ends, not the morning before it
-        else:
-            due = _morning(day)
+        # Aftercare "right after the session" comes when it ends, not on the morning before it.
+        due = booking.ends_at if kind == ReminderKind.AFTERCARE and day == session_on else _morning(day)
         planned.append(Planned(kind, step_key(kind, day), due, tuple(steps)))
     return planned
 

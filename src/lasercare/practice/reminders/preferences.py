@@ -70,11 +70,7 @@ def set_preferences(
 
 def unsubscribing(token: str) -> Reminder | None:
     """The reminder whose e-mail carried this unsubscribe link, if any did."""
-    return (
-        Reminder.objects.filter(unsubscribe_sha256=token_digest(token))
-        .select_related("patient", "practice")
-        .first()
-    )
+    return Reminder.objects.filter(unsubscribe_sha256=token_digest(token)).select_related("patient", "practice").first()
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ MAX_ATTEMPTS it is marked failed for the staff to see.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -60,7 +61,7 @@ def dispatch_due(now: datetime | None = None, *, limit: int = BATCH) -> int:
             next_attempt_at=now + timedelta(minutes=CLAIM_MINUTES)
         )
         if claimed:
-            transaction.on_commit(lambda pk=pk: send_reminder.enqueue(pk))
+            transaction.on_commit(functools.partial(send_reminder.enqueue, pk))
             queued += 1
     return queued
 
@@ -113,7 +114,7 @@ def send(reminder_id: int, now: datetime | None = None) -> str:
         reminder.attempts += 1
         try:
             message.send(fail_silently=False)
-        except Exception as error:  # noqa: BLE001 - any failure of the mail backend is retried, then shown to staff
+        except Exception as error:
             return _failed(reminder, error, now)
         reminder.status = ReminderStatus.SENT
         reminder.sent_at = now
@@ -206,10 +207,9 @@ def compose(reminder: Reminder, token: str) -> EmailMessage | None:
             return None
         body = render_to_string("reminders/email/reminder.txt", context)
         subject = subject_for(reminder.kind, context)
-    message = EmailMessage(
+    return EmailMessage(
         subject=f"{subject} · {reminder.practice.name}",
         body=body,
         to=[reminder.patient.email],
         headers={"List-Unsubscribe": f"<{context['unsubscribe_url']}>"},
     )
-    return message
