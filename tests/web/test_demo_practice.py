@@ -54,3 +54,14 @@ def test_the_demo_carries_accepted_plans_through_their_courses(demo: list[object
     assert Booking.objects.filter(status=BookingStatus.BOOKED, starts_at__date__gte=timezone.localdate()).exists()
     assert AdverseEvent.objects.filter(reviewed_at__isnull=True).count() == 1
     assert Outcome.objects.exists()
+
+
+def test_the_demo_courses_have_their_reminders_planned(demo: list[object]) -> None:
+    from lasercare.practice.reminders.models import Reminder, ReminderStatus
+    from lasercare.practice.scheduling.models import Booking, BookingStatus
+
+    booked = Booking.objects.filter(status=BookingStatus.BOOKED)
+    assert booked.exists()
+    assert not booked.filter(reminders__isnull=True).exists()
+    assert Reminder.objects.filter(status=ReminderStatus.PENDING).exists()
+    assert not Patient.objects.filter(email="").exists()

@@ -274,3 +274,11 @@ def test_each_email_sent_is_audited_under_reminders(booked: Course) -> None:
 
 def test_a_booking_outside_a_plans_course_has_no_reminders(booked: Course) -> None:
     assert all(b.reminders.exists() for b in Booking.objects.filter(plan__isnull=False))
+
+
+def test_the_email_is_in_the_patients_language_when_the_app_has_it_else_in_english(booked: Course) -> None:
+    booked.patient.preferred_language = "pl"  # no Polish catalogue: English throughout, dates too
+    booked.patient.save()
+    booked.move_to(moment(date(2026, 12, 3), 9))
+    dispatch()
+    assert "From Thursday 3 December 2026:" in str(mail.outbox[0].body)

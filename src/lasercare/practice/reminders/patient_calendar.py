@@ -15,7 +15,6 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
@@ -29,7 +28,7 @@ from lasercare.practice.patients.models import Patient
 from lasercare.practice.reminders.models import PatientCalendarFeed, ReminderKind
 from lasercare.practice.reminders.planning import care_steps, send_hour
 from lasercare.practice.reminders.preferences import token_digest
-from lasercare.practice.reminders.sending import long_date
+from lasercare.practice.reminders.sending import language_of, long_date
 from lasercare.practice.scheduling.models import ACTIVE_STATUSES, Booking
 
 REACH = timedelta(days=366)  # a year back; every booking ahead
@@ -64,7 +63,7 @@ def patient_calendar(patient: Patient) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//lasercare//patient calendar//EN")
     calendar.add("version", "2.0")
-    with translation.override(patient.preferred_language or settings.LANGUAGE_CODE):
+    with translation.override(language_of(patient)):
         calendar.add("x-wr-calname", gettext("My appointments"))
         for booking in bookings:
             _add_appointment(calendar, booking, _where(booking, fallback), now)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.models import Location
+from lasercare.practice.patients.models import Patient
 from lasercare.practice.reminders.models import Reminder, ReminderKind, ReminderStatus
 from lasercare.practice.reminders.planning import care_steps
 from lasercare.practice.reminders.preferences import preference_for, token_digest
@@ -147,6 +148,15 @@ def _failed(reminder: Reminder, error: Exception, now: datetime) -> str:
     return str(reminder.status)
 
 
+def language_of(patient: Patient) -> str:
+    """The patient's preferred language when the app has it (settings.LANGUAGES), else the practice's default: a
+    language without a catalogue would give English text around dates in another language."""
+    try:
+        return translation.get_supported_language_variant(patient.preferred_language or settings.LANGUAGE_CODE)
+    except LookupError:
+        return str(settings.LANGUAGE_CODE)
+
+
 def long_date(day: date) -> str:
     """ "Thursday 3 December 2026", the day and month named in the reader's language."""
     return formats.date_format(day, "l j F Y")
@@ -201,7 +211,7 @@ def subject_for(kind: str, context: dict[str, Any]) -> str:
 
 def compose(reminder: Reminder, token: str) -> EmailMessage | None:
     """The e-mail, in the patient's language."""
-    with translation.override(reminder.patient.preferred_language or settings.LANGUAGE_CODE):
+    with translation.override(language_of(reminder.patient)):
         context = context_for(reminder, token)
         if context is None:
             return None
