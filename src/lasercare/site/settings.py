@@ -254,8 +254,21 @@ LASERCARE_SITE_URL = envstr("LASERCARE_SITE_URL", "http://127.0.0.1:8000")
 LASERCARE_REMINDER_HOUR = envint("LASERCARE_REMINDER_HOUR", 8)
 
 # Background jobs (docs/architecture.md): in the embedded default they run in-process, in the request or loop that
-# queues them; production points the backend at its workers (docs/deployment.md).
-TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+# queues them; with REDIS_URL they go through Redis to RQ workers (`python -m lasercare.site.manage rqworker
+# --job-class django_tasks_rq.Job default`, docs/deployment.md). TASKS_BACKEND names another backend.
+REDIS_URL = envstr("REDIS_URL", "")
+_RQ_BACKEND = "django_tasks_rq.RQBackend"
+TASKS = {
+    "default": {
+        "BACKEND": envstr(
+            "TASKS_BACKEND", _RQ_BACKEND if REDIS_URL else "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+if TASKS["default"]["BACKEND"] == _RQ_BACKEND:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    TASKS["default"]["QUEUES"] = ["default"]  # type: ignore[assignment]
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
