@@ -124,6 +124,9 @@ def run(args: argparse.Namespace) -> int:
             # feed's path holds its secret, which the log class blanks.
             self.cfg.set("accesslog", os.environ.get("LASERCARE_ACCESS_LOG") or None)
             self.cfg.set("logger_class", "lasercare.site.access_log.AccessLog")
+            if not args.no_reminders:
+                # Once the master handles signals, so that stopping the server always stops the dispatcher too.
+                self.cfg.set("when_ready", lambda arbiter: dispatchers.append(start_dispatcher()))
 
         def load(self) -> object:
             return application
@@ -138,11 +141,11 @@ def run(args: argparse.Namespace) -> int:
     # The workers fork from this process with Django and the knowledge base loaded. Frozen, those objects are left
     # out of every later collection: a full collection in a worker took 20-25 ms (docs/performance.md).
     gc.freeze()
-    dispatcher = None if args.no_reminders else start_dispatcher()
+    dispatchers: list[subprocess.Popen[bytes]] = []
     try:
         Server().run()
     finally:
-        if dispatcher is not None:
+        for dispatcher in dispatchers:
             stop_dispatcher(dispatcher)
     return 0
 

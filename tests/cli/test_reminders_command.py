@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -85,3 +86,45 @@ def test_the_dispatcher_stops_cleanly_on_sigterm(var_dir: Path) -> None:
             process.kill()
             process.wait()
     assert "Traceback" not in (process.stderr.read() if process.stderr else "")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except FileNotFoundError:
+        return ""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads the process tree from Linux's /proc")
+def test_serve_runs_the_dispatcher_beside_it_and_stops_it_with_the_server(var_dir: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "lasercare", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        env={**os.environ, "LASERCARE_VAR_DIR": str(var_dir)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        dispatchers: list[int] = []
+        while not dispatchers and time.monotonic() < deadline and server.poll() is None:
+            time.sleep(0.5)
+            dispatchers = [c for c in _children(server.pid) if "reminders run" in _command(c)]
+        assert len(dispatchers) == 1
+        # Stopped as soon as it runs: the dispatcher starts once the server handles its signals.
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=60) == 0
+        assert not Path(f"/proc/{dispatchers[0]}").exists() or "reminders run" not in _command(dispatchers[0])
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
