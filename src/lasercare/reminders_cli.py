@@ -58,6 +58,10 @@ def run(args: argparse.Namespace) -> int:
     if args.interval < 1:
         print("lasercare: reminders run: --interval must be at least 1 second", file=sys.stderr)
         return 2
+    # Before anything slow: a SIGTERM while Django sets up still stops the dispatcher cleanly.
+    stop = _Stop()
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lasercare.site.settings")
     from lasercare.site.env import SettingError
 
@@ -72,10 +76,9 @@ def run(args: argparse.Namespace) -> int:
 
     from lasercare.practice.reminders.sending import dispatch_due
 
-    stop = _Stop()
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    while True:
+    if not args.once:
+        print(f"lasercare reminders: dispatching every {args.interval} s", file=sys.stderr, flush=True)
+    while not stop.requested:
         close_old_connections()
         queued = dispatch_due()
         if queued:
@@ -87,5 +90,4 @@ def run(args: argparse.Namespace) -> int:
         while waited < args.interval and not stop.requested:
             time.sleep(0.2)
             waited += 0.2
-        if stop.requested:
-            return 0
+    return 0

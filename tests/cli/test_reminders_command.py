@@ -77,7 +77,9 @@ def test_the_dispatcher_stops_cleanly_on_sigterm(var_dir: Path) -> None:
         text=True,
     )
     try:
-        time.sleep(3)  # set up and through a dispatch or two
+        assert process.stderr is not None
+        assert process.stderr.readline() == "lasercare reminders: dispatching every 1 s\n"
+        time.sleep(1.5)  # through a dispatch or two
         assert process.poll() is None
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
