@@ -37,6 +37,7 @@ MODULE_COMMANDS = {
     "serve": ("lasercare.serve_cli", "set up the database and serve the practice web app"),
     "analyze": ("lasercare.imaging_cli", "measure skin tone, spots, redness and texture on photos"),
     "safety": ("lasercare.safety_cli", "laser safety: exposure limits, eyewear optical density, hazard distance"),
+    "reminders": ("lasercare.reminders_cli", "send the e-mail reminders that are due (the dispatcher)"),
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import subprocess
 import sys
 from urllib.parse import unquote, urlsplit
 
@@ -39,6 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--demo-patients", type=int, default=30, metavar="N", help="patients in the demo practice")
     parser.add_argument("--no-migrate", action="store_true", help="do not apply database migrations first")
+    parser.add_argument(
+        "--no-reminders",
+        action="store_true",
+        help="do not run the reminders' dispatcher beside the server (when 'lasercare reminders run' runs elsewhere)",
+    )
 
 
 def prepare(args: argparse.Namespace) -> None:
@@ -118,6 +124,9 @@ def run(args: argparse.Namespace) -> int:
             # feed's path holds its secret, which the log class blanks.
             self.cfg.set("accesslog", os.environ.get("LASERCARE_ACCESS_LOG") or None)
             self.cfg.set("logger_class", "lasercare.site.access_log.AccessLog")
+            if not args.no_reminders:
+                # Once the master handles signals, so that stopping the server always stops the dispatcher too.
+                self.cfg.set("when_ready", lambda arbiter: dispatchers.append(start_dispatcher()))
 
         def load(self) -> object:
             return application
@@ -132,5 +141,27 @@ def run(args: argparse.Namespace) -> int:
     # The workers fork from this process with Django and the knowledge base loaded. Frozen, those objects are left
     # out of every later collection: a full collection in a worker took 20-25 ms (docs/performance.md).
     gc.freeze()
-    Server().run()
+    dispatchers: list[subprocess.Popen[bytes]] = []
+    try:
+        Server().run()
+    finally:
+        for dispatcher in dispatchers:
+            stop_dispatcher(dispatcher)
     return 0
+
+
+def start_dispatcher() -> subprocess.Popen[bytes]:
+    """The reminders' dispatcher (`lasercare reminders run`) as a child process: a thread in this process would be
+    inherited half-way by every worker gunicorn forks, with whatever lock it held at that moment."""
+    return subprocess.Popen([sys.executable, "-m", "lasercare", "reminders", "run"])
+
+
+def stop_dispatcher(dispatcher: subprocess.Popen[bytes]) -> None:
+    """Stop it with the server: SIGTERM lets it finish the e-mail it is sending."""
+    if dispatcher.poll() is None:
+        dispatcher.terminate()
+        try:
+            dispatcher.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            dispatcher.kill()
+            dispatcher.wait()

@@ -53,6 +53,8 @@ class DemoServer:
     passwords: dict[str, str] = field(repr=False)  # username -> password, as `lasercare serve --demo` printed them
     log: Path
     access_log: Path  # gunicorn's access log (LASERCARE_ACCESS_LOG)
+    # The server's environment (its var directory, its database), for a test that prepares a record behind it.
+    environment: dict[str, str] = field(default_factory=dict, repr=False)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -154,7 +156,13 @@ def _serve(var_dir: Path, database_url: str | None, patients: int) -> Iterator[D
         passwords = _accounts(out_path.read_text(encoding="utf-8"))
         if not {"admin", "clinician", "nurse", "frontdesk"} <= passwords.keys():
             raise ServerStartError(f"`lasercare serve --demo` printed no password for some roles: {sorted(passwords)}")
-        yield DemoServer(base_url=base_url, passwords=passwords, log=log_path, access_log=var_dir / "access.log")
+        yield DemoServer(
+            base_url=base_url,
+            passwords=passwords,
+            log=log_path,
+            access_log=var_dir / "access.log",
+            environment=env,
+        )
     finally:
         _stop(process)
 

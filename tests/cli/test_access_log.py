@@ -44,3 +44,13 @@ def test_gunicorns_access_line_holds_no_feed_secret(tmp_path: Path) -> None:
     assert "/calendar/feed/….ics" in written
     assert SECRET not in written
     logging.getLogger("gunicorn.access").handlers.clear()
+
+
+def test_the_patient_calendar_feed_secret_is_blanked_in_a_path() -> None:
+    line = f"GET /calendar/patient/{SECRET}.ics HTTP/1.1"
+    assert blank_feed_secret(line) == "GET /calendar/patient/….ics HTTP/1.1"
+
+
+def test_the_unsubscribe_link_secret_is_blanked_in_a_path() -> None:
+    line = f"POST /reminders/unsubscribe/{SECRET}/ HTTP/1.1"
+    assert blank_feed_secret(line) == "POST /reminders/unsubscribe/…/ HTTP/1.1"

@@ -170,6 +170,11 @@ ROUTES: dict[str, Route] = {
     "consultation_requests": Route(Action.VIEW_CONSULTATION_REQUESTS, {GET: 200}),
     "consultation_request": Route(Action.VIEW_CONSULTATION_REQUESTS, {GET: 200}, record="consultation_request"),
     "consultation_request_status": Route(Action.VIEW_CONSULTATION_REQUESTS, {POST: 400}, record="consultation_request"),
+    # Reminders: the staff's page of a patient's reminders (the empty POST is an invalid form); the unsubscribe link
+    # and the patient's calendar feed answer to the secret in their address alone.
+    "patient_reminders": Route(Action.MANAGE_REMINDERS, {GET: 200, POST: 400}, record="patient"),
+    "reminder_unsubscribe": Route(None, {GET: 200, POST: 200}, public=True),
+    "patient_calendar_feed": Route(None, {GET: 200}, public=True),
     "health": Route(None, {GET: 200}, public=True),
     # The configuration admin: practice admins (is_staff) only, each seeing their own practice.
     # The patient portal. Its pages admit only a signed-in patient (tests/web/test_portal_isolation.py checks one
@@ -296,6 +301,7 @@ def records(practice: Practice, plan: TreatmentPlan) -> dict[str, Any]:
         "consultation_request": _consultation_request(practice),
         **_consented(practice),
         **_photographed(plan),
+        **_patient_links(),
     }
 
 
@@ -433,6 +439,23 @@ def _scheduled(practice: Practice) -> dict[str, Any]:
     }
 
 
+def _patient_links() -> dict[str, Any]:
+    """An unsubscribe link and a calendar feed, of a patient of a third practice: they open their pages to whoever
+    follows them, and those pages name their practice, which is not one of the MARKERS."""
+    from lasercare.practice.reminders.models import Reminder
+    from lasercare.practice.reminders.patient_calendar import issue_feed
+    from lasercare.practice.reminders.preferences import token_digest
+
+    hillside = Practice.objects.create(name="Hillside Clinic", currency="GBP")
+    make_staff(hillside, Role.CLINICIAN)
+    booking = _scheduled(hillside)["booking"]
+    Reminder.objects.filter(pk=booking.reminders.first().pk).update(unsubscribe_sha256=token_digest("unsubscribe"))
+    return {
+        "reminder_unsubscribe_token": "unsubscribe",
+        "patient_calendar_feed_token": issue_feed(None, booking.patient, actor_label="patient portal"),
+    }
+
+
 def url_for(key: str, route: Route, records: dict[str, Any]) -> str:
     pattern = URLS[key]
     record = records.get(route.record)
@@ -451,7 +474,7 @@ def url_for(key: str, route: Route, records: dict[str, Any]) -> str:
     if "content_type_id" in pattern:
         kwargs = {"content_type_id": ContentType.objects.get_for_model(record).pk, "object_id": record.pk}  # type: ignore[arg-type,union-attr]
     if "<str:token>" in pattern:
-        kwargs["token"] = records["feed_token"]
+        kwargs["token"] = records.get(f"{key}_token", records["feed_token"])
     if "<uuid:practice>" in pattern:
         kwargs["practice"] = records["practice"].public_id
     if "<slug:topic>" in pattern:
@@ -573,6 +596,7 @@ def test_the_permissions_matrix_is_the_one_the_issue_asks_for() -> None:
         Action.CONFIGURE_PRACTICE: {Role.PRACTICE_ADMIN},
         Action.TAKE_PHOTOS: {Role.CLINICIAN, Role.NURSE},
         Action.VIEW_CONSULTATION_REQUESTS: {Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK},
+        Action.MANAGE_REMINDERS: {Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK},
     }
 
 

@@ -95,3 +95,14 @@ def test_the_demo_has_consultation_requests_assessed_by_the_engine(demo: list[ob
     assert len(requests) >= 2
     assert all(r.result["could_suit"] and r.result["knowledge_version"] for r in requests)
     assert {r.status for r in requests} >= {"new", "contacted"}
+
+
+def test_the_demo_courses_have_their_reminders_planned(demo: list[object]) -> None:
+    from lasercare.practice.reminders.models import Reminder, ReminderStatus
+    from lasercare.practice.scheduling.models import Booking, BookingStatus
+
+    booked = Booking.objects.filter(status=BookingStatus.BOOKED)
+    assert booked.exists()
+    assert not booked.filter(reminders__isnull=True).exists()
+    assert Reminder.objects.filter(status=ReminderStatus.PENDING).exists()
+    assert not Patient.objects.filter(email="").exists()

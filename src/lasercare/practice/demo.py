@@ -166,10 +166,10 @@ def random_intake(rng: random.Random, age: int, sex: str, on: date) -> dict[str,
 
 
 def random_people(rng: random.Random, count: int, today: date) -> Iterator[dict[str, Any]]:
-    for _ in range(count):
+    for number in range(count):
         sex = rng.choice(("female", "female", "female", "male", "other"))
         born = today - timedelta(days=rng.randint(20 * 365, 75 * 365))
-        yield {
+        person = {
             "given_names": rng.choice(GIVEN),
             "family_name": rng.choice(FAMILY),
             "date_of_birth": born,
@@ -177,6 +177,9 @@ def random_people(rng: random.Random, count: int, today: date) -> Iterator[dict[
             "phone": f"+44 7{rng.randint(100, 999)} {rng.randint(100000, 999999)}",
             "preferred_language": rng.choice(("en", "en", "en", "fr", "es", "pl")),
         }
+        # example.org is reserved for examples (RFC 2606): the demo's reminders go nowhere real.
+        person["email"] = f"patient{number + 1}@example.org"
+        yield person
 
 
 @transaction.atomic

@@ -1,9 +1,11 @@
-"""gunicorn's access log with the calendar feed's secret blanked.
+"""gunicorn's access log with the secrets in addresses blanked.
 
-The feed's address is its credential (`/calendar/feed/<secret>.ics`: calendar apps cannot log in), so the access
-log, which otherwise holds only opaque ids, must not keep it: anyone who reads the log could follow a
-practitioner's bookings. Every value the log line may use is cleaned, the request line and path as much as the
-referrer and the raw environment.
+A calendar feed's address is its credential (`/calendar/feed/<secret>.ics` for a practitioner,
+`/calendar/patient/<secret>.ics` for a patient: calendar apps cannot log in), and so is a reminder's unsubscribe
+link (`/reminders/unsubscribe/<secret>/`), so the access log, which otherwise holds only opaque ids, must not keep
+them: anyone who reads the log could follow a practitioner's or a patient's bookings, or opt a patient out.
+Every value the log line may use is cleaned, the request line and path as much as the referrer and the raw
+environment.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-_FEED_SECRET = re.compile(r"(/calendar/feed/)[^/?#\s]+(\.ics)")
+_FEED_SECRET = re.compile(r"(/calendar/(?:feed|patient)/)[^/?#\s]+(\.ics)")
+_UNSUBSCRIBE_SECRET = re.compile(r"(/reminders/unsubscribe/)[^/?#\s]+(/)")
 BLANKED = r"\1…\2"
 
 
 def blank_feed_secret(text: str) -> str:
-    return _FEED_SECRET.sub(BLANKED, text)
+    return _UNSUBSCRIBE_SECRET.sub(BLANKED, _FEED_SECRET.sub(BLANKED, text))
 
 
 class AccessLog(Logger):  # type: ignore[misc]  # gunicorn ships no type hints

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "lasercare.practice.portal",
     "lasercare.practice.photos",
     "lasercare.practice.selfassessment",
+    "lasercare.practice.reminders",
     "lasercare.site",
     "django_tasks",
 ]
@@ -247,11 +248,45 @@ MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail (the reminders: docs/reminders.md). The embedded default writes each message to a file under var/mail/,
+# readable by this account only: the console backend printed patients' e-mails into the server's log. A practice
+# sends for real with EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and its server's settings.
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+if EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+    EMAIL_FILE_PATH.mkdir(mode=0o700, parents=True, exist_ok=True)
+    EMAIL_FILE_PATH.chmod(0o700)
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+# A reminder's row stays locked while its e-mail is handed over (sending.py): a server that does not answer must
+# not hold it for long.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "lasercare <reminders@localhost>")
+# The app's address as patients reach it, for the links in e-mails (the portal, unsubscribing).
+LASERCARE_SITE_URL = envstr("LASERCARE_SITE_URL", "http://127.0.0.1:8000")
+# The hour of the morning (practice time zone) a reminder's day starts with.
+LASERCARE_REMINDER_HOUR = envint("LASERCARE_REMINDER_HOUR", 8)
 
 # Background jobs (docs/architecture.md): in the embedded default they run in-process, in the request or loop that
-# queues them; production points the backend at its workers (docs/deployment.md).
-TASKS = {"default": {"BACKEND": envstr("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+# queues them; with REDIS_URL they go through Redis to RQ workers (`python -m lasercare.site.manage rqworker
+# --job-class django_tasks_rq.Job default`, docs/deployment.md). TASKS_BACKEND names another backend.
+REDIS_URL = envstr("REDIS_URL", "")
+_RQ_BACKEND = "django_tasks_rq.RQBackend"
+TASKS = {
+    "default": {
+        "BACKEND": envstr(
+            "TASKS_BACKEND", _RQ_BACKEND if REDIS_URL else "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+if TASKS["default"]["BACKEND"] == _RQ_BACKEND:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+    TASKS["default"]["QUEUES"] = ["default"]  # type: ignore[assignment]
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

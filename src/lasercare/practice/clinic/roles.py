@@ -50,6 +50,7 @@ class Action(StrEnum):
     CONFIGURE_PRACTICE = "configure_practice"  # the admin: locations, staff, price list, clinic policy
     TAKE_PHOTOS = "take_photos"  # upload skin photos, record or withdraw the patient's photo consent
     VIEW_CONSULTATION_REQUESTS = "view_consultation_requests"  # requests sent from the public self-assessment
+    MANAGE_REMINDERS = "manage_reminders"  # a patient's e-mail reminders and their preferences
 
 
 _ALL = frozenset(Role)
@@ -75,6 +76,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.CONFIGURE_PRACTICE: frozenset({Role.PRACTICE_ADMIN}),
     Action.TAKE_PHOTOS: frozenset({Role.CLINICIAN, Role.NURSE}),
     Action.VIEW_CONSULTATION_REQUESTS: frozenset({Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK}),
+    Action.MANAGE_REMINDERS: frozenset({Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK}),
 }
 
 

@@ -22,6 +22,7 @@ from lasercare.practice.clinic.models import Device, Room, StaffUser
 from lasercare.practice.clinic.roles import Action, Role
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
+from lasercare.practice.reminders import planning as reminders
 from lasercare.practice.scheduling import rules
 from lasercare.practice.scheduling.models import (
     ACTIVE_STATUSES,
@@ -238,6 +239,7 @@ def _create(
         rescheduled_from=replacing,
     )
     _hold(booking, practitioner, room, device)
+    reminders.plan_for(booking)
     return booking
 
 
@@ -324,6 +326,7 @@ def reschedule(
     plan = _plan_for_update(user, old.plan)  # type: ignore[arg-type]
     old_minutes = int((old.ends_at - old.starts_at).total_seconds() // 60)
     _end(old, user, BookingStatus.CANCELLED, f"Rescheduled: {reason.strip()}")
+    reminders.cancel_for(old, "the session was moved")
     new = _create(
         request,
         user,
@@ -365,6 +368,7 @@ def cancel(request: HttpRequest | None, user: StaffUser, booking: Booking, reaso
         raise BookingRefused("Give the reason for cancelling.")
     locked = _lock_active(user, booking)
     _end(locked, user, BookingStatus.CANCELLED, reason.strip())
+    reminders.cancel_for(locked, "the session was cancelled")
     _audit_ended(request, user, locked, "cancelled")
     return locked
 
@@ -376,6 +380,7 @@ def mark_no_show(request: HttpRequest | None, user: StaffUser, booking: Booking)
     if locked.starts_at > timezone.now():
         raise BookingRefused("A booking can be marked as not attended only once its time has come.")
     _end(locked, user, BookingStatus.NO_SHOW, "")
+    reminders.cancel_for(locked, "the patient did not attend")
     _audit_ended(request, user, locked, "did not attend")
     return locked
 
