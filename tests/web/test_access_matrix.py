@@ -196,6 +196,9 @@ ROUTES: dict[str, Route] = {
     "portal_aftercare": Route(None, {GET: 302}, portal=True),
     "portal_report": Route(None, {GET: 302, POST: 302}, portal=True),
     "portal_photos": Route(None, {GET: 302}, portal=True),
+    "portal_calendar": Route(None, {GET: 302, POST: 302}, portal=True),
+    "portal_calendar_file": Route(None, {GET: 302}, portal=True),
+    "portal_reminders": Route(None, {GET: 302, POST: 302}, portal=True),
     "portal_photo": Route(None, {GET: 302}, record="skin_photo", portal=True),
     "portal_photo_overlay": Route(None, {GET: 302}, record="skin_photo", portal=True),
     # The practice's side of the portal. The patient of `records` has no e-mail address: inviting them is refused

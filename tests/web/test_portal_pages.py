@@ -12,6 +12,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar
 from pypdf import PdfReader
 
 from lasercare.documents.care_dates import protocol_for
@@ -23,10 +24,11 @@ from lasercare.practice.consultations.models import PlanStatus
 from lasercare.practice.consultations.services import chosen_modality
 from lasercare.practice.photos.models import SkinPhoto
 from lasercare.practice.portal.models import ChangeRequest, ChecklistTick, SideEffectReport
+from lasercare.practice.reminders.preferences import preference_for
 from lasercare.practice.scheduling.models import BookingStatus
-from tests.web.portal_helpers import PatientWithCourse, jane, portal_client
+from tests.web.portal_helpers import PatientWithCourse, jane, john, portal_client
 
-__all__ = ["jane"]
+__all__ = ["jane", "john"]
 
 SIGNATURE = "M10 10 L40 30 L80 20 M100 50 L150 60"
 
@@ -306,3 +308,35 @@ def test_a_photo_still_being_analysed_is_not_shown(jane: PatientWithCourse) -> N
         not in client.get(reverse("portal_photos")).content.decode()
     )
     assert client.get(reverse("portal_photo", args=[jane.photo.public_id])).status_code == 404
+
+
+def test_the_calendar_file_holds_the_patients_own_appointments(
+    jane: PatientWithCourse, john: PatientWithCourse
+) -> None:
+    response = portal_client(jane.account).get(reverse("portal_calendar_file"))
+    assert response["Content-Type"].startswith("text/calendar")
+    events = list(Calendar.from_ical(response.content).walk("VEVENT"))
+    starts = {event.decoded("DTSTART") for event in events}
+    assert jane.first.starts_at in starts
+    assert john.first.starts_at not in starts
+
+
+def test_a_calendar_address_is_shown_once_works_and_stops_when_asked(jane: PatientWithCourse) -> None:
+    client = portal_client(jane.account)
+    page = client.post(reverse("portal_calendar"), {"action": "new"}).content.decode()
+    found = re.search(r'value="(https?://[^"]+/calendar/patient/[^"]+\.ics)"', page)
+    assert found is not None
+    path = found.group(1).split("testserver", 1)[1]
+    assert Client().get(path).status_code == 200
+    assert found.group(1) not in client.get(reverse("portal_calendar")).content.decode()
+    client.post(reverse("portal_calendar"), {"action": "stop"})
+    assert Client().get(path).status_code == 404
+
+
+def test_the_patient_opts_out_of_reminders_in_the_portal(jane: PatientWithCourse) -> None:
+    client = portal_client(jane.account)
+    response = client.post(reverse("portal_reminders"), {"receive": "no"})
+    assert response.status_code == 302
+    assert preference_for(jane.patient).opted_out_at is not None
+    entry = AuditEntry.objects.filter(record_type="reminder_preference").order_by("-pk").first()
+    assert entry is not None and entry.actor_label.startswith("patient portal")

@@ -43,6 +43,11 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def portal_actor(account: PatientAccount) -> str:
+    """How the audit log names a patient acting in the portal: by role and opaque id, never by name."""
+    return f"{PORTAL} {str(account.public_id)[:8]}"
+
+
 def _audit(
     request: HttpRequest | None,
     account: PatientAccount,
@@ -58,7 +63,7 @@ def _audit(
         record_id,
         patient_ref=account.patient.public_id,
         practice_id=account.practice_id,
-        actor_label=f"{PORTAL} {str(account.public_id)[:8]}",
+        actor_label=portal_actor(account),
         detail=detail,
     )
 

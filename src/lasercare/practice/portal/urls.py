@@ -22,6 +22,9 @@ urlpatterns: list[URLPattern] = [
     path("portal/aftercare/", views.aftercare, name="portal_aftercare"),
     path("portal/side-effects/", views.report, name="portal_report"),
     path("portal/photos/", views.photos, name="portal_photos"),
+    path("portal/calendar/", views.calendar, name="portal_calendar"),
+    path("portal/calendar/appointments.ics", views.calendar_file, name="portal_calendar_file"),
+    path("portal/reminders/", views.reminders, name="portal_reminders"),
     path("portal/photos/<uuid:public_id>/image.jpg", views.photo_image, {"variant": "photo"}, name="portal_photo"),
     path(
         "portal/photos/<uuid:public_id>/overlay.png",

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,6 +36,9 @@ from lasercare.practice.portal.forms import (
 )
 from lasercare.practice.portal.models import PatientAccount, PortalToken
 from lasercare.practice.portal.side_effects import symptoms
+from lasercare.practice.reminders.models import PatientCalendarFeed
+from lasercare.practice.reminders.patient_calendar import issue_feed, patient_calendar, revoke_feed
+from lasercare.practice.reminders.preferences import ReminderPreferenceForm
 
 NAVIGATION = [
     ("portal_home", gettext_lazy("Home")),
@@ -386,3 +390,52 @@ def photo_image(request: HttpRequest, public_id: str, variant: str) -> HttpRespo
     response = HttpResponse(data, content_type=CONTENT_TYPES[shown])
     response.headers["Content-Disposition"] = "inline"
     return response
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Add the appointments and preparation dates to the patient's own calendar: a file to open once, or a private
+    address their calendar app follows. A new address is shown once (only its digest is kept); making one stops the
+    previous address, and so does stopping it."""
+    account = _account(request)
+    address = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "stop":
+            if revoke_feed(request, account.patient, actor_label=services.portal_actor(account)):
+                messages.success(request, _("The calendar address no longer works."))
+            return redirect("portal_calendar")
+        token = issue_feed(request, account.patient, actor_label=services.portal_actor(account))
+        address = request.build_absolute_uri(reverse("patient_calendar_feed", args=[token]))
+    else:
+        _viewed(request, "portal_calendar")
+    has_feed = PatientCalendarFeed.objects.filter(patient=account.patient, revoked_at__isnull=True).exists()
+    return _page(request, "portal/calendar.html", {"address": address, "has_feed": has_feed})
+
+
+@patient_required
+@require_GET
+def calendar_file(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    data = patient_calendar(account.patient)
+    services._audit(request, account, AuditAction.PRINT, "portal_calendar", account.public_id, "calendar file")
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="appointments.ics"'
+    return response
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def reminders(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    form = ReminderPreferenceForm.for_patient(account.patient, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        form.save(request, account.patient, actor_label=services.portal_actor(account))
+        messages.success(request, _("Your reminder choices are saved."))
+        return redirect("portal_reminders")
+    if request.method == "GET":
+        _viewed(request, "reminder_preference")
+    has_email = bool(account.patient.email)
+    return _page(
+        request, "portal/reminders.html", {"form": form, "has_email": has_email}, status=400 if form.errors else 200
+    )
