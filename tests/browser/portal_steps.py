@@ -3,7 +3,7 @@ patient, drawing a signature."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.browser.server import DemoServer
 
@@ -11,7 +11,7 @@ from tests.browser.server import DemoServer
 # steps without Django set up; tests/web/test_demo_practice.py checks the two agree.
 EMAIL = "maya.patel@example.org"
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def portal_sign_in(page: Page, server: DemoServer) -> None:

@@ -23,7 +23,7 @@ def _menu(page: Page, name: str) -> None:
 
 
 def test_a_patient_uses_the_portal_on_a_phone(new_page: PageFactory, server: DemoServer) -> None:
-    page = new_page(**PHONE)
+    page = new_page(width=PHONE["width"], height=PHONE["height"])
     portal_sign_in(page, server)
     check_accessibility(page)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]  # nothing to scroll sideways
@@ -108,7 +108,7 @@ def test_every_portal_page_passes_axe_on_a_desk(new_page: PageFactory, server: D
 
 
 def test_the_sign_in_page_passes_axe_and_a_wrong_password_says_so(new_page: PageFactory, server: DemoServer) -> None:
-    page = new_page(**PHONE)
+    page = new_page(width=PHONE["width"], height=PHONE["height"])
     page.goto(server.url("/portal/sign-in/"))
     check_accessibility(page)
     page.get_by_label("E-mail address").first.fill("nobody@example.org")

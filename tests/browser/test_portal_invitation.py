@@ -63,7 +63,7 @@ def test_an_invited_patient_signs_her_consent_and_keeps_her_appointments_on_her_
     _prepare(new_page("clinician"))
     _invite(new_page("frontdesk"))
 
-    phone = new_page(**PHONE)
+    phone = new_page(width=PHONE["width"], height=PHONE["height"])
     phone.goto(_invitation_link(server))
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Welcome to your patient portal")
     check_accessibility(phone)
