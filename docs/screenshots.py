@@ -263,13 +263,18 @@ def portal_pages(browser: Browser, server: DemoServer) -> None:
         ("Appointments", "portal-appointments"),
         ("Aftercare", "portal-aftercare"),
         ("Report a side effect", "portal-report"),
+        ("Photos", "portal-photos"),
     ):
         page.goto("/portal/")
         page.get_by_role("navigation", name="Your pages").get_by_role("link", name=name, exact=True).click()
         _shot(page, shot)
+    page.goto("/portal/side-effects/")
     page.get_by_label("Redness or swelling").check()
     page.get_by_role("button", name="Send to the practice").click()
     _shot(page, "portal-reported")
+    page.goto("/portal/calendar/")
+    page.get_by_role("button", name="Make my calendar address").click()
+    _shot(page, "portal-calendar")
     context.close()
 
 
