@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "lasercare.practice.consent",
     "lasercare.practice.charting",
     "lasercare.practice.portal",
+    "lasercare.practice.safety",
     "lasercare.site",
     "django_tasks",
 ]

@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("lasercare.practice.consent.urls")),
     path("", include("lasercare.practice.charting.urls")),
     path("", include("lasercare.practice.portal.urls")),
+    path("", include("lasercare.practice.safety.urls")),
     path("audit/", audit_log, name="audit_log"),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
