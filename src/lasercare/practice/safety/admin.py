@@ -12,10 +12,11 @@ from django.http import HttpRequest
 
 from lasercare.practice.clinic.admin import PracticeScoped
 from lasercare.practice.clinic.models import StaffUser
+from lasercare.practice.safety.inlines import ConfiguredByPracticeAdmin
 from lasercare.practice.safety.models import Eyewear, EyewearRating, LaserSafetyOfficer
 
 
-class EyewearRatingInline(admin.TabularInline[EyewearRating, Any]):
+class EyewearRatingInline(ConfiguredByPracticeAdmin, admin.TabularInline[EyewearRating, Any]):
     model = EyewearRating
     extra = 1
 
