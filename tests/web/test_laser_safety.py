@@ -55,7 +55,9 @@ def nurse(staff: dict[Role, StaffUser]) -> StaffUser:
     return staff[Role.NURSE]
 
 
-def _draft(plan: TreatmentPlan, user: StaffUser, on: Device, *worn: Eyewear, others: tuple[Eyewear, ...] = ()) -> SessionChart:
+def _draft(
+    plan: TreatmentPlan, user: StaffUser, on: Device, *worn: Eyewear, others: tuple[Eyewear, ...] = ()
+) -> SessionChart:
     ids = [str(item.public_id) for item in worn]
     return charting.save_chart(
         None,
@@ -119,7 +121,9 @@ def test_en207_scale_numbers_on_record_are_checked_as_well_as_the_od(practice: P
     marked = eyewear(practice, "Marked", from_nm=950, to_nm=1100, od=Decimal("7"), lb_d=5, lb_r=6)
     good = laser_goggles(practice, "Goggles A", "7")
     problems, _, _ = safety.evaluate(laser, 1064, [("patient", marked), ("operator", good)], practice.pk)
-    assert problems == ("Marked (the patient) gives OD 7 at 1064 nm; OD 6.5 is needed (EN 207: R LB8 needed, has R LB6).",)
+    assert problems == (
+        "Marked (the patient) gives OD 7 at 1064 nm; OD 6.5 is needed (EN 207: R LB8 needed, has R LB6).",
+    )
 
 
 def test_patient_eye_shields_are_not_the_operators_eyewear(practice: Practice) -> None:
@@ -156,7 +160,9 @@ def test_an_ipl_is_covered_only_by_a_manufacturers_ipl_rating(practice: Practice
 def test_a_chart_whose_eyewear_falls_short_cannot_be_signed(
     consented: TreatmentPlan, clinician: StaffUser, practice: Practice, ipl: Device
 ) -> None:
-    draft = _draft(consented, clinician, ipl, laser_goggles(practice, "Laser goggles", "7"), ipl_goggles(practice, "IPL"))
+    draft = _draft(
+        consented, clinician, ipl, laser_goggles(practice, "Laser goggles", "7"), ipl_goggles(practice, "IPL")
+    )
     with pytest.raises(charting.ChartingRefused) as refused:
         charting.sign_chart(None, clinician, draft)
     assert "Laser goggles (the patient) carries no manufacturer's IPL rating for 515-1200 nm" in str(refused.value)
@@ -175,7 +181,9 @@ def test_a_chart_without_eyewear_recorded_cannot_be_signed_on_a_checked_device(
 def test_a_chart_with_covering_eyewear_is_signed(
     consented: TreatmentPlan, clinician: StaffUser, practice: Practice, ipl: Device
 ) -> None:
-    draft = _draft(consented, clinician, ipl, ipl_goggles(practice, "Shields", wearer="patient"), ipl_goggles(practice, "G"))
+    draft = _draft(
+        consented, clinician, ipl, ipl_goggles(practice, "Shields", wearer="patient"), ipl_goggles(practice, "G")
+    )
     assert charting.sign_chart(None, clinician, draft).status == ChartStatus.SIGNED
 
 
@@ -314,7 +322,12 @@ def test_there_is_nothing_to_override_when_the_eyewear_covers(
 
 
 def test_changing_the_eyewear_of_an_overridden_draft_asks_the_officer_again(
-    short: SessionChart, consented: TreatmentPlan, clinician: StaffUser, practice: Practice, ipl: Device, nurse: StaffUser
+    short: SessionChart,
+    consented: TreatmentPlan,
+    clinician: StaffUser,
+    practice: Practice,
+    ipl: Device,
+    nurse: StaffUser,
 ) -> None:
     appoint(nurse)
     safety.record_override(None, nurse, short, "Opaque pads used")
@@ -324,9 +337,11 @@ def test_changing_the_eyewear_of_an_overridden_draft_asks_the_officer_again(
         clinician,
         consented,
         device=ipl,
-        values=values(eyewear="", eyewear_patient=str(other.public_id), eyewear_operator=str(
-            WornEyewear.objects.get(chart=short, wearer="operator").eyewear.public_id
-        )),
+        values=values(
+            eyewear="",
+            eyewear_patient=str(other.public_id),
+            eyewear_operator=str(WornEyewear.objects.get(chart=short, wearer="operator").eyewear.public_id),
+        ),
         performed_at=timezone.now(),
         chart=short,
     )
@@ -422,7 +437,12 @@ def test_the_sign_renders_to_a_page_with_the_hazard_symbol(
     with Image.open(png) as image:
         rgb = image.convert("RGB")
         assert abs(rgb.width - 496) <= 2 and abs(rgb.height - 702) <= 2
-        yellow = sum(1 for r, g, b in rgb.get_flattened_data() if r > 200 and 170 < g < 230 and b < 60)
+        data = rgb.tobytes()
+        yellow = sum(
+            1
+            for r, g, b in zip(data[0::3], data[1::3], data[2::3], strict=True)
+            if r > 200 and 170 < g < 230 and b < 60
+        )
     # The symbol's triangle and the warning band are safety yellow: a visible share of the page, not all of it.
     assert 0.01 < yellow / (rgb.width * rgb.height) < 0.2
 
@@ -460,9 +480,7 @@ def test_a_beam_with_both_power_and_pulse_energy_is_refused_on_its_field(practic
     with pytest.raises(ValidationError) as refused:
         beam.full_clean(exclude=["device"])
     assert refused.value.message_dict == {
-        "pulse_energy_j": [
-            "give either power_w (continuous) or pulse_energy_j with pulse_s (pulsed), not both"
-        ]
+        "pulse_energy_j": ["give either power_w (continuous) or pulse_energy_j with pulse_s (pulsed), not both"]
     }
 
 

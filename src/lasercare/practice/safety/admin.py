@@ -52,7 +52,7 @@ class LaserSafetyOfficerAdmin(PracticeScoped):
         if db_field.name == "staff" and not request.user.is_superuser:
             user = request.user
             assert isinstance(user, StaffUser)
-            kwargs["queryset"] = StaffUser.objects.filter(practice_id=user.practice_id, is_active=True)
+            kwargs["queryset"] = StaffUser.objects.filter(practice=user.practice, is_active=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
@@ -61,4 +61,4 @@ class LaserSafetyOfficerAdmin(PracticeScoped):
             return rows
         user = request.user
         assert isinstance(user, StaffUser)
-        return rows.filter(staff__practice_id=user.practice_id)
+        return rows.filter(staff__practice=user.practice)

@@ -20,9 +20,13 @@ from lasercare.lasersafety import SafetyInputError
 from lasercare.lasersafety.inventory import read_devices, read_eyewear
 
 _POSITIVE = [MinValueValidator(Decimal("0.000000001"))]
-_NUMBER = {"max_digits": 20, "decimal_places": 9, "null": True, "blank": True, "validators": _POSITIVE}
-_WAVELENGTH = {"max_digits": 9, "decimal_places": 1, "validators": [MinValueValidator(180), MaxValueValidator(1000000)]}
-_SCALE = {"null": True, "blank": True, "validators": [MinValueValidator(1), MaxValueValidator(10)]}
+_NUMBER: dict[str, Any] = {"max_digits": 20, "decimal_places": 9, "null": True, "blank": True, "validators": _POSITIVE}
+_WAVELENGTH: dict[str, Any] = {
+    "max_digits": 9,
+    "decimal_places": 1,
+    "validators": [MinValueValidator(180), MaxValueValidator(1000000)],
+}
+_SCALE: dict[str, Any] = {"null": True, "blank": True, "validators": [MinValueValidator(1), MaxValueValidator(10)]}
 
 
 def _float(value: Decimal | None) -> float | None:
@@ -55,24 +59,22 @@ class DeviceBeam(models.Model):
     """One laser wavelength of a device with the output range its manual gives; the worst case sets the eyewear."""
 
     device = models.ForeignKey("clinic.Device", on_delete=models.CASCADE, related_name="beams")
-    wavelength_nm = models.DecimalField("wavelength (nm)", **_WAVELENGTH)  # type: ignore[arg-type]
+    wavelength_nm = models.DecimalField("wavelength (nm)", **_WAVELENGTH)
     power_w = models.DecimalField(
         "maximum continuous power (W)", help_text="For a continuous laser; leave empty for a pulsed one", **_NUMBER
-    )  # type: ignore[arg-type]
+    )
     pulse_energy_j = models.DecimalField(
         "maximum pulse energy (J)", help_text="For a pulsed laser, with its pulse durations", **_NUMBER
-    )  # type: ignore[arg-type]
-    pulse_s_min = models.DecimalField("shortest pulse (s)", **_NUMBER)  # type: ignore[arg-type]
-    pulse_s_max = models.DecimalField("longest pulse (s)", **_NUMBER)  # type: ignore[arg-type]
-    rep_hz = models.DecimalField(
-        "highest repetition rate (Hz)", help_text="Empty for single pulses", **_NUMBER
-    )  # type: ignore[arg-type]
+    )
+    pulse_s_min = models.DecimalField("shortest pulse (s)", **_NUMBER)
+    pulse_s_max = models.DecimalField("longest pulse (s)", **_NUMBER)
+    rep_hz = models.DecimalField("highest repetition rate (Hz)", help_text="Empty for single pulses", **_NUMBER)
     beam_mm = models.DecimalField(
         "smallest beam diameter at the aperture or tip (mm)", **{**_NUMBER, "null": False, "blank": False}
-    )  # type: ignore[arg-type]
+    )
     divergence_mrad = models.DecimalField(
         "full divergence (mrad)", help_text="Needed for the NOHD; or give the fibre's numerical aperture", **_NUMBER
-    )  # type: ignore[arg-type]
+    )
     numerical_aperture = models.DecimalField(
         max_digits=6, decimal_places=4, null=True, blank=True, validators=_POSITIVE
     )
@@ -140,8 +142,8 @@ class IplBand(models.Model):
     its manufacturer's rating for the band."""
 
     device = models.ForeignKey("clinic.Device", on_delete=models.CASCADE, related_name="ipl_bands")
-    from_nm = models.DecimalField("shortest wavelength (nm)", **_WAVELENGTH)  # type: ignore[arg-type]
-    to_nm = models.DecimalField("longest wavelength (nm)", **_WAVELENGTH)  # type: ignore[arg-type]
+    from_nm = models.DecimalField("shortest wavelength (nm)", **_WAVELENGTH)
+    to_nm = models.DecimalField("longest wavelength (nm)", **_WAVELENGTH)
     source = models.CharField(max_length=300, help_text="Where the band comes from: the manual or the filter")
 
     class Meta:
@@ -186,15 +188,15 @@ class EyewearRating(models.Model):
     marked) for lasers, or its manufacturer's IPL rating."""
 
     eyewear = models.ForeignKey(Eyewear, on_delete=models.CASCADE, related_name="ratings")
-    from_nm = models.DecimalField("from (nm)", **_WAVELENGTH)  # type: ignore[arg-type]
-    to_nm = models.DecimalField("to (nm)", **_WAVELENGTH)  # type: ignore[arg-type]
+    from_nm = models.DecimalField("from (nm)", **_WAVELENGTH)
+    to_nm = models.DecimalField("to (nm)", **_WAVELENGTH)
     od = models.DecimalField(
         "optical density", max_digits=4, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    lb_d = models.PositiveSmallIntegerField("EN 207 D LB", **_SCALE)  # type: ignore[arg-type]
-    lb_i = models.PositiveSmallIntegerField("EN 207 I LB", **_SCALE)  # type: ignore[arg-type]
-    lb_r = models.PositiveSmallIntegerField("EN 207 R LB", **_SCALE)  # type: ignore[arg-type]
-    lb_m = models.PositiveSmallIntegerField("EN 207 M LB", **_SCALE)  # type: ignore[arg-type]
+    lb_d = models.PositiveSmallIntegerField("EN 207 D LB", **_SCALE)
+    lb_i = models.PositiveSmallIntegerField("EN 207 I LB", **_SCALE)
+    lb_r = models.PositiveSmallIntegerField("EN 207 R LB", **_SCALE)
+    lb_m = models.PositiveSmallIntegerField("EN 207 M LB", **_SCALE)
     ipl_rating = models.CharField(
         "manufacturer's IPL rating", max_length=200, blank=True, help_text="For IPL use, as the manufacturer states it"
     )
@@ -240,7 +242,9 @@ class WornEyewear(models.Model):
     """The eyewear one person in the room wore at a charted session."""
 
     chart = models.ForeignKey("charting.SessionChart", on_delete=models.CASCADE, related_name="eyewear_worn")
-    wearer = models.CharField(max_length=10, choices=[("patient", "Patient"), ("operator", "Operator"), ("other", "Other person present")])
+    wearer = models.CharField(
+        max_length=10, choices=[("patient", "Patient"), ("operator", "Operator"), ("other", "Other person present")]
+    )
     eyewear = models.ForeignKey(Eyewear, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

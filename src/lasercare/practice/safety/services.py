@@ -19,11 +19,13 @@ from lasercare.lasersafety.eyewear import worst_case
 from lasercare.lasersafety.inventory import (
     IPL_NOTE,
     Coverage,
-    Eyewear as InventoryItem,
-    IplDevice,
+    LaserDevice,
     check_inventory,
     read_devices,
     read_eyewear,
+)
+from lasercare.lasersafety.inventory import (
+    Eyewear as InventoryItem,
 )
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
@@ -50,9 +52,7 @@ class BeamRequirement:
 
 def is_officer(user: StaffUser) -> bool:
     return (
-        user.is_active
-        and user.practice_id is not None
-        and LaserSafetyOfficer.objects.filter(staff_id=user.pk).exists()
+        user.is_active and user.practice_id is not None and LaserSafetyOfficer.objects.filter(staff_id=user.pk).exists()
     )
 
 
@@ -71,7 +71,8 @@ def requirements(device: Device) -> list[BeamRequirement]:
     for beam in DeviceBeam.objects.filter(device=device):
         try:
             (laser,) = read_devices({"device": [{"name": device.name, "beam": [beam.as_document()]}]})
-            requirement, _ = worst_case(laser.beams[0])  # type: ignore[union-attr]
+            assert isinstance(laser, LaserDevice)
+            requirement, _ = worst_case(laser.beams[0])
         except SafetyInputError as error:
             found.append(BeamRequirement(beam, None, f"{error.field}: {error.problem}"))
         else:
@@ -89,18 +90,18 @@ def _device_documents(device: Device, wavelength_nm: float | None) -> list[dict[
     documents: list[dict[str, object]] = []
     if beams:
         documents.append({"name": device.name, "beam": beams})
-    for band in device.ipl_bands.all():  # type: ignore[attr-defined]
+    for band in device.ipl_bands.all():
         documents.append({"name": device.name, "kind": "ipl", "band_nm": [float(band.from_nm), float(band.to_nm)]})
     return documents
 
 
 def recorded(device: Device) -> bool:
     """Whether the device's laser-safety output (laser beams or IPL band) is on record."""
-    return DeviceBeam.objects.filter(device=device).exists() or device.ipl_bands.exists()  # type: ignore[attr-defined]
+    return DeviceBeam.objects.filter(device=device).exists() or device.ipl_bands.exists()
 
 
 def as_item(eyewear: Eyewear) -> InventoryItem:
-    ratings = list(eyewear.ratings.all())  # type: ignore[attr-defined]
+    ratings = list(eyewear.ratings.all())
     document = {
         "name": eyewear.name,
         "rating": [rating.as_document() for rating in ratings if rating.od is not None],
@@ -138,9 +139,7 @@ def _shortfall(wearer: str, item: Eyewear, coverage: Coverage) -> str:
     who = WEARER_WORDS[wearer]
     if coverage.kind == "ipl" and coverage.band_nm is not None:
         low, high = coverage.band_nm
-        return (
-            f"{item.name} ({who}) carries no manufacturer's IPL rating for {low:g}-{high:g} nm, the device's band."
-        )
+        return f"{item.name} ({who}) carries no manufacturer's IPL rating for {low:g}-{high:g} nm, the device's band."
     assert coverage.requirement is not None and coverage.wavelength_nm is not None
     needed = coverage.requirement.od_required
     wavelength = f"{coverage.wavelength_nm:g} nm"
@@ -177,7 +176,7 @@ def evaluate(
         if item.practice_id != practice_id or not item.active:
             problems.append(f"{item.name} is not among the practice's eyewear in use.")
             continue
-        if wearer == "patient" and item.wearer == "operator" or wearer != "patient" and item.wearer == "patient":
+        if (wearer == "patient" and item.wearer == "operator") or (wearer != "patient" and item.wearer == "patient"):
             problems.append(f"{item.name} is for the {item.get_wearer_display().lower()}, not {WEARER_WORDS[wearer]}.")
         report = check_inventory(devices, (as_item(item),))
         for found in report.items:
@@ -205,9 +204,9 @@ def _note(checked: bool, coverage: Sequence[Coverage]) -> str:
 def worn(chart: SessionChart) -> list[tuple[str, Eyewear]]:
     return [
         (row.wearer, row.eyewear)
-        for row in WornEyewear.objects.filter(chart=chart).select_related("eyewear").prefetch_related(
-            "eyewear__ratings"
-        )
+        for row in WornEyewear.objects.filter(chart=chart)
+        .select_related("eyewear")
+        .prefetch_related("eyewear__ratings")
     ]
 
 
@@ -276,7 +275,9 @@ def record_worn(chart: SessionChart, items: Sequence[tuple[str, Eyewear]]) -> No
 
 
 @transaction.atomic
-def record_override(request: HttpRequest | None, officer: StaffUser, chart: SessionChart, reason: str) -> EyewearOverride:
+def record_override(
+    request: HttpRequest | None, officer: StaffUser, chart: SessionChart, reason: str
+) -> EyewearOverride:
     """A laser safety officer lets a draft chart be signed although its eyewear falls short; audited."""
     if not is_officer(officer) or officer.practice_id != chart.practice_id:
         raise SafetyRefused("Only a laser safety officer of the practice overrides the eyewear check.")
@@ -291,7 +292,9 @@ def record_override(request: HttpRequest | None, officer: StaffUser, chart: Sess
     reason = reason.strip()
     if not reason:
         raise SafetyRefused("Give the reason for the override: why the session may go ahead with this eyewear.")
-    override = EyewearOverride.objects.create(chart=chart, officer=officer, reason=reason, problems=list(found.problems))
+    override = EyewearOverride.objects.create(
+        chart=chart, officer=officer, reason=reason, problems=list(found.problems)
+    )
     record(
         request,
         AuditAction.OVERRIDE,
@@ -323,7 +326,7 @@ def device_sheet(device: Device) -> dict[str, object]:
     return {
         "device": device,
         "beams": beams,
-        "ipl_bands": list(device.ipl_bands.all()),  # type: ignore[attr-defined]
+        "ipl_bands": list(device.ipl_bands.all()),
         "coverage": coverage,
         "officers": officers(device.practice_id),
         "recorded": recorded(device),
