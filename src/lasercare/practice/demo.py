@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from lasercare.engine import codes
 from lasercare.practice import demo_course
+from lasercare.practice.safety.demo import equip_safety
 from lasercare.practice.clinic.models import Location, Practice, PriceListItem, StaffUser
 from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations import services
@@ -249,6 +250,7 @@ def create_demo_practice(
             progress(number, patients)
     # A generator of its own: the patients and plans above stay those the seed always gave.
     demo_course.run_courses(random.Random(seed + 1), practice, devices, clinician, nurse)
+    equip_safety(practice, devices, clinician, today=today)
     email, password = create_portal_patient(practice, main, clinician)
     accounts.append(DemoAccount(email, password, "Patient (portal)"))
     return practice, accounts
