@@ -18,13 +18,13 @@ from django.utils import timezone
 
 from lasercare.engine import codes
 from lasercare.practice import demo_course
-from lasercare.practice.safety.demo import equip_safety
 from lasercare.practice.clinic.models import Location, Practice, PriceListItem, StaffUser
 from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations import services
 from lasercare.practice.consultations.models import OverrideKind, TreatmentPlan
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.portal.demo import create_portal_patient
+from lasercare.practice.safety.demo import equip_safety
 
 GIVEN = [
     "Amara",
