@@ -3,6 +3,7 @@ safety officer overrides with a reason; a device's page and its laser-controlled
 
 from __future__ import annotations
 
+import html
 import io
 import shutil
 import subprocess
@@ -540,3 +541,48 @@ def test_the_admin_shows_a_beams_problem_on_the_device_page(
     response = signed_in(admin).post(f"/admin/clinic/device/{laser.pk}/change/", data)
     assert response.status_code == 200
     assert "a pulsed laser needs its pulse duration" in response.content.decode()
+
+
+def test_a_practice_admin_records_eyewear_with_its_rating_in_the_admin(
+    signed_in: SignIn, practice: Practice, staff: dict[Role, StaffUser]
+) -> None:
+    admin = staff[Role.PRACTICE_ADMIN]
+    data = {
+        "name": "Goggles 3",
+        "manufacturer": "",
+        "serial_number": "G3",
+        "wearer": "operator",
+        "marking": "D 900-1100 LB5",
+        "active": "on",
+        "ratings-TOTAL_FORMS": "1",
+        "ratings-INITIAL_FORMS": "0",
+        "ratings-0-from_nm": "900",
+        "ratings-0-to_nm": "1100",
+        "ratings-0-od": "6",
+        "ratings-0-lb_d": "5",
+    }
+    response = signed_in(admin).post("/admin/safety/eyewear/add/", data)
+    assert response.status_code == 302
+    item = Eyewear.objects.get(name="Goggles 3")
+    assert item.practice == practice
+    assert [(rating.od, rating.scale_numbers) for rating in item.ratings.all()] == [(Decimal("6.0"), {"D": 5})]
+
+
+def test_the_admin_refuses_an_eyewear_rating_without_od_or_ipl_rating_and_keeps_what_was_typed(
+    signed_in: SignIn, staff: dict[Role, StaffUser]
+) -> None:
+    data = {
+        "name": "Goggles 4",
+        "wearer": "any",
+        "active": "on",
+        "ratings-TOTAL_FORMS": "1",
+        "ratings-INITIAL_FORMS": "0",
+        "ratings-0-from_nm": "900",
+        "ratings-0-to_nm": "1100",
+    }
+    response = signed_in(staff[Role.PRACTICE_ADMIN]).post("/admin/safety/eyewear/add/", data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Give either the optical density (for lasers) or the manufacturer's IPL rating" in html.unescape(page)
+    assert 'value="Goggles 4"' in page
+    assert not Eyewear.objects.exists()
