@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PageFactory
-from tests.browser.course_steps import accepted_plan, book_session, choose_eyewear
+from tests.browser.course_steps import accepted_plan, choose_eyewear
 from tests.browser.server import DemoServer
 from tests.browser.support import check_accessibility, log_in
 
@@ -18,7 +18,8 @@ pytestmark = pytest.mark.browser
 
 
 def consented_plan(page: Page, given: str, family: str) -> str:
-    """An accepted IPL plan whose consent the patient signed (a typed name and a drawn signature), session 1 booked."""
+    """An accepted IPL plan whose consent the patient signed (a typed name and a drawn signature). No session is
+    booked: a chart needs none, and the demo server's calendar is shared with the other browser tests."""
     plan_url = accepted_plan(page, given, family)
     page.get_by_role("region", name="The course").get_by_role("link", name="Consent").click()
     page.get_by_role("button", name="Prepare a consent to sign").click()
@@ -34,7 +35,6 @@ def consented_plan(page: Page, given: str, family: str) -> str:
     page.mouse.up()
     page.get_by_role("button", name="I consent: sign").click()
     expect(page.locator(".status").first).to_contain_text("Signed")
-    book_session(page, plan_url, 1)
     return plan_url
 
 
