@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
-from tests.browser.course_steps import accepted_plan, book_session  # noqa: E402
+from tests.browser.course_steps import accepted_plan, book_session, choose_eyewear  # noqa: E402
 from tests.browser.photo_steps import portrait, record_photo_consent, upload  # noqa: E402
 from tests.browser.portal_steps import PHONE, draw_signature, portal_sign_in  # noqa: E402
 from tests.browser.self_assessment_steps import (  # noqa: E402
@@ -134,6 +134,7 @@ def _chart_session(page: Page, plan_url: str, passes: str) -> None:
     page.locator(".device-choice a").first.click()
     page.get_by_label("Passes").fill(passes)
     page.get_by_label("Treated areas").fill("Cheeks and forehead")
+    choose_eyewear(page, patient="IPL patient shields (patient)", operator="IPL goggles 1 (anyone)")
 
 
 def _handout(page: Page, plan_url: str) -> None:
@@ -298,6 +299,16 @@ def _top_of_result(page: Page, name: str) -> None:
     _shot(page, name)
     _scroll_to(page, "#could-heading")
     _shot(page, f"{name}-options")
+def safety_pages(browser: Browser, server: DemoServer) -> None:
+    """A draft chart whose eyewear does not cover the IPL, as its laser safety officer (the clinician) sees it."""
+    from tests.browser.test_laser_safety import consented_plan, draft_with_laser_goggles
+
+    page = _page(browser, server)
+    log_in(page, server, "clinician")
+    plan_url = consented_plan(page, "Marta", "Okafor")
+    draft_with_laser_goggles(page, plan_url)
+    _scroll_to(page, "#eyewear-gate")
+    _shot(page, "eyewear-gate")
 
 
 SECTIONS = {
@@ -307,6 +318,7 @@ SECTIONS = {
     "admin": admin_pages,
     "portal": portal_pages,
     "patient": patient_pages,
+    "safety": safety_pages,
 }
 
 

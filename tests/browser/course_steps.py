@@ -44,3 +44,10 @@ def book_session(page: Page, plan_url: str, session: int, *, practitioner: str =
     form.get_by_label("Device").select_option(index=1)
     form.get_by_role("button", name="Book").click()
     expect(page.get_by_role("status")).to_contain_text(f"Session {session} booked")
+
+
+def choose_eyewear(page: Page, *, patient: str, operator: str) -> None:
+    """On the chart form: the eyewear the patient and the operator wear, from the practice's inventory (each option
+    reads "name (who it is for)")."""
+    page.get_by_label("Eyewear the patient wears").select_option(label=patient)
+    page.get_by_label("Eyewear the operator wears").select_option(label=operator)

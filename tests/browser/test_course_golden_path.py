@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PageFactory
-from tests.browser.course_steps import accepted_plan, book_session
+from tests.browser.course_steps import accepted_plan, book_session, choose_eyewear
 from tests.browser.server import DemoServer
 from tests.browser.support import check_accessibility, log_in
 
@@ -75,6 +75,7 @@ def _chart(page: Page, plan_url: str, session: int, fluence: str) -> None:
     page.get_by_label(re.compile("^Fluence")).fill(fluence)
     expect(page.locator("#change-fluence_j_cm2")).to_contain_text("▲" if session == 2 else "")
     page.get_by_label("Immediate clinical endpoint").fill("Mild erythema, lesions darkened")
+    choose_eyewear(page, patient="IPL patient shields (patient)", operator="IPL goggles 1 (anyone)")
     check_accessibility(page)
     page.get_by_role("button", name="Save draft").click()
     page.get_by_role("button", name=f"Sign the chart of session {session}").click()

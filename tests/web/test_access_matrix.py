@@ -32,6 +32,7 @@ from lasercare.practice.clinic.models import (
 from lasercare.practice.clinic.roles import PERMISSIONS, Action, Role
 from lasercare.practice.consultations.models import TreatmentPlan
 from lasercare.practice.patients.models import Patient
+from lasercare.practice.safety.models import Eyewear, LaserSafetyOfficer
 from tests.web.charting_helpers import charting_records
 from tests.web.conftest import make_patient, make_staff
 
@@ -63,21 +64,21 @@ class Route:
     portal: bool = False  # a patient's page: nobody without a portal session gets further than its sign-in page
 
 
-def _admin_model(model: str, practice_admin_may_add_and_delete: bool = True) -> dict[str, Route]:
+def _admin_model(model: str, practice_admin_may_add_and_delete: bool = True, app: str = "clinic") -> dict[str, Route]:
     add_delete = 200 if practice_admin_may_add_and_delete else 403
     # A practice is never deleted through the admin, not even by a superuser (its records are kept).
     superuser_delete = 200 if practice_admin_may_add_and_delete else 403
     configure = Action.CONFIGURE_PRACTICE
     return {
-        f"admin:clinic_{model}_changelist": Route(configure, {GET: 200}, admin=True),
-        f"admin:clinic_{model}_add": Route(configure, {GET: add_delete}, admin=True, superuser={GET: 200}),
-        f"admin:clinic_{model}_history": Route(configure, {GET: 200}, record=model, admin=True),
-        f"admin:clinic_{model}_delete": Route(
+        f"admin:{app}_{model}_changelist": Route(configure, {GET: 200}, admin=True),
+        f"admin:{app}_{model}_add": Route(configure, {GET: add_delete}, admin=True, superuser={GET: 200}),
+        f"admin:{app}_{model}_history": Route(configure, {GET: 200}, record=model, admin=True),
+        f"admin:{app}_{model}_delete": Route(
             configure, {GET: add_delete}, record=model, admin=True, superuser={GET: superuser_delete}
         ),
-        f"admin:clinic_{model}_change": Route(configure, {GET: 200}, record=model, admin=True),
+        f"admin:{app}_{model}_change": Route(configure, {GET: 200}, record=model, admin=True),
         # The old-style object URL: a redirect to the change page, which does the checking.
-        f"admin:admin/clinic/{model}/<path:object_id>/": Route(configure, {GET: 302}, record=model, admin=True),
+        f"admin:admin/{app}/{model}/<path:object_id>/": Route(configure, {GET: 302}, record=model, admin=True),
     }
 
 
@@ -175,6 +176,12 @@ ROUTES: dict[str, Route] = {
     "patient_reminders": Route(Action.MANAGE_REMINDERS, {GET: 200, POST: 400}, record="patient"),
     "reminder_unsubscribe": Route(None, {GET: 200, POST: 200}, public=True),
     "patient_calendar_feed": Route(None, {GET: 200}, public=True),
+    # Laser safety: every member of staff sees what each device calls for and prints its sign. The chart of
+    # `records` is signed and no one in it is a laser safety officer: an override is refused, back to the chart.
+    "laser_safety": Route(Action.VIEW_DASHBOARD, {GET: 200}),
+    "device_safety": Route(Action.VIEW_DASHBOARD, {GET: 200}, record="device"),
+    "device_sign": Route(Action.VIEW_DASHBOARD, {GET: 200}, record="device"),
+    "eyewear_override": Route(Action.CHART_SESSION, {POST: 302}, record="chart"),
     "health": Route(None, {GET: 200}, public=True),
     # The configuration admin: practice admins (is_staff) only, each seeing their own practice.
     # The patient portal. Its pages admit only a signed-in patient (tests/web/test_portal_isolation.py checks one
@@ -229,6 +236,8 @@ ROUTES: dict[str, Route] = {
     **_admin_model("room"),
     **_admin_model("device"),
     **_admin_model("phototypesettingrange"),
+    **_admin_model("eyewear", app="safety"),
+    **_admin_model("lasersafetyofficer", app="safety"),
     "admin:auth_user_password_change": Route(Action.CONFIGURE_PRACTICE, {GET: 200}, record="staffuser", admin=True),
     "admin:app_list": Route(Action.CONFIGURE_PRACTICE, {GET: 200}, admin=True),
     "admin:admin/(?P<url>.*)$": Route(Action.CONFIGURE_PRACTICE, {GET: 404}, admin=True),
@@ -298,6 +307,10 @@ def records(practice: Practice, plan: TreatmentPlan) -> dict[str, Any]:
             setting="density_percent",
             maximum=Decimal("20"),
             note="Riverside protocol",
+        ),
+        "eyewear": Eyewear.objects.create(practice=practice, name="Riverside goggles 1"),
+        "lasersafetyofficer": LaserSafetyOfficer.objects.create(
+            staff=StaffUser.objects.get(practice=practice, role=Role.PRACTICE_ADMIN), appointed_on="2026-01-05"
         ),
         **scheduled,
         **charting_records(plan),

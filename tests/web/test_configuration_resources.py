@@ -23,6 +23,8 @@ def device_form(**changes: Any) -> dict[str, Any]:
         "modality": "nafl_1550",
         "wavelengths_nm": "1550",
         "active": "on",
+        # The device page's laser-safety inlines (lasercare.practice.safety), left empty.
+        **{f"{inline}-{count}": "0" for inline in ("beams", "ipl_bands") for count in ("TOTAL_FORMS", "INITIAL_FORMS")},
     }
     data.update(changes)
     return data

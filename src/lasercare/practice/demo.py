@@ -25,6 +25,7 @@ from lasercare.practice.consultations.models import OverrideKind, TreatmentPlan
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.photos import demo as photos_demo
 from lasercare.practice.portal.demo import create_portal_patient
+from lasercare.practice.safety.demo import equip_safety
 
 GIVEN = [
     "Amara",
@@ -253,6 +254,7 @@ def create_demo_practice(
             progress(number, patients)
     # A generator of its own: the patients and plans above stay those the seed always gave.
     demo_course.run_courses(random.Random(seed + 1), practice, devices, clinician, nurse)
+    equip_safety(practice, devices, clinician, today=today)
     email, password = create_portal_patient(practice, main, clinician)
     accounts.append(DemoAccount(email, password, "Patient (portal)"))
     photos_demo.photograph(practice, clinician)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "lasercare.practice.photos",
     "lasercare.practice.selfassessment",
     "lasercare.practice.reminders",
+    "lasercare.practice.safety",
     "lasercare.site",
     "django_tasks",
 ]

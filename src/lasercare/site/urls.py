@@ -59,6 +59,7 @@ urlpatterns = [
     path("", include("lasercare.practice.photos.urls")),
     path("", include("lasercare.practice.selfassessment.urls")),
     path("", include("lasercare.practice.reminders.urls")),
+    path("", include("lasercare.practice.safety.urls")),
     path("audit/", audit_log, name="audit_log"),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),

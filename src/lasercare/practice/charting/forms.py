@@ -36,7 +36,20 @@ class ChartForm(forms.Form):
     anaesthetic = forms.CharField(
         label=_("Anaesthetic used"), required=False, max_length=200, help_text=_("Product and time applied, or none")
     )
-    eyewear = forms.CharField(label=_("Eyewear used"), max_length=200)
+    eyewear = forms.CharField(
+        label=_("Eyewear used (in words)"),
+        required=False,
+        max_length=200,
+        help_text=_("Filled in from the eyewear chosen below when the practice's eyewear is on record"),
+    )
+    eyewear_patient = forms.ChoiceField(label=_("Eyewear the patient wears"), required=False)
+    eyewear_operator = forms.ChoiceField(label=_("Eyewear the operator wears"), required=False)
+    eyewear_others = forms.MultipleChoiceField(
+        label=_("Eyewear of everyone else present"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("One item for each other person in the room"),
+    )
     test_spot_result = forms.CharField(
         label=_("Test-spot result"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -44,8 +57,12 @@ class ChartForm(forms.Form):
     treated_areas = forms.CharField(label=_("Treated areas"), max_length=300)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, eyewear_choices: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The practice's eyewear in use (lasercare.practice.safety): checked against the device before signing.
+        for name in ("eyewear_patient", "eyewear_operator"):
+            self.fields[name].choices = [("", "—"), *eyewear_choices]  # type: ignore[attr-defined]
+        self.fields["eyewear_others"].choices = list(eyewear_choices)  # type: ignore[attr-defined]
         for name, label, unit in SETTINGS:
             self.fields[name] = forms.DecimalField(
                 label=f"{label} ({unit})" if unit else label,
@@ -71,6 +88,12 @@ class ChartForm(forms.Form):
             self.add_error(
                 None, _("Record the settings used: at least one of fluence, energy, pulse, spot, density or passes.")
             )
+        picked = [data.get("eyewear_patient"), data.get("eyewear_operator"), *(data.get("eyewear_others") or [])]
+        picked = [value for value in picked if value]
+        if len(picked) != len(set(picked)):
+            self.add_error("eyewear_others", _("Each person wears their own eyewear: one item is chosen twice."))
+        if not picked and not data.get("eyewear") and "eyewear" not in self.errors:
+            self.add_error("eyewear_patient", _("Record the eyewear the patient and the operator wore."))
         return data
 
     @staticmethod

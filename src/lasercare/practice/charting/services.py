@@ -39,6 +39,7 @@ from lasercare.practice.consent.models import Consent, ConsentStatus
 from lasercare.practice.consent.services import covering_consent
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
+from lasercare.practice.safety import services as safety
 from lasercare.practice.scheduling import rules
 from lasercare.practice.scheduling import services as scheduling
 from lasercare.practice.scheduling.models import ACTIVE_STATUSES, Booking, BookingStatus
@@ -303,6 +304,12 @@ def save_chart(
         setattr(chart, name, values.get(name) if name == "wavelength_nm" else (values.get(name) or ""))
     if not chart.cooling:
         chart.cooling = Cooling.NONE
+    worn = safety.chosen(
+        plan.practice_id,
+        values.get("eyewear_patient") or "",
+        values.get("eyewear_operator") or "",
+        values.get("eyewear_others") or (),
+    )
     found = check(
         plan, device, {**values, "performed_at": performed_at}, previous=previous, session_number=chart.session_number
     )
@@ -315,8 +322,11 @@ def save_chart(
             .order_by("starts_at")
             .first()
         )
+    if worn:
+        chart.eyewear = safety.worn_words(worn)
     _clean(chart, exclude=["performed_by", "practice", "patient", "plan", "consent", "booking", "device"])
     chart.save()
+    safety.record_worn(chart, worn)
     record(
         request,
         action,
@@ -355,6 +365,9 @@ def sign_chart(request: HttpRequest | None, user: StaffUser, chart: SessionChart
     The booking of the session is marked completed."""
     chart = SessionChart.objects.select_for_update().select_related("consent", "patient").get(pk=chart.pk)
     _editable(chart, user)
+    eyewear_refusal = safety.sign_refusal(chart)
+    if eyewear_refusal is not None:
+        raise ChartingRefused(eyewear_refusal)
     if chart.consent.withdrawn:
         raise ChartingRefused("The patient withdrew the consent this session was charted under: it cannot be signed.")
     chart.status = ChartStatus.SIGNED

@@ -33,6 +33,7 @@ from lasercare.practice.clinic.policy import knowledge_for
 from lasercare.practice.clinic.roles import Action
 from lasercare.practice.consultations.models import TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
+from lasercare.practice.safety import services as safety
 
 
 def _plan(request: HttpRequest, public_id: str) -> TreatmentPlan:
@@ -77,6 +78,7 @@ def _form_context(
         "number": number,
         "session_number": chart.session_number if chart is not None else services.next_session_number(plan),
         "phototype": services.phototype_of(plan),
+        "eyewear_gate": _eyewear_gate(plan, device, form),
     }
 
 
@@ -104,8 +106,9 @@ def chart_new(request: HttpRequest, public_id: str) -> HttpResponse:
         context["devices"] = services.devices_for(plan)
         return render(request, "charting/chart_new.html", context, status=400 if request.method == "POST" else 200)
     previous = services.start_values(plan, device)
+    eyewear = safety.eyewear_choices(plan.practice_id)
     if request.method == "POST":
-        form = ChartForm(request.POST)
+        form = ChartForm(request.POST, eyewear_choices=eyewear)
         if form.is_valid():
             try:
                 chart = services.save_chart(
@@ -132,7 +135,7 @@ def chart_new(request: HttpRequest, public_id: str) -> HttpResponse:
         initial.update(
             {"device": device.public_id, "performed_at": timezone.localtime().replace(second=0, microsecond=0)}
         )
-        form = ChartForm(initial=initial)
+        form = ChartForm(initial=initial, eyewear_choices=eyewear)
         check = services.check(
             plan, device, initial, previous=previous, session_number=services.next_session_number(plan)
         )
@@ -153,7 +156,7 @@ def _saved_message(chart: SessionChart) -> str:
 def chart_check(request: HttpRequest, public_id: str) -> HttpResponse:
     """The changes and warnings beside the form, refreshed by HTMX as it is filled in. Stores nothing."""
     plan = _plan(request, public_id)
-    form = ChartForm(request.POST)
+    form = ChartForm(request.POST, eyewear_choices=safety.eyewear_choices(plan.practice_id))
     device = _device(plan, request.POST.get("device"))
     record(request, AuditAction.VIEW, "plan", plan.public_id, patient_ref=plan.patient.public_id, detail="chart check")
     if device is None:
@@ -171,8 +174,26 @@ def chart_check(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "charting/_check.html",
-        {"check": check, "number": number, "settings": SETTINGS, "oob": bool(request.POST.get("oob"))},
+        {
+            "check": check,
+            "number": number,
+            "settings": SETTINGS,
+            "oob": bool(request.POST.get("oob")),
+            "eyewear_gate": _eyewear_gate(plan, device, form),
+        },
     )
+
+
+def _eyewear_gate(plan: TreatmentPlan, device: Device, form: ChartForm) -> Any:
+    """The eyewear check for what the form says so far (lasercare.practice.safety), beside the settings check."""
+    data = getattr(form, "cleaned_data", {}) if form.is_bound else form.initial
+    worn = safety.chosen(
+        plan.practice_id,
+        data.get("eyewear_patient") or "",
+        data.get("eyewear_operator") or "",
+        data.get("eyewear_others") or (),
+    )
+    return safety.preview(device, data.get("wavelength_nm"), worn, plan.practice_id)
 
 
 @requires(Action.VIEW_CLINICAL)
@@ -197,6 +218,8 @@ def _chart_context(user: Any, chart: SessionChart, check: services.Check, **extr
         "may_edit": services.may_edit(chart, user),
         "may_add": chart.status == ChartStatus.SIGNED and user.may(Action.CHART_SESSION),
         "events": list(AdverseEvent.objects.filter(chart=chart).order_by("onset_on", "pk")),
+        "eyewear_gate": safety.gate(chart),
+        "may_override_eyewear": chart.status == ChartStatus.DRAFT and safety.is_officer(user),
     }
     if context["may_add"]:
         context["addendum_form"] = AddendumForm()
@@ -223,7 +246,7 @@ def chart_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "POST":
         chosen = _device(plan, request.POST.get("device"))
         device = chosen or device
-        form = ChartForm(request.POST)
+        form = ChartForm(request.POST, eyewear_choices=safety.eyewear_choices(plan.practice_id))
         if form.is_valid() and chosen is not None:
             try:
                 services.save_chart(
@@ -248,7 +271,8 @@ def chart_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     else:
         initial = ChartForm.initial_from(chart, whole=True)
         initial.update({"device": device.public_id, "performed_at": timezone.localtime(chart.performed_at)})
-        form = ChartForm(initial=initial)
+        initial.update(safety.worn_initial(chart))
+        form = ChartForm(initial=initial, eyewear_choices=safety.eyewear_choices(plan.practice_id))
         values = initial
         status = 200
     check = services.check(

@@ -30,6 +30,7 @@ from lasercare.practice.clinic.models import (
 )
 from lasercare.practice.clinic.policy import check_policy, parse_policy_value
 from lasercare.practice.clinic.roles import Action
+from lasercare.practice.safety.inlines import DeviceBeamInline, IplBandInline
 
 admin.site.unregister(Group)
 
@@ -248,6 +249,7 @@ class DeviceForm(forms.ModelForm):  # type: ignore[type-arg]
 @admin.register(Device)
 class DeviceAdmin(PracticeScoped):
     form = DeviceForm
+    inlines = [DeviceBeamInline, IplBandInline]  # its laser output, for lasercare.practice.safety
     list_display = ("name", "model", "modality", "wavelengths_nm", "serial_number", "active")
     fieldsets = (
         (None, {"fields": ("name", "manufacturer", "model", "serial_number", "modality", "wavelengths_nm", "active")}),

@@ -1,0 +1,100 @@
+"""The eyewear check in a real browser: a session charted with eyewear that does not cover the IPL cannot be
+signed; the laser safety officer records an override with a reason; the chart is signed and shows it. Also the
+laser-safety pages. axe-core checks every page on the way (the demo's clinician is its laser safety officer)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import PageFactory
+from tests.browser.course_steps import accepted_plan, choose_eyewear
+from tests.browser.server import DemoServer
+from tests.browser.support import check_accessibility, log_in
+
+pytestmark = pytest.mark.browser
+
+
+def consented_plan(page: Page, given: str, family: str) -> str:
+    """An accepted IPL plan whose consent the patient signed (a typed name and a drawn signature). No session is
+    booked: a chart needs none, and the demo server's calendar is shared with the other browser tests."""
+    plan_url = accepted_plan(page, given, family)
+    page.get_by_role("region", name="The course").get_by_role("link", name="Consent").click()
+    page.get_by_role("button", name="Prepare a consent to sign").click()
+    page.get_by_label(re.compile("full name", re.IGNORECASE)).fill(f"{given} {family}")
+    pad = page.locator("canvas").first
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + 30, box["y"] + box["height"] * 0.7)
+    page.mouse.down()
+    for step in range(1, 10):
+        page.mouse.move(box["x"] + 30 + step * 25, box["y"] + box["height"] * (0.3 if step % 2 else 0.7), steps=3)
+    page.mouse.up()
+    page.get_by_role("button", name="I consent: sign").click()
+    expect(page.locator(".status").first).to_contain_text("Signed")
+    return plan_url
+
+
+def draft_with_laser_goggles(page: Page, plan_url: str) -> None:
+    """Session 1 charted with the patient in Nd:YAG goggles, which carry no IPL rating."""
+    page.goto(plan_url)
+    page.get_by_role("region", name="The course").get_by_role("link", name="Chart a session").click()
+    page.locator(".device-choice a").first.click()
+    page.get_by_label("Passes").fill("1")
+    page.get_by_label("Treated areas").fill("Cheeks")
+    choose_eyewear(page, patient="Nd:YAG goggles 2 (anyone)", operator="IPL goggles 1 (anyone)")
+    # The live check names the shortfall before anything is saved.
+    expect(page.locator("#check")).to_contain_text(
+        "Nd:YAG goggles 2 (the patient) carries no manufacturer's IPL rating"
+    )
+    check_accessibility(page)
+    page.get_by_role("button", name="Save draft").click()
+
+
+def test_charting_is_blocked_by_eyewear_until_the_officer_overrides_with_a_reason(
+    new_page: PageFactory, server: DemoServer
+) -> None:
+    page = new_page()
+    log_in(page, server, "clinician")
+    plan_url = consented_plan(page, "Marta", "Okafor")
+    draft_with_laser_goggles(page, plan_url)
+    gate = page.locator("#eyewear-gate")
+    expect(gate).to_contain_text("The eyewear does not protect everyone in the room")
+    expect(gate).to_contain_text("500-1200 nm")
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Sign the chart of session 1").click()
+    expect(page.get_by_text("cannot be charted until a laser safety officer").first).to_be_visible()
+    expect(page.locator(".status").first).to_contain_text("Draft")
+
+    page.get_by_role("button", name="Record the override").click()
+    expect(page.get_by_text("Give the reason for the override").first).to_be_visible()
+    page.get_by_label("Reason for the override (laser safety officer)").fill(
+        "IPL shields cracked; patient's eyes covered with opaque pads under the goggles"
+    )
+    page.get_by_role("button", name="Record the override").click()
+    expect(gate).to_contain_text("Eyewear check overridden by the laser safety officer")
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Sign the chart of session 1").click()
+    expect(page.locator(".status").first).to_contain_text("Signed")
+    expect(gate).to_contain_text("opaque pads")
+    check_accessibility(page)
+
+
+def test_staff_see_each_devices_laser_safety_and_its_sign(new_page: PageFactory) -> None:
+    page = new_page("frontdesk")
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Laser safety").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Laser safety")
+    check_accessibility(page)
+    page.get_by_role("link", name=re.compile("Q-switched Nd:YAG")).first.click()
+    expect(page.get_by_text("Required optical density")).to_be_visible()
+    expect(page.get_by_text("EXAMPLE numbers for the demo").first).to_be_visible()
+    check_accessibility(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Laser-controlled-area sign (PDF)").click()
+    assert download.value.suggested_filename == "laser-controlled-area.pdf"
