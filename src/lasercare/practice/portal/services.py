@@ -48,7 +48,7 @@ def portal_actor(account: PatientAccount) -> str:
     return f"{PORTAL} {str(account.public_id)[:8]}"
 
 
-def _audit(
+def audit(
     request: HttpRequest | None,
     account: PatientAccount,
     action: AuditAction,
@@ -175,7 +175,7 @@ def accept_invitation(request: HttpRequest, token: str, password: str) -> Patien
     account.set_password(password)
     account.activated_at = account.activated_at or timezone.now()
     account.save(update_fields=["password", "activated_at"])
-    _audit(request, account, AuditAction.UPDATE, "portal_account", account.public_id, "password set by invitation")
+    audit(request, account, AuditAction.UPDATE, "portal_account", account.public_id, "password set by invitation")
     return account
 
 
@@ -193,10 +193,10 @@ def password_sign_in(request: HttpRequest, email: str, password: str) -> Patient
     if account is None or not account.check_password(password):
         throttle.note_failure(f"portal:{email}", address)
         if account is not None:
-            _audit(request, account, AuditAction.LOGIN_FAILED, "portal_account", account.public_id)
+            audit(request, account, AuditAction.LOGIN_FAILED, "portal_account", account.public_id)
         raise PortalRefused(_("That e-mail address and password do not match an account. Check both and try again."))
     throttle.clear_failures(f"portal:{email}")
-    _audit(request, account, AuditAction.LOGIN, "portal_account", account.public_id, "password")
+    audit(request, account, AuditAction.LOGIN, "portal_account", account.public_id, "password")
     return account
 
 
@@ -224,7 +224,7 @@ def send_sign_in_link(request: HttpRequest, email: str) -> None:
         account.patient.preferred_language,
         {"practice_name": account.practice.name, "link": link, "minutes": minutes},
     )
-    _audit(request, account, AuditAction.CREATE, "portal_sign_in_link", account.public_id)
+    audit(request, account, AuditAction.CREATE, "portal_sign_in_link", account.public_id)
 
 
 @transaction.atomic
@@ -232,7 +232,7 @@ def use_sign_in_link(request: HttpRequest, token: str) -> PatientAccount:
     found = valid_token(token, PortalToken.Purpose.SIGN_IN)
     if found is None or not PortalToken.objects.filter(pk=found.pk, used_at=None).update(used_at=timezone.now()):
         raise PortalRefused(_("This sign-in link has expired or was used already: ask for a new one below."))
-    _audit(request, found.account, AuditAction.LOGIN, "portal_account", found.account.public_id, "e-mailed link")
+    audit(request, found.account, AuditAction.LOGIN, "portal_account", found.account.public_id, "e-mailed link")
     return found.account
 
 
@@ -242,7 +242,7 @@ def change_password(request: HttpRequest, account: PatientAccount, current: str,
         raise PortalRefused(_("Your current password is not right."))
     account.set_password(new)
     account.save(update_fields=["password"])
-    _audit(request, account, AuditAction.UPDATE, "portal_account", account.public_id, "password changed")
+    audit(request, account, AuditAction.UPDATE, "portal_account", account.public_id, "password changed")
 
 
 # --- what the patient sends the practice -------------------------------------------------------------------------
@@ -261,7 +261,7 @@ def tick(
             return  # ticked already, in another tab
     else:
         ticks.delete()
-    _audit(request, account, AuditAction.UPDATE, "portal_checklist", plan.public_id, "ticked" if done else "unticked")
+    audit(request, account, AuditAction.UPDATE, "portal_checklist", plan.public_id, "ticked" if done else "unticked")
 
 
 @transaction.atomic
@@ -284,7 +284,7 @@ def request_change(
         preferred_times=preferred_times.strip(),
         message=message.strip(),
     )
-    _audit(request, account, AuditAction.CREATE, "change_request", change.public_id)
+    audit(request, account, AuditAction.CREATE, "change_request", change.public_id)
     return change
 
 
@@ -316,7 +316,7 @@ def report_side_effect(
         started_on=started_on,
         description=description.strip(),
     )
-    _audit(
+    audit(
         request,
         account,
         AuditAction.CREATE,

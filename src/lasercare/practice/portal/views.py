@@ -67,7 +67,7 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any], status: 
 
 def _viewed(request: HttpRequest, kind: str, record_id: object = "", detail: str = "") -> None:
     account = _account(request)
-    services._audit(request, account, AuditAction.VIEW, kind, record_id or account.public_id, detail)
+    services.audit(request, account, AuditAction.VIEW, kind, record_id or account.public_id, detail)
 
 
 # --- signing in --------------------------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 def sign_out_page(request: HttpRequest) -> HttpResponse:
     account = signed_in_account(request)
     if account is not None:
-        services._audit(request, account, AuditAction.LOGOUT, "portal_account", account.public_id)
+        services.audit(request, account, AuditAction.LOGOUT, "portal_account", account.public_id)
     sign_out(request)
     messages.success(request, _("You have signed out."))
     return redirect("portal_sign_in")
@@ -210,7 +210,7 @@ def handout(request: HttpRequest, public_id: str) -> HttpResponse:
     account = _account(request)
     shown = records.plan(account, public_id)
     pdf = render_pdf(handout_html(records.plain_plan(shown)))
-    services._audit(request, account, AuditAction.PRINT, "plan", shown.public_id, "handout")
+    services.audit(request, account, AuditAction.PRINT, "plan", shown.public_id, "handout")
     response = HttpResponse(pdf, content_type="application/pdf")
     # No name in the file name: downloads folders and browser histories are seen by others.
     response.headers["Content-Disposition"] = 'attachment; filename="treatment-plan.pdf"'
@@ -386,7 +386,7 @@ def photo_image(request: HttpRequest, public_id: str, variant: str) -> HttpRespo
             data = handle.read()
     except FileNotFoundError:
         raise Http404 from None
-    services._audit(request, account, AuditAction.VIEW, "skin_photo", photo.public_id, shown)
+    services.audit(request, account, AuditAction.VIEW, "skin_photo", photo.public_id, shown)
     response = HttpResponse(data, content_type=CONTENT_TYPES[shown])
     response.headers["Content-Disposition"] = "inline"
     return response
@@ -418,7 +418,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 def calendar_file(request: HttpRequest) -> HttpResponse:
     account = _account(request)
     data = patient_calendar(account.patient)
-    services._audit(request, account, AuditAction.PRINT, "portal_calendar", account.public_id, "calendar file")
+    services.audit(request, account, AuditAction.PRINT, "portal_calendar", account.public_id, "calendar file")
     response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = 'attachment; filename="appointments.ics"'
     return response
