@@ -87,9 +87,11 @@ def send(reminder_id: int, now: datetime | None = None) -> str:
     attempt, ...)."""
     now = now or timezone.now()
     with transaction.atomic():
-        # skip_locked: a reminder another job holds is being sent by it; this job has nothing to do.
+        # Wait for the row, never skip it: a losing dispatcher's claim UPDATE holds the row's lock for a moment
+        # while PostgreSQL rechecks it, and skipping then left the winner's reminder unsent until the claim ran
+        # out. A second job for the same reminder waits out the first and finds it no longer pending.
         reminder = (
-            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            Reminder.objects.select_for_update(of=("self",))
             .select_related("patient", "practice", "booking", "booking__plan", "booking__room__location")
             .filter(pk=reminder_id, status=ReminderStatus.PENDING)
             .first()
