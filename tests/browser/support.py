@@ -27,6 +27,7 @@ def log_in(page: Page, server: DemoServer, username: str) -> None:
 
 def accessibility_violations(page: Page, disable: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """axe-core's serious and critical violations of WCAG 2.x A/AA on the page as it is now."""
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
     options: dict[str, Any] = {"runOnly": {"type": "tag", "values": WCAG_TAGS}}

@@ -18,7 +18,9 @@ PORTAL_PAGES = ("Home", "Preparation", "Appointments", "Aftercare", "Report a si
 
 
 def _menu(page: Page, name: str) -> None:
-    page.get_by_role("navigation", name="Your pages").get_by_role("link", name=name, exact=True).click()
+    # Wait for the new page itself: axe injected while the old one unloads finds no document to add itself to.
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Your pages").get_by_role("link", name=name, exact=True).click()
     check_accessibility(page)
 
 

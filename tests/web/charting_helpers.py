@@ -14,6 +14,7 @@ from lasercare.practice.clinic.models import Device, Practice, StaffUser
 from lasercare.practice.consent.models import Consent, ConsentStatus, ConsentTemplate
 from lasercare.practice.consultations import services
 from lasercare.practice.consultations.models import TreatmentPlan
+from lasercare.practice.safety.models import Eyewear, EyewearRating, IplBand
 
 
 def accept(plan: TreatmentPlan, clinician: StaffUser) -> TreatmentPlan:
@@ -46,8 +47,12 @@ def consent(plan: TreatmentPlan, by: StaffUser, sessions: int = 3, modality: str
     )
 
 
-def device(practice: Practice, name: str = "IPL room 1", modality: str = "ipl", **limits: Any) -> Device:
-    return Device.objects.create(
+def device(
+    practice: Practice, name: str = "IPL room 1", modality: str = "ipl", *, recorded: bool = True, **limits: Any
+) -> Device:
+    """A device; an IPL with its output band on record (515-1200 nm, an example for the tests) unless `recorded`
+    is False, since the eyewear check refuses to sign a chart on a device whose output it cannot see."""
+    found = Device.objects.create(
         practice=practice,
         name=name,
         manufacturer="Lumenis",
@@ -57,6 +62,23 @@ def device(practice: Practice, name: str = "IPL room 1", modality: str = "ipl", 
         wavelengths_nm="560, 590, 640",
         **limits,
     )
+    if recorded and modality == "ipl":
+        IplBand.objects.create(device=found, from_nm=515, to_nm=1200, source="example band for the tests")
+    return found
+
+
+def ipl_eyewear(practice: Practice) -> dict[str, str]:
+    """The chart's eyewear fields: patient shields and operator goggles rated for IPL (the practice's, made once)."""
+    worn = {}
+    for field, name, wearer in (
+        ("eyewear_patient", "Test IPL shields", "patient"),
+        ("eyewear_operator", "Test IPL goggles", "operator"),
+    ):
+        item, made = Eyewear.objects.get_or_create(practice=practice, name=name, defaults={"wearer": wearer})
+        if made:
+            EyewearRating.objects.create(eyewear=item, from_nm=400, to_nm=1400, ipl_rating="IPL filter, manufacturer")
+        worn[field] = str(item.public_id)
+    return worn
 
 
 def values(**changes: Any) -> dict[str, Any]:
@@ -84,14 +106,16 @@ def chart(
         user,
         plan,
         device=on,
-        values=values(**changes),
+        values=values(**{**ipl_eyewear(plan.practice), **changes}),
         performed_at=timezone.now() - timedelta(days=days_ago),
     )
     return charting.sign_chart(None, user, saved) if sign else saved
 
 
-def form_data(on: Device, **changes: Any) -> dict[str, str]:
-    """What the chart form posts."""
+def form_data(on: Device, *, worn: bool = True, **changes: Any) -> dict[str, str]:
+    """What the chart form posts; with IPL eyewear for the patient and the operator unless `worn` is False."""
+    if worn:
+        changes = {**ipl_eyewear(on.practice), **changes}
     found = {key: "" if value is None else str(value) for key, value in values(**changes).items()}
     found["device"] = str(on.public_id)
     found["performed_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -474,7 +475,7 @@ def test_a_chart_without_any_setting_is_refused_with_the_form(
     signed_in: SignIn, consented: TreatmentPlan, clinician: StaffUser, practice: Practice
 ) -> None:
     on = device(practice)
-    empty = {"fluence_j_cm2": None, "pulse_ms": None, "spot_mm": None, "passes": None}
+    empty: dict[str, Any] = {"fluence_j_cm2": None, "pulse_ms": None, "spot_mm": None, "passes": None}
     page = signed_in(clinician).post(f"/plans/{consented.public_id}/charts/new/", form_data(on, **empty))
     assert page.status_code == 400
     assert "Record the settings used" in page.content.decode()

@@ -106,3 +106,45 @@ def test_the_demo_courses_have_their_reminders_planned(demo: list[object]) -> No
     assert not booked.filter(reminders__isnull=True).exists()
     assert Reminder.objects.filter(status=ReminderStatus.PENDING).exists()
     assert not Patient.objects.filter(email="").exists()
+
+
+def test_every_demo_device_has_its_laser_safety_output_on_record(demo: list[object]) -> None:
+    from lasercare.practice.clinic.models import Device
+    from lasercare.practice.safety import services as safety
+
+    assert [device.name for device in Device.objects.all() if not safety.recorded(device)] == []
+
+
+def test_every_demo_chart_was_signed_with_eyewear_that_covers_its_device(demo: list[object]) -> None:
+    from lasercare.practice.charting.models import SessionChart
+    from lasercare.practice.safety import services as safety
+    from lasercare.practice.safety.models import EyewearOverride
+
+    charts = list(SessionChart.objects.select_related("device"))
+    assert charts
+    assert [str(chart.public_id) for chart in charts if not safety.gate(chart).passed] == []
+    assert not EyewearOverride.objects.exists()
+
+
+def test_the_demo_eyewear_says_its_ratings_are_examples(demo: list[object]) -> None:
+    from lasercare.practice.safety.models import DeviceBeam, Eyewear
+
+    assert not DeviceBeam.objects.exclude(source__startswith="EXAMPLE").exists()
+    assert not Eyewear.objects.exclude(marking__startswith="EXAMPLE").exists()
+
+
+def test_the_demo_eyewear_covers_every_demo_device_at_each_of_its_wavelengths(demo: list[object]) -> None:
+    from lasercare.practice.clinic.models import Device
+    from lasercare.practice.safety import services as safety
+    from lasercare.practice.safety.demo import eyewear_worn
+    from lasercare.practice.safety.models import Eyewear
+
+    uncovered = []
+    for device in Device.objects.all():
+        for wavelength in device.wavelengths:
+            chosen = eyewear_worn(device, float(wavelength))
+            worn = [(key.removeprefix("eyewear_"), Eyewear.objects.get(public_id=pk)) for key, pk in chosen.items()]
+            problems, _, checked = safety.evaluate(device, float(wavelength), worn, device.practice_id)
+            if not checked or problems:
+                uncovered.append((device.modality, wavelength, problems))
+    assert uncovered == []

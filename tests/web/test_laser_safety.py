@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -45,10 +46,8 @@ def consented(patient: Patient, clinician: StaffUser) -> TreatmentPlan:
 
 @pytest.fixture
 def ipl(practice: Practice) -> Device:
-    """The plan's IPL device with its output band on record: charts on it are checked."""
-    found = device(practice)
-    ipl_band(found)
-    return found
+    """The plan's IPL device with its output band (515-1200 nm) on record."""
+    return device(practice)
 
 
 @pytest.fixture
@@ -211,14 +210,68 @@ def test_another_practices_eyewear_is_never_recorded(
         charting.sign_chart(None, clinician, draft)
 
 
-def test_a_device_without_its_output_on_record_is_charted_unchecked_and_the_chart_says_so(
-    signed_in: SignIn, consented: TreatmentPlan, clinician: StaffUser, practice: Practice
+@pytest.fixture
+def unrecorded(practice: Practice) -> Device:
+    """An IPL device whose output band nobody has recorded yet."""
+    return device(practice, name="New IPL", recorded=False)
+
+
+def _covered_draft(plan: TreatmentPlan, user: StaffUser, on: Device, practice: Practice) -> SessionChart:
+    """Eyewear that would cover any IPL band: only the device's missing output stands in the way."""
+    return _draft(plan, user, on, ipl_goggles(practice, "Shields", wearer="patient"), ipl_goggles(practice, "G"))
+
+
+def test_a_device_without_its_output_on_record_stops_the_chart_being_signed(
+    consented: TreatmentPlan, clinician: StaffUser, practice: Practice, unrecorded: Device
 ) -> None:
-    draft = charting.save_chart(
-        None, clinician, consented, device=device(practice), values=values(), performed_at=timezone.now()
-    )
-    page = signed_in(clinician).get(f"/charts/{draft.public_id}/")
-    assert "laser output is not recorded: the eyewear is not checked" in page.content.decode()
+    draft = _covered_draft(consented, clinician, unrecorded, practice)
+    with pytest.raises(charting.ChartingRefused, match="New IPL has no laser-safety output on record"):
+        charting.sign_chart(None, clinician, draft)
+    draft.refresh_from_db()
+    assert draft.status == ChartStatus.DRAFT
+
+
+def test_the_refusal_for_an_unrecorded_device_names_the_officers_who_can_override(
+    consented: TreatmentPlan, clinician: StaffUser, practice: Practice, unrecorded: Device, nurse: StaffUser
+) -> None:
+    appoint(nurse)
+    draft = _covered_draft(consented, clinician, unrecorded, practice)
+    with pytest.raises(charting.ChartingRefused, match=re.escape(f"laser safety officer ({nurse.display_name})")):
+        charting.sign_chart(None, clinician, draft)
+
+
+def test_the_chart_page_says_the_eyewear_cannot_be_checked_until_the_output_is_recorded(
+    signed_in: SignIn, consented: TreatmentPlan, clinician: StaffUser, practice: Practice, unrecorded: Device
+) -> None:
+    draft = _covered_draft(consented, clinician, unrecorded, practice)
+    page = html.unescape(signed_in(clinician).get(f"/charts/{draft.public_id}/").content.decode())
+    assert "The eyewear cannot be checked" in page
+    assert "the chart cannot be signed until the device's output is recorded" in page
+    assert "New IPL has no laser-safety output on record" in page
+
+
+def test_the_live_check_stops_a_session_on_an_unrecorded_device_before_it_is_saved(
+    signed_in: SignIn, consented: TreatmentPlan, clinician: StaffUser, unrecorded: Device
+) -> None:
+    page = signed_in(clinician).post(f"/plans/{consented.public_id}/charts/check/", form_data(unrecorded))
+    assert "New IPL has no laser-safety output on record" in html.unescape(page.content.decode())
+
+
+def test_an_officer_override_lets_a_session_on_an_unrecorded_device_be_signed(
+    consented: TreatmentPlan, clinician: StaffUser, practice: Practice, unrecorded: Device, nurse: StaffUser
+) -> None:
+    appoint(nurse)
+    draft = _covered_draft(consented, clinician, unrecorded, practice)
+    override = safety.record_override(None, nurse, draft, "Manual's output table checked by hand; goggles cover it")
+    assert override.problems == [safety.NOT_RECORDED.format(device="New IPL")]
+    assert charting.sign_chart(None, clinician, draft).status == ChartStatus.SIGNED
+
+
+def test_recording_the_devices_output_lets_a_covered_chart_be_signed(
+    consented: TreatmentPlan, clinician: StaffUser, practice: Practice, unrecorded: Device
+) -> None:
+    draft = _covered_draft(consented, clinician, unrecorded, practice)
+    ipl_band(unrecorded)
     assert charting.sign_chart(None, clinician, draft).status == ChartStatus.SIGNED
 
 
@@ -229,7 +282,7 @@ def test_the_chart_form_asks_for_each_persons_eyewear_and_records_it(
     client = signed_in(clinician)
     form = client.get(f"/plans/{consented.public_id}/charts/new/?device={ipl.public_id}").content.decode()
     assert "Eyewear the patient wears" in form and "Eyewear of everyone else present" in form
-    data = form_data(ipl, eyewear="")
+    data = form_data(ipl, worn=False, eyewear="")
     data.update({"eyewear_patient": str(shields.public_id), "eyewear_operator": str(goggles.public_id)})
     response = client.post(f"/plans/{consented.public_id}/charts/new/", data)
     assert response.status_code == 302
@@ -241,7 +294,7 @@ def test_the_chart_form_refuses_one_item_for_two_people(
     signed_in: SignIn, consented: TreatmentPlan, clinician: StaffUser, practice: Practice, ipl: Device
 ) -> None:
     goggles = ipl_goggles(practice, "Goggles")
-    data = form_data(ipl, eyewear="")
+    data = form_data(ipl, worn=False, eyewear="")
     data.update({"eyewear_patient": str(goggles.public_id), "eyewear_operator": str(goggles.public_id)})
     response = signed_in(clinician).post(f"/plans/{consented.public_id}/charts/new/", data)
     assert response.status_code == 400
@@ -252,7 +305,7 @@ def test_the_chart_form_refuses_one_item_for_two_people(
 def test_the_live_check_names_the_shortfall_while_the_form_is_filled_in(
     signed_in: SignIn, consented: TreatmentPlan, clinician: StaffUser, practice: Practice, ipl: Device
 ) -> None:
-    data = form_data(ipl, eyewear="")
+    data = form_data(ipl, worn=False, eyewear="")
     data.update({"eyewear_patient": str(laser_goggles(practice, "Laser goggles", "7").public_id)})
     page = signed_in(clinician).post(f"/plans/{consented.public_id}/charts/check/", data).content.decode()
     assert "No eyewear is recorded for the operator." in page
@@ -496,6 +549,16 @@ def test_overlapping_pulses_are_refused_on_the_repetition_rate(practice: Practic
     with pytest.raises(ValidationError) as refused:
         beam.full_clean(exclude=["device"])
     assert "rep_hz" in refused.value.message_dict
+
+
+def test_a_picosecond_lasers_pulse_is_kept_to_the_picosecond(practice: Practice) -> None:
+    beam = _beam(practice, pulse_energy_j=Decimal("0.4"), pulse_s_min=Decimal("4.5e-10"), rep_hz=Decimal("10"))
+    beam.full_clean(exclude=["device"])
+    beam.save()
+    beam.refresh_from_db()
+    assert beam.pulse_s_min == Decimal("4.5e-10")
+    (found,) = [item for item in safety.requirements(beam.device) if item.beam.pk == beam.pk]
+    assert found.requirement is not None and found.problem == ""
 
 
 def test_an_eyewear_rating_needs_an_od_or_an_ipl_rating(practice: Practice) -> None:

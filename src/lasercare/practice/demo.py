@@ -253,8 +253,9 @@ def create_demo_practice(
         if progress is not None:
             progress(number, patients)
     # A generator of its own: the patients and plans above stay those the seed always gave.
-    demo_course.run_courses(random.Random(seed + 1), practice, devices, clinician, nurse)
+    # Laser safety before the courses: a chart is signed only once its eyewear is shown to cover the device.
     equip_safety(practice, devices, clinician, today=today)
+    demo_course.run_courses(random.Random(seed + 1), practice, devices, clinician, nurse)
     email, password = create_portal_patient(practice, main, clinician)
     accounts.append(DemoAccount(email, password, "Patient (portal)"))
     photos_demo.photograph(practice, clinician)

@@ -27,6 +27,7 @@ from lasercare.practice.consent.defaults import default_wordings
 from lasercare.practice.consent.models import Consent
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
+from lasercare.practice.safety.demo import eyewear_worn
 from lasercare.practice.scheduling import rules
 from lasercare.practice.scheduling import services as scheduling
 
@@ -186,6 +187,7 @@ def _chart(
         "test_spot_result": "",
         "notes": "",
         **PUBLISHED.get(modality, {}),
+        **eyewear_worn(device, float(device.wavelengths[0])),
     }
     chart = charting.save_chart(None, practitioner, plan, device=device, values=values, performed_at=performed_at)
     charting.sign_chart(None, practitioner, chart)

@@ -1,54 +1,84 @@
-"""The demo practice's laser safety: its clinician appointed laser safety officer, an eyewear inventory, and one
-laser's output and the IPL's band on record so their pages, signs and the eyewear check have something to show.
+"""The demo practice's laser safety: its clinician appointed laser safety officer, every demo device's output and an
+eyewear inventory that covers them, so the eyewear check (which fails closed) lets the demo's charts be signed.
 
-No published source gives the demo devices' output (they are not real devices), so every number here is an
-EXAMPLE, labelled so in the records themselves (docs/laser-safety.md says so too): a practice types in its own from
-its devices' manuals and its eyewear's markings. The other demo devices have no output on record, and their
-charts say the eyewear was not checked.
+The records come from demo_equipment.toml. No published source gives the demo devices' output (they are not real
+devices), so every number there is an EXAMPLE, labelled so in the records themselves (docs/laser-safety.md says so
+too): a practice types in its own from its devices' manuals and its eyewear's markings.
 """
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date
 from decimal import Decimal
+from functools import cache
+from importlib.resources import files
+from typing import Any
 
 from lasercare.practice.clinic.models import Device, Practice, StaffUser
+from lasercare.practice.safety import services
 from lasercare.practice.safety.models import DeviceBeam, Eyewear, EyewearRating, IplBand, LaserSafetyOfficer
 
-EXAMPLE = "EXAMPLE numbers for the demo, not from any manual: replace them with your device's"
-# The band lasercare's knowledge base gives for intense pulsed light (engine/knowledge, modality ipl), not a device's.
-IPL_BAND = "the IPL band of lasercare's knowledge base (500-1200 nm), not from a device's manual"
+_BEAM_FIELDS = ("power_w", "pulse_energy_j", "pulse_s_min", "pulse_s_max", "rep_hz", "beam_mm", "divergence_mrad")
+
+
+@cache
+def equipment() -> dict[str, Any]:
+    return tomllib.loads(files("lasercare.practice.safety").joinpath("demo_equipment.toml").read_text("utf-8"))
+
+
+def _decimal(value: object) -> Decimal:
+    # Through str: a float such as 1e-08 would carry binary noise into the record.
+    return Decimal(str(value))
 
 
 def equip_safety(practice: Practice, devices: dict[str, Device], officer: StaffUser, *, today: date) -> None:
+    """Appoint the officer, record each demo device's output and the practice's eyewear (all EXAMPLE numbers)."""
+    data = equipment()
     LaserSafetyOfficer.objects.create(staff=officer, appointed_on=today)
-    laser = devices.get("qs_1064")
-    if laser is not None:
-        DeviceBeam.objects.create(
-            device=laser,
-            wavelength_nm=Decimal("1064"),
-            pulse_energy_j=Decimal("1"),
-            pulse_s_min=Decimal("0.00000001"),
-            rep_hz=Decimal("10"),
-            beam_mm=Decimal("6"),
-            divergence_mrad=Decimal("1"),
-            laser_class="4",
-            source=EXAMPLE,
+    for code, device in devices.items():
+        if code == "ipl":
+            band = data["ipl_band"]
+            IplBand.objects.create(
+                device=device, from_nm=_decimal(band["from_nm"]), to_nm=_decimal(band["to_nm"]), source=band["source"]
+            )
+            continue
+        for beam in data["beams"][code]:
+            DeviceBeam.objects.create(
+                device=device,
+                wavelength_nm=_decimal(beam["wavelength_nm"]),
+                laser_class=beam["laser_class"],
+                source=data["example"],
+                **{name: _decimal(beam[name]) for name in _BEAM_FIELDS if name in beam},
+            )
+    for entry in data["eyewear"]:
+        item = Eyewear.objects.create(
+            practice=practice, name=entry["name"], wearer=entry["wearer"], marking=data["marking"]
         )
-    ipl = devices.get("ipl")
-    if ipl is not None:
-        IplBand.objects.create(device=ipl, from_nm=Decimal("500"), to_nm=Decimal("1200"), source=IPL_BAND)
-    marking = "EXAMPLE rating for the demo: read the real one off the eyewear"
-    inventory = (
-        ("Nd:YAG goggles 1", "operator", [(900, 1100, "7")]),
-        ("Nd:YAG goggles 2", "any", [(900, 1100, "7")]),
-        ("Visitor glasses (green light only)", "any", [(500, 560, "6")]),
-        ("Patient eye shields", "patient", [(190, 11000, "7")]),
+        for low, high, od in entry["ratings"]:
+            EyewearRating.objects.create(eyewear=item, from_nm=low, to_nm=high, od=_decimal(od))
+    for entry in data["ipl_eyewear"]:
+        item = Eyewear.objects.create(
+            practice=practice, name=entry["name"], wearer=entry["wearer"], marking=data["marking"]
+        )
+        low, high = entry["band"]
+        EyewearRating.objects.create(eyewear=item, from_nm=low, to_nm=high, ipl_rating="EXAMPLE: rated for IPL")
+
+
+def eyewear_worn(device: Device, wavelength_nm: float) -> dict[str, str]:
+    """The chart form's eyewear fields for a demo session: the first of the practice's eyewear that passes the
+    check for the patient and for the operator, found by the check itself rather than listed by hand."""
+    items = list(
+        Eyewear.objects.filter(practice_id=device.practice_id, active=True).prefetch_related("ratings").order_by("name")
     )
-    for name, wearer, ratings in inventory:
-        item = Eyewear.objects.create(practice=practice, name=name, wearer=wearer, marking=marking)
-        for low, high, od in ratings:
-            EyewearRating.objects.create(eyewear=item, from_nm=low, to_nm=high, od=Decimal(od))
-    for name, wearer in (("IPL goggles 1", "any"), ("IPL goggles 2", "any"), ("IPL patient shields", "patient")):
-        item = Eyewear.objects.create(practice=practice, name=name, wearer=wearer, marking=marking)
-        EyewearRating.objects.create(eyewear=item, from_nm=400, to_nm=1200, ipl_rating="EXAMPLE: rated for IPL")
+    chosen: dict[str, str] = {}
+    for wearer in ("patient", "operator"):
+        # Eyewear made for this wearer first: the patient wears eye shields where the practice has them.
+        for item in sorted(items, key=lambda item: item.wearer != wearer):
+            if wearer == "operator" and any(value == str(item.public_id) for value in chosen.values()):
+                continue
+            problems, _, checked = services.evaluate(device, wavelength_nm, [(wearer, item)], device.practice_id)
+            if checked and not [problem for problem in problems if not problem.startswith("No eyewear is recorded")]:
+                chosen[f"eyewear_{wearer}"] = str(item.public_id)
+                break
+    return chosen

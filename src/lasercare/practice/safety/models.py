@@ -21,6 +21,13 @@ from lasercare.lasersafety.inventory import read_devices, read_eyewear
 
 _POSITIVE = [MinValueValidator(Decimal("0.000000001"))]
 _NUMBER: dict[str, Any] = {"max_digits": 20, "decimal_places": 9, "null": True, "blank": True, "validators": _POSITIVE}
+# Picosecond lasers' pulses (e.g. 450 ps = 4.5e-10 s) need fifteen decimal places; nine would round them to zero.
+_PULSE: dict[str, Any] = {
+    **_NUMBER,
+    "max_digits": 24,
+    "decimal_places": 15,
+    "validators": [MinValueValidator(Decimal("1e-15"))],
+}
 _WAVELENGTH: dict[str, Any] = {
     "max_digits": 9,
     "decimal_places": 1,
@@ -66,8 +73,8 @@ class DeviceBeam(models.Model):
     pulse_energy_j = models.DecimalField(
         "maximum pulse energy (J)", help_text="For a pulsed laser, with its pulse durations", **_NUMBER
     )
-    pulse_s_min = models.DecimalField("shortest pulse (s)", **_NUMBER)
-    pulse_s_max = models.DecimalField("longest pulse (s)", **_NUMBER)
+    pulse_s_min = models.DecimalField("shortest pulse (s)", **_PULSE)
+    pulse_s_max = models.DecimalField("longest pulse (s)", **_PULSE)
     rep_hz = models.DecimalField("highest repetition rate (Hz)", help_text="Empty for single pulses", **_NUMBER)
     beam_mm = models.DecimalField(
         "smallest beam diameter at the aperture or tip (mm)", **{**_NUMBER, "null": False, "blank": False}

@@ -3,7 +3,8 @@
 Before a chart is signed, the eyewear recorded for the patient, the operator and everyone else present must cover
 the session's wavelength with at least the optical density (and EN 207 scale numbers) lasercare.lasersafety works
 out for the device at its worst case; otherwise signing is refused until a laser safety officer records an
-override with a reason. A device with no laser-safety output recorded is not checked: the chart says so.
+override with a reason. The gate fails closed: a device whose laser-safety output is not on record (or not at the
+wavelength charted) blocks signing like eyewear that falls short, since nothing then shows the eyewear is enough.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ from lasercare.practice.charting.models import ChartStatus, SessionChart
 from lasercare.practice.clinic.models import Device, StaffUser
 from lasercare.practice.safety.models import DeviceBeam, Eyewear, EyewearOverride, LaserSafetyOfficer, WornEyewear
 
+NOT_RECORDED = (
+    "{device} has no laser-safety output on record, so the eyewear it calls for cannot be worked out. A practice "
+    "admin records its output from the manual (Configuration, the device's page); until then a laser safety "
+    "officer decides each session."
+)
 WEARER_WORDS = {"patient": "the patient", "operator": "the operator", "other": "a person present"}
 
 
@@ -157,12 +163,13 @@ def evaluate(
 ) -> tuple[tuple[str, ...], tuple[Coverage, ...], bool]:
     """The problems of this eyewear for this device at this wavelength, the coverage found, and whether the
     device was checked at all (its output on record)."""
-    if not recorded(device):
-        return (), (), False
     problems: list[str] = []
     for wearer in ("patient", "operator"):
         if not any(who == wearer for who, _ in worn):
             problems.append(f"No eyewear is recorded for {WEARER_WORDS[wearer]}.")
+    if not recorded(device):
+        problems.append(NOT_RECORDED.format(device=device.name))
+        return tuple(problems), (), False
     documents = _device_documents(device, wavelength_nm)
     if not documents:
         problems.append(
@@ -197,7 +204,7 @@ def preview(device: Device, wavelength_nm: object, items: Sequence[tuple[str, Ey
 
 def _note(checked: bool, coverage: Sequence[Coverage]) -> str:
     if not checked:
-        return "This device's laser output is not recorded: the eyewear is not checked against it."
+        return ""
     return IPL_NOTE if any(item.kind == "ipl" for item in coverage) else ""
 
 
@@ -223,7 +230,7 @@ def sign_refusal(chart: SessionChart) -> str | None:
         return None
     names = ", ".join(officer.display_name for officer in officers(chart.practice_id)) or "none is appointed"
     return (
-        "The eyewear does not protect everyone in the room: "
+        ("The eyewear does not protect everyone in the room: " if found.checked else "The eyewear cannot be checked: ")
         + " ".join(found.problems)
         + f" The session cannot be charted until a laser safety officer ({names}) records an override with a reason."
     )
