@@ -1,6 +1,7 @@
 """The eyewear check in a real browser: a session charted with eyewear that does not cover the IPL cannot be
-signed; the laser safety officer records an override with a reason; the chart is signed and shows it. Also the
-laser-safety pages. axe-core checks every page on the way (the demo's clinician is its laser safety officer)."""
+signed; the laser safety officer records an override with a reason; the chart is signed and shows it. A device added
+without its output stops charting until the admin records it. Also the laser-safety pages. axe-core checks every
+page on the way (the demo's clinician is its laser safety officer)."""
 
 from __future__ import annotations
 
@@ -98,3 +99,50 @@ def test_staff_see_each_devices_laser_safety_and_its_sign(new_page: PageFactory)
     with page.expect_download() as download:
         page.get_by_role("link", name="Laser-controlled-area sign (PDF)").click()
     assert download.value.suggested_filename == "laser-controlled-area.pdf"
+
+
+def test_a_device_added_without_its_output_stops_charting_until_the_admin_records_it(
+    new_page: PageFactory, server: DemoServer
+) -> None:
+    # The practice admin adds an IPL but not yet its output band (named to sort after the demo's own IPL).
+    admin = new_page("admin")
+    admin.goto("/admin/clinic/device/add/")
+    admin.get_by_label("Name:").fill("Trial IPL")
+    admin.get_by_label("Model:").fill("Trial 1")
+    admin.get_by_label("Serial number:").fill("TRIAL-1")
+    admin.get_by_label("Treatment:").select_option("ipl")
+    admin.get_by_label("Wavelengths nm:").fill("560")
+    admin.get_by_role("button", name="Save and continue editing").click()
+    expect(admin.locator(".messagelist")).to_contain_text("was added successfully")
+    device_url = admin.url
+
+    page = new_page()
+    log_in(page, server, "clinician")
+    plan_url = consented_plan(page, "Ines", "Carvalho")
+    page.goto(plan_url)
+    page.get_by_role("region", name="The course").get_by_role("link", name="Chart a session").click()
+    page.locator(".device-choice").get_by_role("link", name="Trial IPL").click()
+    page.get_by_label("Passes").fill("1")
+    page.get_by_label("Treated areas").fill("Cheeks")
+    choose_eyewear(page, patient="IPL patient shields (patient)", operator="IPL goggles 1 (anyone)")
+    expect(page.locator("#check")).to_contain_text("Trial IPL has no laser-safety output on record")
+    page.get_by_role("button", name="Save draft").click()
+    gate = page.locator("#eyewear-gate")
+    expect(gate).to_contain_text("The eyewear cannot be checked")
+    check_accessibility(page)
+    page.get_by_role("button", name="Sign the chart of session 1").click()
+    expect(page.get_by_text("The eyewear cannot be checked: Trial IPL has no laser-safety output").first).to_be_visible()
+    expect(page.locator(".status").first).to_contain_text("Draft")
+
+    # The admin records the band from the manual; the same draft now signs.
+    admin.goto(device_url)
+    admin.get_by_role("button", name="Add another IPL output band").click()
+    admin.locator("#id_ipl_bands-0-from_nm").fill("515")
+    admin.locator("#id_ipl_bands-0-to_nm").fill("1200")
+    admin.locator("#id_ipl_bands-0-source").fill("Trial IPL operator manual, filter table")
+    admin.get_by_role("button", name="Save and continue editing").click()
+    expect(admin.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.reload()
+    expect(gate).to_contain_text("The eyewear covers the device at this wavelength for everyone recorded")
+    page.get_by_role("button", name="Sign the chart of session 1").click()
+    expect(page.locator(".status").first).to_contain_text("Signed")
