@@ -39,14 +39,20 @@ def consented_plan(page: Page, given: str, family: str) -> str:
     return plan_url
 
 
-def draft_with_laser_goggles(page: Page, plan_url: str) -> None:
-    """Session 1 charted with the patient in Nd:YAG goggles, which carry no IPL rating."""
+def fill_in_chart(page: Page, plan_url: str, *, device: str | None, patient: str, operator: str) -> None:
+    """Session 1's chart form filled in on `device` (the first listed when None) with the eyewear given."""
     page.goto(plan_url)
     page.get_by_role("region", name="The course").get_by_role("link", name="Chart a session").click()
-    page.locator(".device-choice a").first.click()
+    choice = page.locator(".device-choice")
+    (choice.get_by_role("link", name=device) if device else choice.get_by_role("link").first).click()
     page.get_by_label("Passes").fill("1")
     page.get_by_label("Treated areas").fill("Cheeks")
-    choose_eyewear(page, patient="Nd:YAG goggles 2 (anyone)", operator="IPL goggles 1 (anyone)")
+    choose_eyewear(page, patient=patient, operator=operator)
+
+
+def draft_with_laser_goggles(page: Page, plan_url: str) -> None:
+    """Session 1 charted with the patient in Nd:YAG goggles, which carry no IPL rating."""
+    fill_in_chart(page, plan_url, device=None, patient="Nd:YAG goggles 2 (anyone)", operator="IPL goggles 1 (anyone)")
     # The live check names the shortfall before anything is saved.
     expect(page.locator("#check")).to_contain_text(
         "Nd:YAG goggles 2 (the patient) carries no manufacturer's IPL rating"
@@ -119,12 +125,9 @@ def test_a_device_added_without_its_output_stops_charting_until_the_admin_record
     page = new_page()
     log_in(page, server, "clinician")
     plan_url = consented_plan(page, "Ines", "Carvalho")
-    page.goto(plan_url)
-    page.get_by_role("region", name="The course").get_by_role("link", name="Chart a session").click()
-    page.locator(".device-choice").get_by_role("link", name="Trial IPL").click()
-    page.get_by_label("Passes").fill("1")
-    page.get_by_label("Treated areas").fill("Cheeks")
-    choose_eyewear(page, patient="IPL patient shields (patient)", operator="IPL goggles 1 (anyone)")
+    fill_in_chart(
+        page, plan_url, device="Trial IPL", patient="IPL patient shields (patient)", operator="IPL goggles 1 (anyone)"
+    )
     expect(page.locator("#check")).to_contain_text("Trial IPL has no laser-safety output on record")
     page.get_by_role("button", name="Save draft").click()
     gate = page.locator("#eyewear-gate")
