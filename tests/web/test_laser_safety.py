@@ -275,6 +275,25 @@ def test_recording_the_devices_output_lets_a_covered_chart_be_signed(
     assert charting.sign_chart(None, clinician, draft).status == ChartStatus.SIGNED
 
 
+def test_an_output_record_lasercare_cannot_use_refuses_signing_with_the_reason(
+    consented: TreatmentPlan, clinician: StaffUser, practice: Practice, ipl: Device
+) -> None:
+    # Written around the admin's checks, as a data import might: a band that ends before it starts.
+    ipl.ipl_bands.update(from_nm=1200, to_nm=515)
+    draft = _covered_draft(consented, clinician, ipl, practice)
+    with pytest.raises(charting.ChartingRefused, match="The output recorded for IPL room 1 cannot be used"):
+        charting.sign_chart(None, clinician, draft)
+
+
+def test_the_device_page_says_its_output_record_cannot_be_used(
+    signed_in: SignIn, clinician: StaffUser, ipl: Device
+) -> None:
+    ipl.ipl_bands.update(from_nm=1200, to_nm=515)
+    page = signed_in(clinician).get(f"/devices/{ipl.public_id}/laser-safety/")
+    assert page.status_code == 200
+    assert "The output recorded for this device cannot be used" in html.unescape(page.content.decode())
+
+
 def test_the_chart_form_asks_for_each_persons_eyewear_and_records_it(
     signed_in: SignIn, consented: TreatmentPlan, clinician: StaffUser, practice: Practice, ipl: Device
 ) -> None:

@@ -177,7 +177,16 @@ def evaluate(
             "be worked out."
         )
         return tuple(problems), (), True
-    devices = read_devices({"device": documents})
+    try:
+        devices = read_devices({"device": documents})
+        check_inventory(devices, ())  # works out every requirement, so a record it cannot use fails here
+    except SafetyInputError as error:
+        # Written around the admin's checks (a data migration, a shell): still a refusal, never a crash or a pass.
+        problems.append(
+            f"The output recorded for {device.name} cannot be used ({error.field}: {error.problem}): a practice "
+            "admin corrects it on the device's page."
+        )
+        return tuple(problems), (), True
     coverage: list[Coverage] = []
     for wearer, item in worn:
         if item.practice_id != practice_id or not item.active:
@@ -327,8 +336,12 @@ def device_sheet(device: Device) -> dict[str, object]:
     items = [item for item in items if item.ratings or item.ipl_ratings]
     documents = _device_documents(device, None)
     coverage: tuple[Coverage, ...] = ()
-    if documents and items and all(beam.requirement is not None for beam in beams):
-        coverage = check_inventory(read_devices({"device": documents}), tuple(items)).items
+    unusable = ""
+    if documents and all(beam.requirement is not None for beam in beams):
+        try:
+            coverage = check_inventory(read_devices({"device": documents}), tuple(items)).items
+        except SafetyInputError as error:
+            unusable = f"{error.field}: {error.problem}"
     nohds = [beam.requirement.nohd_m for beam in beams if beam.requirement and beam.requirement.nohd_m is not None]
     return {
         "device": device,
@@ -340,4 +353,5 @@ def device_sheet(device: Device) -> dict[str, object]:
         "nohd_m": max(nohds) if nohds else None,
         "classes": sorted({beam.beam.laser_class for beam in beams if beam.beam.laser_class}),
         "ipl_note": IPL_NOTE,
+        "unusable": unusable,
     }
