@@ -540,6 +540,14 @@ def test_the_laser_safety_page_lists_only_this_practices_devices_and_eyewear(
     assert "Their YAG" not in page and "Their goggles" not in page
 
 
+def test_the_laser_safety_page_writes_wavelengths_as_people_do(
+    signed_in: SignIn, practice: Practice, clinician: StaffUser
+) -> None:
+    laser_goggles(practice, "Goggles", "7")
+    page = signed_in(clinician).get("/laser-safety/").content.decode()
+    assert "950-1100 nm OD 7.0" in page
+
+
 # -- the admin's checks --------------------------------------------------------------------------------------------
 
 

@@ -36,6 +36,11 @@ _WAVELENGTH: dict[str, Any] = {
 _SCALE: dict[str, Any] = {"null": True, "blank": True, "validators": [MinValueValidator(1), MaxValueValidator(10)]}
 
 
+def _plain(value: Decimal) -> str:
+    """A wavelength as people write it: 1200, 532.5 (a Decimal from the database keeps its places: 1200.0)."""
+    return format(Decimal(value).normalize(), "f")
+
+
 def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
@@ -96,7 +101,7 @@ class DeviceBeam(models.Model):
         verbose_name_plural = "laser outputs (per wavelength)"
 
     def __str__(self) -> str:
-        return f"{self.wavelength_nm:g} nm"
+        return f"{_plain(self.wavelength_nm)} nm"
 
     def as_document(self) -> dict[str, Any]:
         """This beam as lasercare.lasersafety.inventory reads one: every value the device can produce at its
@@ -157,11 +162,11 @@ class IplBand(models.Model):
         verbose_name = "IPL output band"
 
     def __str__(self) -> str:
-        return f"IPL {self.from_nm:g}-{self.to_nm:g} nm"
+        return f"IPL {_plain(self.from_nm)}-{_plain(self.to_nm)} nm"
 
     def clean(self) -> None:
         if self.from_nm is not None and self.to_nm is not None and self.from_nm > self.to_nm:
-            raise ValidationError({"to_nm": f"{self.to_nm:g} nm is shorter than {self.from_nm:g} nm."})
+            raise ValidationError({"to_nm": f"{_plain(self.to_nm)} nm is shorter than {_plain(self.from_nm)} nm."})
 
 
 class Wearer(models.TextChoices):
@@ -213,7 +218,7 @@ class EyewearRating(models.Model):
 
     def __str__(self) -> str:
         what = f"OD {self.od}" if self.od is not None else f"IPL: {self.ipl_rating}"
-        return f"{self.from_nm:g}-{self.to_nm:g} nm {what}"
+        return f"{_plain(self.from_nm)}-{_plain(self.to_nm)} nm {what}"
 
     @property
     def scale_numbers(self) -> dict[str, int]:
