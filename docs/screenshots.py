@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 from tests.browser.course_steps import accepted_plan, book_session, choose_eyewear  # noqa: E402
 from tests.browser.photo_steps import portrait, record_photo_consent, upload  # noqa: E402
-from tests.browser.portal_steps import PHONE, draw_signature, portal_sign_in  # noqa: E402
+from tests.browser.portal_steps import PHONE, portal_sign_in  # noqa: E402
 from tests.browser.self_assessment_steps import (  # noqa: E402
     ask_for_a_consultation,
     fill_in_the_self_assessment,
@@ -32,7 +32,7 @@ from tests.browser.self_assessment_steps import (  # noqa: E402
     read_the_result,
 )
 from tests.browser.server import DemoServer, demo_server, launch_chromium, missing_tools  # noqa: E402
-from tests.browser.support import log_in  # noqa: E402
+from tests.browser.support import draw_signature, log_in  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
 
@@ -299,6 +299,8 @@ def _top_of_result(page: Page, name: str) -> None:
     _shot(page, name)
     _scroll_to(page, "#could-heading")
     _shot(page, f"{name}-options")
+
+
 def safety_pages(browser: Browser, server: DemoServer) -> None:
     """A draft chart whose eyewear does not cover the IPL, as its laser safety officer (the clinician) sees it."""
     from tests.browser.test_laser_safety import consented_plan, draft_with_laser_goggles

@@ -1,5 +1,5 @@
 """Steps of the patient portal's browser tests, shared with docs/screenshots.py: signing in as the demo's portal
-patient, drawing a signature."""
+patient."""
 
 from __future__ import annotations
 
@@ -20,16 +20,3 @@ def portal_sign_in(page: Page, server: DemoServer) -> None:
     page.get_by_role("region", name="With your password").get_by_label("Password").fill(server.passwords[EMAIL])
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello, Maya")
-
-
-def draw_signature(page: Page) -> None:
-    pad = page.locator("canvas").first
-    pad.scroll_into_view_if_needed()
-    box = pad.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.7)
-    page.mouse.down()
-    for step in range(1, 10):
-        x = box["x"] + 20 + step * (box["width"] - 40) / 10
-        page.mouse.move(x, box["y"] + box["height"] * (0.3 if step % 2 else 0.7), steps=3)
-    page.mouse.up()

@@ -1,4 +1,5 @@
-"""Helpers for the browser tests: log in, run axe-core on a page, move and inspect the keyboard focus."""
+"""Helpers for the browser tests: log in, run axe-core on a page, move and inspect the keyboard focus, draw a
+signature."""
 
 from __future__ import annotations
 
@@ -119,3 +120,17 @@ def a_plan_url(page: Page) -> str:
             assert url is not None
             return url
     pytest.fail("no plan in the demo practice")
+
+
+def draw_signature(page: Page) -> None:
+    """A zigzag drawn with the mouse across the first signature pad on the page, as a finger would."""
+    pad = page.locator("canvas").first
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.7)
+    page.mouse.down()
+    for step in range(1, 10):
+        x = box["x"] + 20 + step * (box["width"] - 40) / 10
+        page.mouse.move(x, box["y"] + box["height"] * (0.3 if step % 2 else 0.7), steps=3)
+    page.mouse.up()

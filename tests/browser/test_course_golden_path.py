@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import PageFactory
 from tests.browser.course_steps import accepted_plan, book_session, choose_eyewear
 from tests.browser.server import DemoServer
-from tests.browser.support import check_accessibility, log_in
+from tests.browser.support import check_accessibility, draw_signature, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,15 +29,7 @@ def _sign_consent(page: Page) -> None:
     page.get_by_role("button", name="I consent: sign").click()
     expect(page.locator(".errors, .errorlist").first).to_be_visible()  # refused: no name, no signature
     page.get_by_label(re.compile("full name", re.IGNORECASE)).fill(NAME)
-    pad = page.locator("canvas").first
-    pad.scroll_into_view_if_needed()
-    box = pad.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + 30, box["y"] + box["height"] * 0.7)
-    page.mouse.down()
-    for step in range(1, 12):
-        page.mouse.move(box["x"] + 30 + step * 25, box["y"] + box["height"] * (0.3 if step % 2 else 0.7), steps=3)
-    page.mouse.up()
+    draw_signature(page)
     page.get_by_role("button", name="I consent: sign").click()
     expect(page.locator(".status").first).to_contain_text("Signed")
     expect(page.locator("svg path").first).to_be_attached()

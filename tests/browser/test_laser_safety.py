@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import PageFactory
 from tests.browser.course_steps import accepted_plan, choose_eyewear
 from tests.browser.server import DemoServer
-from tests.browser.support import check_accessibility, log_in
+from tests.browser.support import check_accessibility, draw_signature, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,15 +25,7 @@ def consented_plan(page: Page, given: str, family: str) -> str:
     page.get_by_role("region", name="The course").get_by_role("link", name="Consent").click()
     page.get_by_role("button", name="Prepare a consent to sign").click()
     page.get_by_label(re.compile("full name", re.IGNORECASE)).fill(f"{given} {family}")
-    pad = page.locator("canvas").first
-    pad.scroll_into_view_if_needed()
-    box = pad.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + 30, box["y"] + box["height"] * 0.7)
-    page.mouse.down()
-    for step in range(1, 10):
-        page.mouse.move(box["x"] + 30 + step * 25, box["y"] + box["height"] * (0.3 if step % 2 else 0.7), steps=3)
-    page.mouse.up()
+    draw_signature(page)
     page.get_by_role("button", name="I consent: sign").click()
     expect(page.locator(".status").first).to_contain_text("Signed")
     return plan_url

@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PageFactory
-from tests.browser.portal_steps import PHONE, draw_signature, portal_sign_in
+from tests.browser.portal_steps import PHONE, portal_sign_in
 from tests.browser.server import DemoServer
-from tests.browser.support import check_accessibility
+from tests.browser.support import check_accessibility, draw_signature
 
 pytestmark = pytest.mark.browser
 
