@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from playwright.sync_api import Page, expect
 
 from tests.browser.support import check_accessibility
@@ -31,12 +33,17 @@ def accepted_plan(page: Page, given: str, family: str) -> str:
     return page.url
 
 
-def book_session(page: Page, plan_url: str, session: int, *, practitioner: str = "", start: str = "10:00") -> None:
-    """Book a session of the plan's course on its proposed day, in treatment room 2, on the first device."""
+def book_session(
+    page: Page, plan_url: str, session: int, *, practitioner: str = "", start: str = "10:00", day: date | None = None
+) -> None:
+    """Book a session of the plan's course on its proposed day (or `day`), in treatment room 2, on the first
+    device."""
     page.goto(plan_url)
     page.get_by_role("region", name="The course").get_by_role("link", name="Sessions and bookings").click()
     form = page.locator("#book")
     form.get_by_label("Session").select_option(str(session))
+    if day is not None:
+        form.get_by_label("Day").fill(day.isoformat())
     form.get_by_label("Start time").select_option(start)
     if practitioner:
         form.get_by_label("Practitioner").select_option(label=practitioner)

@@ -5,6 +5,7 @@ handout, adds her appointments to her calendar and reports a side effect. axe-co
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,9 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PageFactory
 from tests.browser.course_steps import accepted_plan, book_session
-from tests.browser.portal_steps import PHONE, draw_signature
+from tests.browser.portal_steps import PHONE
 from tests.browser.server import DemoServer
-from tests.browser.support import check_accessibility
+from tests.browser.support import check_accessibility, draw_signature
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +38,9 @@ def _invitation_link(server: DemoServer) -> str:
 def _prepare(page: Page) -> None:
     """The clinician: a new patient with an accepted plan, her session 1 booked and her consent prepared."""
     plan_url = accepted_plan(page, "Ines", "Barros")
-    book_session(page, plan_url, 1, start="15:00")
+    # Two days ahead: her appointment must still be to come whenever the test runs (a session today at 15:00 is
+    # past by late afternoon, and the portal then has no appointment to put in her calendar).
+    book_session(page, plan_url, 1, start="15:00", day=date.today() + timedelta(days=2))
     page.goto(plan_url)
     page.get_by_role("region", name="The course").get_by_role("link", name="Consent").click()
     page.get_by_role("button", name="Prepare a consent to sign").click()

@@ -48,7 +48,8 @@ def create_portal_patient(practice: Practice, location: Location, clinician: Sta
     device = Device.objects.filter(practice=practice, modality=modality).first()
     room = Room.objects.filter(practice=practice).order_by("name").first()
     if device is not None and room is not None:
-        first = course.schedule.get(1) or rules.window(course, 1, []).earliest
+        # From tomorrow at the earliest: booked today, her "next appointment" would be gone by the afternoon.
+        first = max(course.schedule.get(1) or rules.window(course, 1, []).earliest, today + timedelta(days=1))
         while first.weekday() >= 5:
             first += timedelta(days=1)
         for hour in (11, 12, 15, 16):
