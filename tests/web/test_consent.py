@@ -441,6 +441,7 @@ def test_the_signing_page_shows_the_document_and_the_form_and_nothing_else_of_th
     assert "<canvas" in text and "data-signature-clear" in text
     assert "consent-signature.js" in text
     assert "A drawn signature is needed" in text  # in <noscript>
+    assert "or ask the staff for a paper consent form." in text
     assert f"Witness: <strong>{nurse.display_name}</strong>" in text
     patient = draft.patient
     assert patient.phone not in text

@@ -66,6 +66,14 @@ def test_the_handout_downloads_as_a_pdf_and_is_audited(jane: PatientWithCourse) 
     assert AuditEntry.objects.filter(action="print", record_id=str(jane.plan.public_id)).exists()
 
 
+def test_the_consent_page_has_the_signature_pad_and_says_what_to_do_without_javascript(
+    jane: PatientWithCourse,
+) -> None:
+    text = portal_client(jane.account).get(reverse("portal_consent", args=[jane.consent.public_id])).content.decode()
+    assert "<canvas" in text and "data-signature-clear" in text
+    assert "drawing it needs JavaScript: please turn it on, or sign at the practice." in text  # in <noscript>
+
+
 def test_the_patient_signs_their_consent_at_home_without_a_witness(jane: PatientWithCourse) -> None:
     client = portal_client(jane.account)
     url = reverse("portal_consent", args=[jane.consent.public_id])
