@@ -261,6 +261,22 @@ def test_a_clinician_marks_a_report_reviewed(
     assert report.status == "handled" and report.reviewed_by == staff[Role.CLINICIAN]
 
 
+def test_a_report_reviewed_already_keeps_the_first_reviewers_name_and_note(
+    jane: PatientWithCourse, client: Client, staff: dict[Role, StaffUser]
+) -> None:
+    portal_client(jane.account).post(
+        reverse("portal_report"), {"symptoms": ["crusting"], "started_on": timezone.localdate().isoformat()}
+    )
+    report = SideEffectReport.objects.get()
+    client.force_login(staff[Role.CLINICIAN])
+    client.post(reverse("side_effect_reviewed", args=[report.public_id]), {"note": "Expected; reassured"}, follow=True)
+    client.force_login(staff[Role.NURSE])
+    page = client.post(reverse("side_effect_reviewed", args=[report.public_id]), {"note": "Seen"}, follow=True)
+    assert "Marked as reviewed." not in page.content.decode()
+    report.refresh_from_db()
+    assert (report.reviewed_by, report.review_note) == (staff[Role.CLINICIAN], "Expected; reassured")
+
+
 def test_every_portal_page_read_is_audited_as_the_patient(jane: PatientWithCourse) -> None:
     client = portal_client(jane.account)
     for name in ("portal_home", "portal_preparation", "portal_appointments", "portal_aftercare"):

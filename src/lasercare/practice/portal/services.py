@@ -331,7 +331,11 @@ def report_side_effect(
 
 
 @transaction.atomic
-def mark_change_handled(request: HttpRequest, staff: StaffUser, change: ChangeRequest, note: str) -> None:
+def mark_change_handled(request: HttpRequest, staff: StaffUser, change: ChangeRequest, note: str) -> bool:
+    """Whether this marked it handled: a request someone else handled first keeps their name and note."""
+    change = ChangeRequest.objects.select_for_update().select_related("patient").get(pk=change.pk)
+    if change.status != RequestStatus.OPEN:
+        return False
     change.status = RequestStatus.HANDLED
     change.handled_by = staff
     change.handled_at = timezone.now()
@@ -345,10 +349,15 @@ def mark_change_handled(request: HttpRequest, staff: StaffUser, change: ChangeRe
         patient_ref=change.patient.public_id,
         detail="handled",
     )
+    return True
 
 
 @transaction.atomic
-def mark_report_reviewed(request: HttpRequest, staff: StaffUser, report: SideEffectReport, note: str) -> None:
+def mark_report_reviewed(request: HttpRequest, staff: StaffUser, report: SideEffectReport, note: str) -> bool:
+    """Whether this marked it reviewed: a report someone else reviewed first keeps their name and note."""
+    report = SideEffectReport.objects.select_for_update().select_related("patient").get(pk=report.pk)
+    if report.status != RequestStatus.OPEN:
+        return False
     report.status = RequestStatus.HANDLED
     report.reviewed_by = staff
     report.reviewed_at = timezone.now()
@@ -362,3 +371,4 @@ def mark_report_reviewed(request: HttpRequest, staff: StaffUser, report: SideEff
         patient_ref=report.patient.public_id,
         detail="reviewed",
     )
+    return True

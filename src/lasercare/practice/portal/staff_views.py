@@ -17,7 +17,7 @@ from lasercare.practice.clinic.roles import Action
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.portal import services
 from lasercare.practice.portal.forms import StaffNoteForm
-from lasercare.practice.portal.models import ChangeRequest, PatientAccount, RequestStatus, SideEffectReport
+from lasercare.practice.portal.models import ChangeRequest, PatientAccount, SideEffectReport
 from lasercare.practice.portal.side_effects import symptoms
 
 
@@ -64,8 +64,8 @@ def change_request(request: HttpRequest, public_id: str) -> HttpResponse:
 def change_request_handled(request: HttpRequest, public_id: str) -> HttpResponse:
     change = in_practice(request, ChangeRequest.objects.select_related("patient"), public_id)
     form = StaffNoteForm(request.POST)
-    if change.status == RequestStatus.OPEN and form.is_valid():
-        services.mark_change_handled(request, staff_user(request), change, form.cleaned_data["note"])
+    staff = staff_user(request)
+    if form.is_valid() and services.mark_change_handled(request, staff, change, form.cleaned_data["note"]):
         messages.success(request, _("Marked as handled."))
     return redirect("change_requests")
 
@@ -92,7 +92,7 @@ def side_effect_report(request: HttpRequest, public_id: str) -> HttpResponse:
 def side_effect_reviewed(request: HttpRequest, public_id: str) -> HttpResponse:
     report = in_practice(request, SideEffectReport.objects.select_related("patient"), public_id)
     form = StaffNoteForm(request.POST)
-    if report.status == RequestStatus.OPEN and form.is_valid():
-        services.mark_report_reviewed(request, staff_user(request), report, form.cleaned_data["note"])
+    staff = staff_user(request)
+    if form.is_valid() and services.mark_report_reviewed(request, staff, report, form.cleaned_data["note"]):
         messages.success(request, _("Marked as reviewed."))
     return redirect("side_effect_reports")
