@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from lasercare.documents.care_dates import DatedStep, aftercare_for, preparation_for, protocol_for
@@ -40,14 +40,12 @@ def plans(account: PatientAccount) -> list[TreatmentPlan]:
 
 
 def plan(account: PatientAccount, public_id: UUID | str) -> TreatmentPlan:
-    found = (
-        TreatmentPlan.objects.filter(patient_id=account.patient_id, status__in=SHOWN_PLAN_STATUSES, public_id=public_id)
-        .select_related("practice", "patient")
-        .first()
+    return get_object_or_404(
+        TreatmentPlan.objects.select_related("practice", "patient"),
+        patient_id=account.patient_id,
+        status__in=SHOWN_PLAN_STATUSES,
+        public_id=public_id,
     )
-    if found is None:
-        raise Http404
-    return found
 
 
 def consents(account: PatientAccount) -> list[Consent]:
@@ -60,10 +58,9 @@ def consents(account: PatientAccount) -> list[Consent]:
 
 
 def consent(account: PatientAccount, public_id: UUID | str) -> Consent:
-    found = Consent.objects.filter(patient_id=account.patient_id, public_id=public_id).select_related("patient").first()
-    if found is None:
-        raise Http404
-    return found
+    return get_object_or_404(
+        Consent.objects.select_related("patient"), patient_id=account.patient_id, public_id=public_id
+    )
 
 
 def appointments(account: PatientAccount) -> list[Booking]:
@@ -75,22 +72,14 @@ def appointments(account: PatientAccount) -> list[Booking]:
 
 
 def appointment(account: PatientAccount, public_id: UUID | str) -> Booking:
-    found = (
-        Booking.objects.filter(patient_id=account.patient_id, public_id=public_id).select_related("practice").first()
+    return get_object_or_404(
+        Booking.objects.select_related("practice"), patient_id=account.patient_id, public_id=public_id
     )
-    if found is None:
-        raise Http404
-    return found
 
 
 def photo(account: PatientAccount, public_id: UUID | str) -> SkinPhoto:
     """One of the patient's analysed photos (the portal shows only those, as photos_for_patient lists them)."""
-    found = SkinPhoto.objects.filter(
-        patient_id=account.patient_id, public_id=public_id, status=AnalysisStatus.DONE
-    ).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_object_or_404(SkinPhoto, patient_id=account.patient_id, public_id=public_id, status=AnalysisStatus.DONE)
 
 
 def open_change_requests(account: PatientAccount) -> dict[int, ChangeRequest]:
