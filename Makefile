@@ -89,7 +89,8 @@ pytest-postgres: setup browser pdf postgres
 
 vignettes: setup
 	@if [ -f ../shared/tools/check_vignettes.py ]; then \
-		$(BIN)/python ../shared/tools/check_vignettes.py $(BIN)/lasercare ../shared/vignettes/vignettes.json; \
+		$(BIN)/python ../shared/tools/check_vignettes.py $(BIN)/lasercare ../shared/vignettes/vignettes.json \
+			../shared/vignettes/vignettes-next.json; \
 	else echo "../shared is absent: the vignettes ran inside the test suite (tests/engine/test_vignettes.py)"; fi
 
 test: lint typecheck pytest vignettes

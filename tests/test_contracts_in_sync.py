@@ -11,6 +11,7 @@ COPIES = {
     "plan.schema.json": SHARED / "contracts" / "plan.schema.json",
     "vocabulary.md": SHARED / "contracts" / "vocabulary.md",
     "vignettes.json": SHARED / "vignettes" / "vignettes.json",
+    "vignettes-next.json": SHARED / "vignettes" / "vignettes-next.json",
 }
 
 

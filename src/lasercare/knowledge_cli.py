@@ -9,7 +9,7 @@ from typing import Any
 
 from lasercare.engine import Knowledge, KnowledgeError, load_knowledge
 from lasercare.engine.knowledge_model import Evidence
-from lasercare.engine.medication_names import recognise
+from lasercare.engine.medicines import read_medicine
 
 
 def _cited_ids(knowledge: Knowledge) -> set[str]:
@@ -23,8 +23,10 @@ def _cited_ids(knowledge: Knowledge) -> set[str]:
         cited.update(finding.evidence.sources)
         for rule in finding.rules:
             cited.update(rule.evidence.sources)
-    for cls in knowledge.medication_classes.values():
+    for cls in (*knowledge.medication_classes.values(), *knowledge.allergy_classes.values()):
         cited.update(cls.evidence.sources)
+    for medicine in knowledge.lexicon.medicines.values():
+        cited.update(medicine.checked_against)
     for step in knowledge.steps:
         cited.update(step.evidence.sources)
     for value in knowledge.policy.values.values():
@@ -46,7 +48,13 @@ def check_knowledge(policy: str | None) -> int:
         f"  {len(knowledge.modalities)} modalities, {len(knowledge.findings)} findings, "
         f"{len(knowledge.steps)} protocol steps"
     )
-    print(f"  {len(knowledge.medication_names)} medication names in {len(knowledge.medication_classes)} classes")
+    lexicon = knowledge.lexicon
+    unclassed = sum(1 for m in lexicon.medicines.values() if not m.classes)
+    print(
+        f"  {len(lexicon.medicines)} medicines ({unclassed} of no laser-relevant class) under "
+        f"{len(lexicon.written_forms)} names, in {len(knowledge.medication_classes)} classes and "
+        f"{len(knowledge.allergy_classes)} allergy classes"
+    )
     print(f"  {len(knowledge.sources)} sources ({len(unverified)} with an identifier not verified)")
     origin = knowledge.policy.origin
     print(f"  clinic policy: {origin}" + (f" (changes: {', '.join(changed)})" if changed else ""))
@@ -129,15 +137,22 @@ def describe(code: str, knowledge: Knowledge) -> dict[str, Any] | None:
                 for r in f.rules
             ],
         }
-    if code in knowledge.medication_classes:
-        c = knowledge.medication_classes[code]
+    if code in knowledge.medication_classes or code in knowledge.allergy_classes:
+        is_allergy = code not in knowledge.medication_classes
+        c = (knowledge.allergy_classes if is_allergy else knowledge.medication_classes)[code]
+        lexicon = knowledge.lexicon
+        members = [
+            m.name
+            for m in lexicon.medicines.values()
+            if (m.allergy_class == code if is_allergy else code in m.classes or code in m.topical_classes)
+        ]
         return {
-            "kind": "medication_class",
+            "kind": "allergy_class" if is_allergy else "medication_class",
             "code": c.code,
             "label": c.label,
             "note": c.note,
             **_evidence(c.evidence),
-            "names": list(c.names),
+            "medicines": sorted(members),
         }
     if code in knowledge.sources:
         s = knowledge.sources[code]
@@ -164,23 +179,30 @@ def describe(code: str, knowledge: Knowledge) -> dict[str, Any] | None:
             "changed_by_clinic": v.changed_by_clinic,
             **_evidence(v.evidence),
         }
-    hit = recognise(code, knowledge.medication_names, knowledge.longest_medication_name)
-    if hit is not None:
-        matched, classes = hit
-        return {
-            "kind": "medication",
-            "written": code,
-            "recognised_as": matched,
-            "classes": [
-                {
-                    "code": c,
-                    "label": knowledge.medication_classes[c].label,
-                    "note": knowledge.medication_classes[c].note,
-                }
-                for c in sorted(classes)
-            ],
-        }
-    return None
+    reading = read_medicine(code, knowledge.lexicon)
+    if reading.status == "unknown":
+        return None
+    described: dict[str, Any] = {
+        "kind": "medication",
+        "written": code,
+        "status": reading.status,
+        "recognised_as": " + ".join(reading.recognised) or None,
+    }
+    if reading.suggested:
+        described["did_you_mean"] = " or ".join(reading.suggested)
+    described["route"] = reading.route
+    described["classes"] = [
+        {"code": c, "label": knowledge.medication_classes[c].label, "note": knowledge.medication_classes[c].note}
+        for c in reading.classes
+    ]
+    if not reading.classes:
+        checked = sorted(
+            {s for n in reading.recognised + reading.suggested for s in knowledge.lexicon.medicines[n].checked_against}
+        )
+        described["no_laser_relevant_class"] = {"checked_against": checked}
+    if reading.allergy_classes:
+        described["an_allergy_to_it_is"] = [knowledge.allergy_classes[c].label for c in reading.allergy_classes]
+    return described
 
 
 def _print_tree(value: Any, indent: str = "") -> None:

@@ -42,7 +42,9 @@ def test_check_reports_the_counts_of_what_the_knowledge_base_holds(lasercare: Ru
     assert f"{len(knowledge.modalities)} modalities" in out
     assert f"{len(knowledge.findings)} findings" in out
     assert f"{len(knowledge.steps)} protocol steps" in out
-    assert f"{len(knowledge.medication_names)} medication names in {len(knowledge.medication_classes)} classes" in out
+    lexicon = knowledge.lexicon
+    assert f"{len(lexicon.medicines)} medicines" in out
+    assert f"{len(lexicon.written_forms)} names, in {len(knowledge.medication_classes)} classes" in out
     assert f"{len(knowledge.sources)} sources" in out
 
 
@@ -118,10 +120,10 @@ def test_show_a_medication_as_written_recognises_doxycycline_as_a_tetracycline(l
     assert "code: tetracycline" in out
 
 
-def test_show_a_medication_class_lists_its_names(lasercare: Run) -> None:
+def test_show_a_medication_class_lists_its_medicines(lasercare: Run) -> None:
     out = shown(lasercare, "tetracycline")
     assert "kind: medication_class" in out
-    names = re.search(r"^names: (.*(?:\n\s+.*)*)", out, re.MULTILINE)
+    names = re.search(r"^medicines: (.*(?:\n\s+.*)*)", out, re.MULTILINE)
     assert names is not None
     listed = {n.strip() for n in " ".join(names.group(1).split()).split(",")}
     assert {"doxycycline", "minocycline", "tetracycline"} <= listed
@@ -172,6 +174,14 @@ def test_show_json_of_a_modality_carries_its_sources(lasercare: Run) -> None:
 def test_show_json_of_a_medication_names_its_classes(lasercare: Run) -> None:
     document = json.loads(shown(lasercare, "Doxycycline 100 mg", "--json"))
     assert document["recognised_as"] == "doxycycline"
+    assert document["status"] == "recognised"
+    assert [c["code"] for c in document["classes"]] == ["tetracycline"]
+
+
+def test_show_a_misspelt_medication_says_what_it_was_read_as(lasercare: Run) -> None:
+    document = json.loads(shown(lasercare, "Doxycyclinn 100", "--json"))
+    assert document["status"] in ("recognised", "uncertain")
+    assert "doxycycline" in (document["recognised_as"] or document["did_you_mean"])
     assert [c["code"] for c in document["classes"]] == ["tetracycline"]
 
 

@@ -45,6 +45,27 @@ MEDICATION_NAMES = [
     "levothyroxine",
     "vitamin D",
     "zzz-unknown-pill",
+    # misspelt, foreign and topical forms: recognised, uncertain or read by route
+    "Acutane 40mg",
+    "Roacutane",
+    "isotretinoin 0.05% gel",
+    "Doxycyclin 100",
+    "Eliquis 5 mg",
+    "Johanniskraut",
+    "fish oil",
+    "ibuprofen 400 mg",
+]
+
+# Allergies as patients write them: the numbing creams, latex, adhesives, antiseptics, antivirals, and others.
+ALLERGIES = [
+    "lidocaine (hives)",
+    "EMLA",
+    "latex",
+    "sticking plaster",
+    "chlorhexidine",
+    "valaciclovir",
+    "penicillin",
+    "nuts",
 ]
 
 
@@ -123,6 +144,7 @@ def intake(on: date = ON) -> st.SearchStrategy[dict[str, Any]]:
                     "conditions": st.lists(st.sampled_from(CONDITIONS), max_size=4, unique=True),
                     "last_sun_exposure_on": _day_before(on, 120),
                     "procedures": st.lists(procedure(on), max_size=3),
+                    "allergies": st.lists(st.sampled_from(ALLERGIES), max_size=3),
                 },
             ),
         },

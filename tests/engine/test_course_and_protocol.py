@@ -43,18 +43,25 @@ def test_non_ablative_treatment_away_from_the_mouth_needs_no_prophylaxis(knowled
 
 
 def test_prophylaxis_starts_the_day_before_and_holds_the_first_session_back(knowledge: Knowledge) -> None:
-    plan = plan_for(intake("II", [{"code": "wrinkles", "severity": 3}]), knowledge)
+    # Sun avoidance, counted from a last sun exposure months ago, is done already: only the antiviral holds.
+    doc = intake("II", [{"code": "wrinkles", "severity": 3}], history={"last_sun_exposure_on": "2026-06-01"})
+    plan = plan_for(doc, knowledge)
     step = next(s for s in plan.protocol.preparation if s.id == "antiviral-prophylaxis")
     assert step.days_before == 1
     assert plan.schedule[0].earliest_on == ON + timedelta(days=1)
     assert step.on == ON
 
 
-def test_darker_skin_is_offered_priming_with_its_caveat_and_a_test_spot(knowledge: Knowledge) -> None:
+def test_darker_skin_is_offered_priming_with_its_caveat_and_a_test_spot_read_weeks_later(
+    knowledge: Knowledge,
+) -> None:
     plan = plan_for(intake("V", ("acne_scars",)), knowledge)
     priming = next(s for s in plan.protocol.preparation if s.id == "hydroquinone-priming")
     assert "Optional" in priming.text and "weak" in priming.text
-    assert "test-spot" in step_ids(plan)
+    spot = next(s for s in plan.protocol.preparation if s.id == "test-spot-dark-skin")
+    assert spot.days_before == knowledge.policy.days("test_spot_wait_days_dark")
+    assert "test-spot" not in step_ids(plan), "the 24-72 hour reading is replaced, not listed beside it"
+    assert plan.schedule[0].earliest_on >= ON + timedelta(days=spot.days_before)
 
 
 def test_a_clinic_can_switch_priming_off(knowledge: Knowledge, tmp_path: object) -> None:

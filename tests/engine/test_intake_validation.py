@@ -122,19 +122,39 @@ def test_a_concern_listed_twice_is_one_concern_at_its_worst_severity_with_the_ar
     assert concerns[0].areas == ("cheeks", "nose", "hands")
 
 
-def test_unknown_extra_fields_are_ignored_at_every_level() -> None:
-    document = intake(
-        patient={"age": 40, "name": "kept out of the plan"},
-        phototype={"fitzpatrick": "II", "assessed_by": "Dr A"},
-        concerns=[{"code": "sun_spots", "note": "left cheek"}],
-        history={"medications": [{"name": "doxycycline", "dose": "100 mg"}], "smoker": True},
-        clinic_reference="C-123",
-    )
-    result = read_intake(document, ON)
-    assert result == read_intake(
-        intake(history={"medications": [{"name": "doxycycline"}]}),
-        ON,
-    )
+@pytest.mark.parametrize(
+    ("document", "field"),
+    [
+        (intake(clinic_reference="C-123"), "clinic_reference"),
+        (intake(patient={"age": 40, "name": "Ann"}), "patient.name"),
+        (intake(phototype={"fitzpatrick": "II", "assessed_by": "Dr A"}), "phototype.assessed_by"),
+        (intake(concerns=[{"code": "sun_spots", "note": "left cheek"}]), "concerns[0].note"),
+        (intake(goals={"budget": 900, "deadline": "2027-01-01"}), "goals.deadline"),
+        (intake(history={"smoker": True}), "history.smoker"),
+        (intake(history={"medications": [{"name": "doxycycline", "dose": "100 mg"}]}), "history.medications[0].dose"),
+        (
+            intake(history={"procedures": [{"kind": "filler", "on": "2026-10-01", "by": "x"}]}),
+            "history.procedures[0].by",
+        ),
+    ],
+)
+def test_an_unknown_key_is_refused_at_every_level_naming_its_path(document: dict[str, Any], field: str) -> None:
+    assert rejected_field(document) == field
+
+
+def test_a_misplaced_medication_list_is_refused_saying_where_it_belongs() -> None:
+    """A top-level "medications" once dropped warfarin silently; now the intake is refused."""
+    with pytest.raises(IntakeError) as caught:
+        read_intake(intake(medications=[{"name": "warfarin"}]), ON)
+    assert caught.value.field == "medications"
+    assert "history.medications" in caught.value.problem
+
+
+def test_allergies_are_read_as_written_and_blank_ones_refused() -> None:
+    result = read_intake(intake(history={"allergies": [" lidocaine (hives) ", "latex"]}), ON)
+    assert result.history.allergies == ("lidocaine (hives)", "latex")
+    assert rejected_field(intake(history={"allergies": ["latex", " "]})) == "history.allergies[1]"
+    assert rejected_field(intake(history={"allergies": "latex"})) == "history.allergies"
 
 
 def test_a_history_date_on_the_consultation_day_itself_is_accepted() -> None:
@@ -287,7 +307,7 @@ def test_an_empty_phototype_object_is_rejected() -> None:
 
 
 def test_a_phototype_with_none_of_its_three_parts_is_rejected() -> None:
-    assert rejected_field(intake(phototype={"assessed_by": "Dr A"})) == "phototype"
+    assert rejected_field(intake(phototype={})) == "phototype"
 
 
 @pytest.mark.parametrize("count", [9, 11, 0])

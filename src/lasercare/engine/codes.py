@@ -113,6 +113,9 @@ FINDINGS: Final = (
     "melasma_risk",
     "pih_risk",
     "unknown_medication",
+    "uncertain_medication",
+    "anaesthetic_allergy",
+    "allergy",
 )
 
 # Most severe first: the order in which findings are listed.

@@ -4,6 +4,9 @@
 values, or raises `IntakeError` naming the offending field (for example ``concerns[1].code``). It checks the
 schema by hand rather than with jsonschema so that `lasercare plan` starts fast, and it adds the checks a
 schema cannot express: real calendar dates, and history dates that are not after the consultation day.
+
+Unknown keys are refused at every level, as the schema does: a misplaced top-level "medications" once dropped
+warfarin silently and the plan said "no contraindication".
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ class History(Value):
     conditions: frozenset[str] = frozenset()
     last_sun_exposure_on: date | None = None
     procedures: tuple[Procedure, ...] = ()
+    allergies: tuple[str, ...] = ()  # as written: "lidocaine (hives)"
 
 
 class Intake(Value):
@@ -115,9 +119,59 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
-def _object(value: object, field: str) -> Mapping[str, Any]:
+# The keys of each object of the schema, and where a key written at the wrong level belongs.
+_KEYS: dict[str, tuple[str, ...]] = {
+    "intake": ("patient", "phototype", "concerns", "goals", "history"),
+    "patient": ("age", "sex", "pregnant", "breastfeeding"),
+    "phototype": ("fitzpatrick", "questionnaire", "ita_deg"),
+    "concern": ("code", "severity", "scale", "areas"),
+    "goals": ("max_downtime_days", "max_sessions", "budget", "currency", "ready_by"),
+    "history": ("medications", "conditions", "last_sun_exposure_on", "procedures", "allergies"),
+    "medication": ("name", "current", "stopped_on"),
+    "procedure": ("kind", "on", "areas"),
+}
+_NOUNS = {
+    "intake": "the intake",
+    "patient": "patient",
+    "phototype": "phototype",
+    "concern": "a concern",
+    "goals": "goals",
+    "history": "history",
+    "medication": "a medication",
+    "procedure": "a procedure",
+}
+_BELONGS = {
+    "age": "patient.age",
+    "sex": "patient.sex",
+    "pregnant": "patient.pregnant",
+    "breastfeeding": "patient.breastfeeding",
+    "fitzpatrick": "phototype.fitzpatrick",
+    "questionnaire": "phototype.questionnaire",
+    "ita_deg": "phototype.ita_deg",
+    "max_downtime_days": "goals.max_downtime_days",
+    "max_sessions": "goals.max_sessions",
+    "budget": "goals.budget",
+    "currency": "goals.currency",
+    "ready_by": "goals.ready_by",
+    "medications": "history.medications",
+    "conditions": "history.conditions",
+    "last_sun_exposure_on": "history.last_sun_exposure_on",
+    "procedures": "history.procedures",
+    "allergies": "history.allergies",
+}
+
+
+def _object(value: object, field: str, kind: str) -> Mapping[str, Any]:
+    """An object of the schema's `kind`; a key the schema does not know is refused, named by its path."""
     if not isinstance(value, Mapping):
         raise IntakeError(field, f"must be an object, not {_kind(value)}")
+    allowed = _KEYS[kind]
+    for key in value:
+        if key not in allowed:
+            path = f"{field}.{key}" if kind != "intake" else str(key)
+            where = _BELONGS.get(str(key))
+            hint = f"; did you mean {where}?" if where and where != path else ""
+            raise IntakeError(path, f"unknown field: {_NOUNS[kind]} has only {', '.join(allowed)}{hint}")
     return value
 
 
@@ -190,7 +244,7 @@ def _areas(value: object, field: str) -> tuple[str, ...]:
 
 
 def _patient(doc: object) -> Patient:
-    raw = _object(doc, "patient")
+    raw = _object(doc, "patient", "patient")
     if "age" not in raw:
         raise IntakeError("patient.age", "is required")
     return Patient(
@@ -202,7 +256,7 @@ def _patient(doc: object) -> Patient:
 
 
 def _phototype(doc: object) -> PhototypeEvidence:
-    raw = _object(doc, "phototype")
+    raw = _object(doc, "phototype", "phototype")
     if not {"fitzpatrick", "questionnaire", "ita_deg"} & set(raw):
         raise IntakeError("phototype", "give at least one of fitzpatrick, questionnaire or ita_deg")
     fitzpatrick = _code(raw["fitzpatrick"], "phototype.fitzpatrick", PHOTOTYPES) if "fitzpatrick" in raw else None
@@ -225,7 +279,7 @@ def _concerns(doc: object) -> tuple[Concern, ...]:
     merged: dict[str, Concern] = {}
     for i, item in enumerate(items):
         field = f"concerns[{i}]"
-        raw = _object(item, field)
+        raw = _object(item, field, "concern")
         if "code" not in raw:
             raise IntakeError(f"{field}.code", "is required")
         concern = Concern(
@@ -248,7 +302,7 @@ def _concerns(doc: object) -> tuple[Concern, ...]:
 
 
 def _goals(doc: object, on: date) -> Goals:
-    raw = _object(doc, "goals")
+    raw = _object(doc, "goals", "goals")
     currency = None
     if "currency" in raw:
         currency = raw["currency"]
@@ -266,7 +320,7 @@ def _goals(doc: object, on: date) -> Goals:
 
 
 def _medication(doc: object, field: str, on: date) -> Medication:
-    raw = _object(doc, field)
+    raw = _object(doc, field, "medication")
     if "name" not in raw:
         raise IntakeError(f"{field}.name", "is required")
     name = raw["name"]
@@ -282,7 +336,7 @@ def _medication(doc: object, field: str, on: date) -> Medication:
 
 
 def _procedure(doc: object, field: str, on: date) -> Procedure:
-    raw = _object(doc, field)
+    raw = _object(doc, field, "procedure")
     for key in ("kind", "on"):
         if key not in raw:
             raise IntakeError(f"{field}.{key}", "is required")
@@ -301,7 +355,7 @@ def _procedure(doc: object, field: str, on: date) -> Procedure:
 
 
 def _history(doc: object, on: date) -> History:
-    raw = _object(doc, "history")
+    raw = _object(doc, "history", "history")
     medications = tuple(
         _medication(item, f"history.medications[{i}]", on)
         for i, item in enumerate(_list(raw.get("medications", []), "history.medications"))
@@ -319,12 +373,24 @@ def _history(doc: object, on: date) -> History:
         if "last_sun_exposure_on" in raw
         else None
     )
-    return History(medications=medications, conditions=conditions, last_sun_exposure_on=sun, procedures=procedures)
+    allergies: list[str] = []
+    for i, item in enumerate(_list(raw.get("allergies", []), "history.allergies")):
+        if not isinstance(item, str) or not item.strip():
+            shown = "an empty string" if isinstance(item, str) else _kind(item)
+            raise IntakeError(f"history.allergies[{i}]", f"must be a non-empty string, not {shown}")
+        allergies.append(item.strip())
+    return History(
+        medications=medications,
+        conditions=conditions,
+        last_sun_exposure_on=sun,
+        procedures=procedures,
+        allergies=tuple(allergies),
+    )
 
 
 def read_intake(doc: object, on: date) -> Intake:
     """Validate an intake document for a consultation on `on` and return it as frozen values."""
-    raw = _object(doc, "intake")
+    raw = _object(doc, "intake", "intake")
     for key in ("patient", "phototype", "concerns"):
         if key not in raw:
             raise IntakeError(key, "is required")

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # typing is not imported at run time: see values.py
     from typing import Any
 
 KNOWLEDGE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "knowledge")
-_CACHE_FORMAT = 4
+_CACHE_FORMAT = 5
 
 
 class KnowledgeError(Exception):
@@ -29,12 +29,16 @@ class KnowledgeError(Exception):
         super().__init__(f"{len(self.problems)} problem(s) in {where}:\n{shown}")
 
 
+SUBFOLDERS = ("sources", "medicines")
+
+
 def _knowledge_files(directory: str) -> list[str]:
-    """The knowledge files as paths relative to `directory`: the top level and sources/."""
+    """The knowledge files as paths relative to `directory`: the top level, sources/ and medicines/."""
     names = sorted(n for n in os.listdir(directory) if n.endswith(".toml"))
-    sources = os.path.join(directory, "sources")
-    if os.path.isdir(sources):
-        names += sorted(f"sources/{n}" for n in os.listdir(sources) if n.endswith(".toml"))
+    for folder in SUBFOLDERS:
+        path = os.path.join(directory, folder)
+        if os.path.isdir(path):
+            names += sorted(f"{folder}/{n}" for n in os.listdir(path) if n.endswith(".toml"))
     return [n for n in names if os.path.isfile(os.path.join(directory, n))]
 
 
@@ -68,7 +72,7 @@ def _checked_knowledge(directory: str) -> tuple[Knowledge, dict[str, str]]:
     # The cached values are pickled engine classes: a change to the code that defines or builds them
     # invalidates the cache as surely as a change to a knowledge file.
     here = os.path.dirname(os.path.abspath(__file__))
-    for module in ("knowledge_model.py", "knowledge_validation.py", "values.py"):
+    for module in ("knowledge_model.py", "knowledge_validation.py", "values.py", "medicines.py"):
         info = os.stat(os.path.join(here, module))
         stamp.append((module, info.st_size, info.st_mtime_ns))
     key = (_CACHE_FORMAT, directory, tuple(stamp))

@@ -120,11 +120,14 @@ class Modality(Value):
 class Trigger(Value):
     """What in an intake raises a finding.
 
-    kind is one of: patient_flag, condition, medication_class, unknown_medication, phototype_at_least,
-    concern, sun_exposure_within, procedure_within, procedure_ever, unmet_goals. `values` holds the flags, conditions,
-    classes, phototype or concerns; `within_months` bounds how long after stopping a medication still
-    counts (None with `ever` false means current use only); `policy_key` names the clinic-policy value that
-    gives a window in days.
+    kind is one of: patient_flag, condition, medication_class, unknown_medication, uncertain_medication,
+    allergy_class, phototype_at_least, concern, sun_exposure_within, procedure_within, procedure_ever,
+    unmet_goals. `values` holds the flags, conditions, classes, phototype or concerns; `within_months` bounds
+    how long after stopping a medication still counts (None with `ever` false means current use only);
+    `at_least` is how many different medicines of those classes must be taken now (2: dual therapy);
+    `policy_key` names the clinic-policy value that gives a window in days. A trigger with an `id` can make a
+    rule apply only when it fired; one with a `policy_flag` fires only while that clinic-policy value is true;
+    one with its own `evidence` gives the finding that evidence when it alone raised it.
     """
 
     kind: str
@@ -132,6 +135,10 @@ class Trigger(Value):
     within_months: int | None = None
     ever: bool = False
     policy_key: str | None = None
+    at_least: int = 1
+    id: str | None = None
+    policy_flag: str | None = None
+    evidence: Evidence | None = None
 
 
 class FindingRule(Value):
@@ -145,6 +152,12 @@ class FindingRule(Value):
     adjustments: tuple[str, ...]
     evidence: Evidence
     waits: bool  # the finding's waiting period holds back these modalities
+    if_trigger: str | None = None  # applies only when the trigger with this id fired
+    if_phototype_at_least: str | None = None  # applies only from this phototype up
+
+    @property
+    def conditional(self) -> bool:
+        return self.if_trigger is not None or self.if_phototype_at_least is not None
 
 
 class FindingDefinition(Value):
@@ -157,11 +170,34 @@ class FindingDefinition(Value):
 
 
 class MedicationClass(Value):
+    """A class of medicines the screening uses (a risk class), or what an allergy to a substance means."""
+
     code: str
     label: str
     evidence: Evidence
     note: str
-    names: tuple[str, ...]
+
+
+class Medicine(Value):
+    """One medicine of the lexicon (knowledge/medicines/*.toml) under its generic name."""
+
+    name: str
+    classes: tuple[str, ...]  # risk classes; empty: no laser-relevant class
+    topical_classes: tuple[str, ...]  # the classes of a topical form ("isotretinoin 0.05% gel")
+    allergy_class: str | None = None  # what an allergy to it means (local_anaesthetic, latex, ...)
+    checked_against: tuple[str, ...] = ()  # for a medicine of no class: the sources of the lists it was checked against
+
+
+class Lexicon(Value):
+    """Every way the lexicon knows a medicine to be written, and the words that are not names."""
+
+    written_forms: Mapping[str, str]  # normalised written form (generic, synonym, brand, misspelling) -> medicine name
+    medicines: Mapping[str, Medicine]
+    longest: int  # words in the longest written form
+    fuzzy_forms: tuple[str, ...]  # the written forms long enough to be matched when misspelt
+    not_names: frozenset[str]  # units, frequencies, filler and route words: dropped before fuzzy matching
+    topical_words: frozenset[str]
+    systemic_words: frozenset[str]
 
 
 class StepCondition(Value):
@@ -171,6 +207,7 @@ class StepCondition(Value):
     modalities: frozenset[str] = frozenset()
     findings: frozenset[str] = frozenset()
     medication_classes: frozenset[str] = frozenset()
+    allergy_classes: frozenset[str] = frozenset()
     areas: frozenset[str] = frozenset()
     phototype_at_least: str | None = None
     ablative: bool | None = None
@@ -187,6 +224,8 @@ class ProtocolStep(Value):
     days_before_policy: str | None = None
     days_after: int | None = None
     blocks_first_session: bool = False  # the first session waits until this step can be done in full
+    replaces: tuple[str, ...] = ()  # steps this one stands in for when it applies (a longer test spot)
+    counts_from: str | None = None  # "last_sun_exposure": the lead time runs from that date when it is known
 
 
 class PolicyValue(Value):
@@ -235,6 +274,8 @@ class PhototypeRules(Value):
     ita_evidence: Evidence
     ita_estimate: Mapping[str, str]  # ITA category -> Fitzpatrick estimate
     estimate_evidence: Evidence
+    ita_margin_deg: float = 0.0  # an ITA this close above a category's lower bound is read as the darker category
+    ita_margin_evidence: Evidence = Evidence("P", ())
 
 
 class Knowledge(Value):
@@ -244,8 +285,8 @@ class Knowledge(Value):
     treating: Mapping[str, tuple[str, ...]]  # concern -> the modalities that treat it, in knowledge order
     findings: Mapping[str, FindingDefinition]
     medication_classes: Mapping[str, MedicationClass]
-    medication_names: Mapping[str, frozenset[str]]  # normalised name -> class codes
-    longest_medication_name: int  # in words
+    allergy_classes: Mapping[str, MedicationClass]
+    lexicon: Lexicon
     steps: tuple[ProtocolStep, ...]
     steps_for: Mapping[str, tuple[ProtocolStep, ...]]  # modality -> the steps that can apply to it at all
     blocking_steps_for: Mapping[str, tuple[ProtocolStep, ...]]  # those that must be done before a first session

@@ -31,7 +31,9 @@ from .knowledge_model import (
     FindingRule,
     Indication,
     Knowledge,
+    Lexicon,
     MedicationClass,
+    Medicine,
     Modality,
     PhototypeFit,
     PhototypeRules,
@@ -47,7 +49,7 @@ from .knowledge_model import (
     Trigger,
     durable_link,
 )
-from .medication_names import normalise_name
+from .medicines import MIN_FUZZY_LENGTH, normalise
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at run time: see values.py
@@ -75,6 +77,8 @@ _TRIGGER_KINDS = (
     "condition",
     "medication_class",
     "unknown_medication",
+    "uncertain_medication",
+    "allergy_class",
     "phototype_at_least",
     "concern",
     "sun_exposure_within",
@@ -84,6 +88,7 @@ _TRIGGER_KINDS = (
 )
 _PATIENT_FLAGS = ("pregnant", "breastfeeding")
 _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_CLASS_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _STEP_PLACEHOLDERS = frozenset({"modality", "eyewear", "wavelengths"})
 
@@ -468,10 +473,12 @@ def _findings(
     document: object,
     modalities: Mapping[str, Modality],
     medication_classes: Mapping[str, MedicationClass],
-    policy_keys: set[str],
+    allergy_classes: Mapping[str, MedicationClass],
+    policy_types: Mapping[str, str],
     source_ids: set[str],
     problems: list[str],
 ) -> dict[str, FindingDefinition]:
+    policy_keys = set(policy_types)
     file = "findings.toml"
     findings: dict[str, FindingDefinition] = {}
     for code, entry in _table_entries(document, file, problems):
@@ -481,13 +488,26 @@ def _findings(
         entry.allow_only("name", "rationale", "evidence", "sources", "note", "triggers", "rules")
         triggers = []
         for sub in entry.entries("triggers", required=True):
-            sub.allow_only("kind", "values", "within_months", "ever", "policy_window")
+            sub.allow_only(
+                "kind",
+                "values",
+                "within_months",
+                "ever",
+                "policy_window",
+                "at_least",
+                "id",
+                "policy_flag",
+                "evidence",
+                "sources",
+                "note",
+            )
             kind = sub.text("kind", choices=_TRIGGER_KINDS, default="condition")
             values = sub.texts("values")
             allowed: Sequence[str] = {
                 "patient_flag": _PATIENT_FLAGS,
                 "condition": CONDITIONS,
                 "medication_class": tuple(medication_classes),
+                "allergy_class": tuple(allergy_classes),
                 "phototype_at_least": PHOTOTYPES,
                 "concern": CONCERNS,
                 "procedure_within": PROCEDURE_KINDS,
@@ -500,6 +520,7 @@ def _findings(
                 "patient_flag",
                 "condition",
                 "medication_class",
+                "allergy_class",
                 "phototype_at_least",
                 "concern",
                 "procedure_ever",
@@ -511,6 +532,12 @@ def _findings(
                 sub.problem("policy_window", f"a {kind} trigger needs the clinic-policy key of its window")
             if policy_window is not None and policy_window not in policy_keys:
                 sub.problem("policy_window", f"{policy_window!r} is not a clinic-policy key")
+            policy_flag = sub.optional_text("policy_flag")
+            if policy_flag is not None and policy_types.get(policy_flag) != "bool":
+                sub.problem("policy_flag", f"{policy_flag!r} is not a true/false clinic-policy key")
+            at_least = sub.integer("at_least", required=False, minimum=1) or 1
+            if at_least > 1 and kind != "medication_class":
+                sub.problem("at_least", "only a medication_class trigger counts medicines")
             triggers.append(
                 Trigger(
                     kind=kind,
@@ -518,14 +545,34 @@ def _findings(
                     within_months=sub.integer("within_months", required=False, minimum=1),
                     ever=sub.flag("ever"),
                     policy_key=policy_window,
+                    at_least=at_least,
+                    id=sub.optional_text("id"),
+                    policy_flag=policy_flag,
+                    evidence=sub.evidence(source_ids) if sub.has("evidence") else None,
                 )
             )
+        trigger_ids = [t.id for t in triggers if t.id is not None]
+        if len(trigger_ids) != len(set(trigger_ids)):
+            entry.problem("triggers", "two triggers have the same id")
         finding_evidence = entry.evidence(source_ids)
         rules = []
         for sub in entry.entries("rules", required=True):
             sub.allow_only(
-                "applies_to", "severity", "cap", "rationale", "adjustments", "evidence", "sources", "note", "waits"
+                "applies_to",
+                "severity",
+                "cap",
+                "rationale",
+                "adjustments",
+                "evidence",
+                "sources",
+                "note",
+                "waits",
+                "if_trigger",
+                "if_phototype_at_least",
             )
+            if_trigger = sub.optional_text("if_trigger")
+            if if_trigger is not None and if_trigger not in trigger_ids:
+                sub.problem("if_trigger", f"{if_trigger!r} is not the id of one of this finding's triggers")
             chosen, to_all = _resolve_modalities(sub, modalities)
             severity = sub.text("severity", choices=FINDING_SEVERITIES, default="absolute")
             default_cap = {"absolute": "contraindicated", "relative": "acceptable", "precaution": "recommended"}
@@ -545,10 +592,15 @@ def _findings(
                     adjustments=sub.texts("adjustments"),
                     evidence=rule_evidence,
                     waits=sub.flag("waits", default=True),
+                    if_trigger=if_trigger,
+                    if_phototype_at_least=sub.text("if_phototype_at_least", required=False, choices=PHOTOTYPES) or None,
                 )
             )
+        # A conditional rule overrides the general one where it holds; general rules never overlap.
         seen: dict[str, int] = {}
         for index, rule in enumerate(rules):
+            if rule.conditional:
+                continue
             for modality in rule.modalities:
                 if modality in seen:
                     problems.append(
@@ -570,43 +622,144 @@ def _findings(
     return findings
 
 
-def _medications(
-    document: object, source_ids: set[str], problems: list[str]
-) -> tuple[dict[str, MedicationClass], dict[str, frozenset[str]]]:
-    file = "medications.toml"
+def _class_table(entry: _Entry | None, source_ids: set[str], kind: str) -> dict[str, MedicationClass]:
     classes: dict[str, MedicationClass] = {}
-    names: dict[str, set[str]] = {}
-    for code, entry in _table_entries(document, file, problems):
-        entry.allow_only("label", "evidence", "sources", "note", "names")
-        listed = entry.texts("names", required=True)
-        seen: set[str] = set()
-        for name in listed:
-            key = normalise_name(name)
-            if not key:
-                entry.problem("names", f"{name!r} has no letters or digits")
-                continue
-            if name.lower() in seen:
-                entry.problem("names", f"{name!r} is listed twice")
-            seen.add(name.lower())
-            names.setdefault(key, set()).add(code)
+    if entry is None:
+        return classes
+    for code, value in entry.data.items():
+        sub = _Entry(value, f"{entry.where}.{code}", entry.problems)
+        if not _CLASS_CODE.match(code):
+            sub.problem("", f"a {kind} code is lower-case letters, digits and underscores")
+        sub.allow_only("label", "evidence", "sources", "note")
         classes[code] = MedicationClass(
-            code=code,
-            label=entry.text("label"),
-            evidence=entry.evidence(source_ids),
-            note=entry.text("note", required=False),
-            names=listed,
+            code=code, label=sub.text("label"), evidence=sub.evidence(source_ids), note=sub.text("note", required=False)
         )
-    return classes, {name: frozenset(codes) for name, codes in names.items()}
+    return classes
+
+
+_WORD_LISTS = ("units", "frequency", "salts", "filler")
+
+
+def _words(entry: _Entry | None, keys: Sequence[str]) -> dict[str, frozenset[str]]:
+    lists: dict[str, frozenset[str]] = {}
+    if entry is None:
+        return lists
+    entry.allow_only(*keys)
+    for key in keys:
+        words = entry.texts(key)
+        for word in words:
+            if normalise(word) != word or " " in word:
+                entry.problem(key, f"{word!r} must be one lower-case word without accents or marks")
+        lists[key] = frozenset(words)
+    return lists
+
+
+def _medicines(
+    files: Mapping[str, Any], source_ids: set[str], problems: list[str]
+) -> tuple[dict[str, MedicationClass], dict[str, MedicationClass], Lexicon]:
+    """The classes and words of medications.toml and the medicines of medicines/*.toml, as one lexicon."""
+    top = _Entry(files["medications.toml"], "medications.toml", problems)
+    top.allow_only("classes", "allergy_classes", "words", "routes")
+    classes = _class_table(top.entry("classes"), source_ids, "class")
+    allergy_classes = _class_table(top.entry("allergy_classes", required=False), source_ids, "allergy class")
+    words = _words(top.entry("words", required=False), _WORD_LISTS)
+    routes = _words(top.entry("routes", required=False), ("topical", "systemic"))
+    medicines: dict[str, Medicine] = {}
+    index: dict[str, str] = {}
+    where_defined: dict[str, str] = {}
+    for file, document in files.items():
+        if not file.startswith("medicines/"):
+            continue
+        head = _Entry(document, file, problems)
+        head.allow_only("checked_against", "medicine")
+        default_checked = head.texts("checked_against")
+        for source in default_checked:
+            if source not in source_ids:
+                head.problem("checked_against", f"{source!r} is not in the bibliography (knowledge/sources/)")
+        for number, entry in enumerate(head.entries("medicine", required=True)):
+            entry.where = f"{file} medicine[{number}]"
+            entry.allow_only(
+                "name",
+                "classes",
+                "topical_classes",
+                "allergy_class",
+                "synonyms",
+                "brands",
+                "misspellings",
+                "checked_against",
+                "note",
+            )
+            name = normalise(entry.text("name"))
+            if not name:
+                continue
+            entry.where = f"{file} [{name}]"
+            if name in medicines:
+                entry.problem("name", f"{name!r} is already a medicine in {where_defined[name]}")
+                continue
+            own = entry.texts("classes", required=True) if entry.has("classes") else ()
+            if not entry.has("classes"):
+                entry.problem("classes", 'is required: the risk classes, or [] for "no laser-relevant class"')
+            topical = entry.texts("topical_classes") if entry.has("topical_classes") else own
+            for code in (*own, *topical):
+                if code not in classes:
+                    entry.problem("classes", f"{code!r} is not a class of medications.toml")
+            allergy = entry.optional_text("allergy_class")
+            if allergy is not None and allergy not in allergy_classes:
+                entry.problem("allergy_class", f"{allergy!r} is not an allergy class of medications.toml")
+            checked = entry.texts("checked_against") or default_checked
+            for source in checked:
+                if source not in source_ids:
+                    entry.problem("checked_against", f"{source!r} is not in the bibliography (knowledge/sources/)")
+            if not own and not checked:
+                entry.problem(
+                    "checked_against",
+                    "a medicine of no laser-relevant class names the lists it was checked against",
+                )
+            medicines[name] = Medicine(
+                name=name,
+                classes=own,
+                topical_classes=topical,
+                allergy_class=allergy,
+                checked_against=checked if not own else (),
+            )
+            where_defined[name] = file
+            for field in ("name", "synonyms", "brands", "misspellings"):
+                for written in (entry.text("name"),) if field == "name" else entry.texts(field):
+                    form = normalise(written)
+                    if not form:
+                        entry.problem(field, f"{written!r} has no letters or digits")
+                        continue
+                    holder = index.get(form)
+                    if holder is not None and holder != name:
+                        entry.problem(field, f"{written!r} is already a name of {holder}")
+                        continue
+                    index[form] = name
+    not_names = frozenset().union(*words.values(), *routes.values()) if words or routes else frozenset()
+    lexicon = Lexicon(
+        written_forms=index,
+        medicines=medicines,
+        longest=max((len(form.split()) for form in index), default=1),
+        fuzzy_forms=tuple(sorted(form for form in index if len(form) >= MIN_FUZZY_LENGTH)),
+        not_names=not_names,
+        topical_words=routes.get("topical", frozenset()),
+        systemic_words=routes.get("systemic", frozenset()),
+    )
+    return classes, allergy_classes, lexicon
 
 
 def _condition(
-    entry: _Entry, modalities: Mapping[str, Modality], classes: Mapping[str, MedicationClass], policy_keys: set[str]
+    entry: _Entry,
+    modalities: Mapping[str, Modality],
+    classes: Mapping[str, MedicationClass],
+    allergy_classes: Mapping[str, MedicationClass],
+    policy_keys: set[str],
 ) -> StepCondition:
     entry.allow_only(
         "families",
         "modalities",
         "findings",
         "medication_classes",
+        "allergy_classes",
         "areas",
         "phototype_at_least",
         "ablative",
@@ -624,6 +777,7 @@ def _condition(
         modalities=frozenset(entry.texts("modalities", choices=tuple(modalities))),
         findings=frozenset(entry.texts("findings", choices=FINDINGS)),
         medication_classes=frozenset(entry.texts("medication_classes", choices=tuple(classes))),
+        allergy_classes=frozenset(entry.texts("allergy_classes", choices=tuple(allergy_classes))),
         areas=frozenset(entry.texts("areas", choices=AREAS)),
         phototype_at_least=entry.text("phototype_at_least", required=False, choices=PHOTOTYPES) or None,
         ablative=ablative,
@@ -631,16 +785,21 @@ def _condition(
     )
 
 
+_COUNTS_FROM = ("last_sun_exposure",)
+
+
 def _steps(
     document: object,
     modalities: Mapping[str, Modality],
     classes: Mapping[str, MedicationClass],
+    allergy_classes: Mapping[str, MedicationClass],
     policy_keys: set[str],
     source_ids: set[str],
     problems: list[str],
 ) -> tuple[ProtocolStep, ...]:
     file = "protocols.toml"
     steps: list[ProtocolStep] = []
+    placeholders = _STEP_PLACEHOLDERS | {f"allergy_{code}" for code in allergy_classes}
     for step_id, entry in _table_entries(document, file, problems):
         entry.allow_only(
             "phase",
@@ -653,14 +812,15 @@ def _steps(
             "days_before_policy",
             "days_after",
             "blocks_first_session",
+            "replaces",
+            "counts_from",
         )
         text = entry.text("text")
         for placeholder in _PLACEHOLDER.findall(text):
-            if placeholder not in policy_keys and placeholder not in _STEP_PLACEHOLDERS:
+            if placeholder not in policy_keys and placeholder not in placeholders:
                 entry.problem(
                     "text",
-                    f"{{{placeholder}}} is neither a clinic-policy key nor one of "
-                    f"{', '.join(sorted(_STEP_PLACEHOLDERS))}",
+                    f"{{{placeholder}}} is neither a clinic-policy key nor one of {', '.join(sorted(placeholders))}",
                 )
         days_before_policy = entry.optional_text("days_before_policy")
         if days_before_policy is not None and days_before_policy not in policy_keys:
@@ -677,14 +837,23 @@ def _steps(
                 id=step_id,
                 phase=phase,
                 text=text,
-                when=tuple(_condition(c, modalities, classes, policy_keys) for c in entry.entries("when")),
+                when=tuple(
+                    _condition(c, modalities, classes, allergy_classes, policy_keys) for c in entry.entries("when")
+                ),
                 evidence=entry.evidence(source_ids),
                 days_before=days_before,
                 days_before_policy=days_before_policy,
                 days_after=days_after,
                 blocks_first_session=entry.flag("blocks_first_session"),
+                replaces=entry.texts("replaces"),
+                counts_from=entry.text("counts_from", required=False, choices=_COUNTS_FROM) or None,
             )
         )
+    ids = {step.id for step in steps}
+    for step in steps:
+        for other in step.replaces:
+            if other not in ids or other == step.id:
+                problems.append(f"{file} [{step.id}].replaces: {other!r} is not another step of {file}")
     return tuple(steps)
 
 
@@ -812,7 +981,7 @@ _ITA_CATEGORIES = ("very_light", "light", "intermediate", "tan", "brown", "dark"
 def _phototype_rules(document: object, source_ids: set[str], problems: list[str]) -> PhototypeRules:
     file = "phototype.toml"
     top = _Entry(document, file, problems)
-    top.allow_only("questionnaire", "ita", "ita_estimate")
+    top.allow_only("questionnaire", "ita", "ita_estimate", "ita_boundary")
     questionnaire = top.entry("questionnaire") or _Entry({}, f"{file} [questionnaire]", problems)
     questionnaire.allow_only("bands", "evidence", "sources", "note")
     bands = []
@@ -846,7 +1015,17 @@ def _phototype_rules(document: object, source_ids: set[str], problems: list[str]
     if mapping is not None:
         for category in _ITA_CATEGORIES:
             mapped[category] = mapping.text(category, choices=PHOTOTYPES, default="VI")
+    boundary = top.entry("ita_boundary", required=False)
+    margin, margin_evidence = 0.0, Evidence("P", ())
+    if boundary is not None:
+        boundary.allow_only("margin_deg", "evidence", "sources", "note")
+        margin = boundary.number("margin_deg") or 0.0
+        if not 0 <= margin <= 10:
+            boundary.problem("margin_deg", "must be between 0 and 10 degrees")
+        margin_evidence = boundary.evidence(source_ids)
     return PhototypeRules(
+        ita_margin_deg=margin,
+        ita_margin_evidence=margin_evidence,
         bands=tuple(bands),
         questionnaire_evidence=questionnaire.evidence(source_ids),
         ita_categories=tuple(categories),
@@ -927,9 +1106,11 @@ def build_knowledge(directory: str, names: list[str]) -> tuple[Knowledge, dict[s
     defaults, policy_types = _policy_defaults(docs["policy.toml"], source_ids, problems)
     policy_keys = set(defaults)
     modalities = _modalities(docs["modalities.toml"], source_ids, problems)
-    classes, medication_names = _medications(docs["medications.toml"], source_ids, problems)
-    findings = _findings(docs["findings.toml"], modalities, classes, policy_keys, source_ids, problems)
-    steps = _steps(docs["protocols.toml"], modalities, classes, policy_keys, source_ids, problems)
+    classes, allergy_classes, lexicon = _medicines(docs, source_ids, problems)
+    findings = _findings(
+        docs["findings.toml"], modalities, classes, allergy_classes, policy_types, source_ids, problems
+    )
+    steps = _steps(docs["protocols.toml"], modalities, classes, allergy_classes, policy_keys, source_ids, problems)
     _check_text_safety(steps, findings, problems)
     if problems:
         raise KnowledgeError(problems)
@@ -941,8 +1122,8 @@ def build_knowledge(directory: str, names: list[str]) -> tuple[Knowledge, dict[s
         treating={c: tuple(m.code for m in modalities.values() if c in m.indications) for c in CONCERNS},
         findings=findings,
         medication_classes=classes,
-        medication_names=medication_names,
-        longest_medication_name=max((len(n.split()) for n in medication_names), default=1),
+        allergy_classes=allergy_classes,
+        lexicon=lexicon,
         steps=steps,
         steps_for=steps_for,
         blocking_steps_for={

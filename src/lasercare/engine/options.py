@@ -15,7 +15,7 @@ from .codes import PHOTOTYPES, SUITABILITIES
 from .intake import Intake
 from .knowledge_model import CitedRange, Knowledge, Modality, Range
 from .plan import ConcernCoverage, CostEstimate, PhototypeAssessment, TreatmentOption
-from .protocols import Circumstances, lead_days
+from .protocols import Circumstances, preparation_hold
 from .screening import Screening
 from .values import Value
 
@@ -86,9 +86,9 @@ def option_timing(
     for effect in screening.effects[modality.code]:
         if effect.waits_until is not None and effect.waits_until > on:
             held.append((effect.finding, effect.waits_until))
-    lead, step = lead_days(modality, who, knowledge)
-    if lead:
-        held.append((step, on + timedelta(days=lead)))
+    ready, step = preparation_hold(modality, who, knowledge, on)
+    if step:
+        held.append((step, ready))
     first = max([on, *(until for _, until in held)])
     gap = timedelta(weeks=ranges.interval_weeks.min)
     last = first + gap * (sessions - 1)

@@ -28,11 +28,31 @@ def ita_category(ita_deg: float, rules: PhototypeRules) -> str:
     return rules.ita_categories[-1][0]
 
 
+def ita_category_for_planning(ita_deg: float, rules: PhototypeRules) -> tuple[str, str]:
+    """The category to plan for, and why when it differs from the measured one: an ITA within the margin above a
+    category's lower bound counts as the darker category, since the measurement may be off by that much."""
+    measured = ita_category(ita_deg, rules)
+    planned = ita_category(ita_deg - rules.ita_margin_deg, rules)
+    if planned == measured:
+        return planned, ""
+    bound = dict(rules.ita_categories)[measured]
+    why = (
+        f"ITA {ita_deg:.1f}° is within {rules.ita_margin_deg:g}° of the {bound:g}° boundary between "
+        f"{measured.replace('_', ' ')} and {planned.replace('_', ' ')}: the measurement error is about that large, "
+        f"so the darker category, {planned.replace('_', ' ')}, is planned for."
+    )
+    return planned, why
+
+
 def assess_phototype(given: PhototypeEvidence, rules: PhototypeRules) -> PhototypeAssessment:
     score = sum(given.questionnaire) if given.questionnaire is not None else None
     from_questionnaire = questionnaire_type(score, rules) if score is not None else None
     category = ita_category(given.ita_deg, rules) if given.ita_deg is not None else None
-    from_photo = rules.ita_estimate[category] if category is not None else None
+    boundary_note = ""
+    from_photo = None
+    if given.ita_deg is not None:
+        planned_category, boundary_note = ita_category_for_planning(given.ita_deg, rules)
+        from_photo = rules.ita_estimate[planned_category]
 
     opinions: list[tuple[str, str]] = []
     if given.fitzpatrick is not None:
@@ -61,10 +81,13 @@ def assess_phototype(given: PhototypeEvidence, rules: PhototypeRules) -> Phototy
         sources += rules.estimate_evidence.sources
         notes.append(
             "An estimate from the photo's ITA: ITA and Fitzpatrick type are not interchangeable, so the "
-            "clinician must confirm the type."
+            "clinician must confirm the type before any booking."
         )
     if category is not None:
         sources += rules.ita_evidence.sources
+    if boundary_note:
+        notes.append(boundary_note)
+        sources += rules.ita_margin_evidence.sources
 
     disagreement = None
     if len(opinions) > 1:

@@ -23,11 +23,27 @@ class PhototypeAssessment(Value):
 
 
 class RecognisedMedication(Value):
+    """A medication of the intake as the lexicon read it (medicines.py)."""
+
     name: str  # as written in the intake
-    matched: str | None  # the lexicon's name, or None when not recognised
-    classes: tuple[str, ...]
+    matched: str | None  # the medicines recognised with certainty ("aspirin + clopidogrel"), or None
+    classes: tuple[str, ...]  # of the recognised and the suggested medicines: the riskier reading
     current: bool
     stopped_on: date | None
+    status: str = "recognised"  # recognised, uncertain (a likely misspelling) or unknown
+    suggestion: str | None = None  # what an uncertain name probably is ("isotretinoin")
+    route: str = "unspecified"  # topical, systemic or unspecified
+    medicines: tuple[str, ...] = ()  # every medicine read, recognised and suggested
+
+
+class RecognisedAllergy(Value):
+    """An allergy of the intake as the lexicon read it."""
+
+    name: str  # as written: "lidocaine (hives)"
+    matched: str | None
+    status: str  # recognised, uncertain or unknown
+    suggestion: str | None
+    allergy_classes: tuple[str, ...]  # local_anaesthetic, latex, adhesive, antiseptic, antiviral
 
 
 class Finding(Value):
@@ -130,6 +146,7 @@ class TreatmentPlan(Value):
     schedule: tuple[ScheduledSession, ...]
     course: Course | None
     medications: tuple[RecognisedMedication, ...]
+    allergies: tuple[RecognisedAllergy, ...]
     notes: tuple[str, ...]
     sources: tuple[Source, ...]  # every source the plan cites, in first-cited order
 

@@ -10,7 +10,7 @@ from itertools import chain
 
 from .intake import Intake
 from .knowledge_model import Knowledge
-from .medication_names import recognise
+from .medicines import read_medicine
 from .options import CourseRanges, assess_option, explain_order, option_timing, order_key, planned_sessions
 from .phototype import assess_phototype
 from .plan import (
@@ -18,29 +18,54 @@ from .plan import (
     Finding,
     HoldBack,
     Protocol,
+    RecognisedAllergy,
     RecognisedMedication,
     ScheduledSession,
     TreatmentOption,
     TreatmentPlan,
 )
 from .protocols import Circumstances, build_protocol
-from .screening import Screening, finding_from_rule, screen
+from .screening import Readings, Screening, finding_from_rule, screen
+
+
+def _joined(names: tuple[str, ...]) -> str | None:
+    return " + ".join(names) if names else None
 
 
 def recognise_medications(intake: Intake, knowledge: Knowledge) -> tuple[RecognisedMedication, ...]:
     recognised = []
     for medication in intake.history.medications:
-        hit = recognise(medication.name, knowledge.medication_names, knowledge.longest_medication_name)
+        reading = read_medicine(medication.name, knowledge.lexicon)
         recognised.append(
             RecognisedMedication(
                 name=medication.name,
-                matched=hit[0] if hit else None,
-                classes=tuple(sorted(hit[1])) if hit else (),
+                matched=_joined(reading.recognised),
+                classes=reading.classes,
                 current=medication.current,
                 stopped_on=medication.stopped_on,
+                status=reading.status,
+                suggestion=_joined(reading.suggested),
+                route=reading.route,
+                medicines=reading.recognised + reading.suggested,
             )
         )
     return tuple(recognised)
+
+
+def recognise_allergies(intake: Intake, knowledge: Knowledge) -> tuple[RecognisedAllergy, ...]:
+    allergies = []
+    for written in intake.history.allergies:
+        reading = read_medicine(written, knowledge.lexicon)
+        allergies.append(
+            RecognisedAllergy(
+                name=written,
+                matched=_joined(reading.recognised),
+                status=reading.status,
+                suggestion=_joined(reading.suggested),
+                allergy_classes=reading.allergy_classes,
+            )
+        )
+    return tuple(allergies)
 
 
 def _unmet_goals(
@@ -116,12 +141,20 @@ def make_plan(intake: Intake, on: date, knowledge: Knowledge) -> TreatmentPlan:
     """The treatment plan for `intake` at a consultation on `on`."""
     phototype = assess_phototype(intake.phototype, knowledge.phototype_rules)
     medications = recognise_medications(intake, knowledge)
-    screening = screen(intake, on, phototype, medications, knowledge)
+    allergies = recognise_allergies(intake, knowledge)
+    screening = screen(intake, on, phototype, Readings(medications, allergies), knowledge)
+    allergens: dict[str, list[str]] = {}
+    for allergy in allergies:
+        for code in allergy.allergy_classes:
+            allergens.setdefault(code, []).append(allergy.matched or allergy.suggestion or allergy.name)
     who = Circumstances(
         phototype=phototype.fitzpatrick,
         findings=screening.codes,
         medication_classes=frozenset(c for m in medications if m.current for c in m.classes),
         areas=intake.treatment_areas,
+        allergy_classes=frozenset(allergens),
+        allergens={code: " and ".join(dict.fromkeys(names)) for code, names in allergens.items()},
+        last_sun_exposure_on=intake.history.last_sun_exposure_on,
     )
 
     assessed: list[TreatmentOption] = []
@@ -190,6 +223,7 @@ def make_plan(intake: Intake, on: date, knowledge: Knowledge) -> TreatmentPlan:
         schedule=schedule,
         course=course,
         medications=medications,
+        allergies=allergies,
         notes=tuple(notes),
         sources=tuple(knowledge.sources[s] for s in cited),
     )

@@ -6,12 +6,15 @@ dates the preparation steps back from the first session.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from .codes import phototype_index
 from .knowledge_model import Knowledge, Modality, ProtocolStep, StepCondition
 from .plan import Protocol, ProtocolStepPlan
 from .values import Value
+
+_NONE: Mapping[str, str] = {}  # never mutated: a shared empty default
 
 
 class Circumstances(Value):
@@ -21,6 +24,9 @@ class Circumstances(Value):
     findings: frozenset[str]
     medication_classes: frozenset[str]
     areas: frozenset[str]  # treatment areas; empty when the intake named none
+    allergy_classes: frozenset[str] = frozenset()
+    allergens: Mapping[str, str] = _NONE  # allergy class -> what the patient is allergic to, as recognised
+    last_sun_exposure_on: date | None = None
 
 
 def _holds(condition: StepCondition, modality: Modality, who: Circumstances, knowledge: Knowledge) -> bool:
@@ -33,6 +39,8 @@ def _holds(condition: StepCondition, modality: Modality, who: Circumstances, kno
     if condition.findings and not condition.findings & who.findings:
         return False
     if condition.medication_classes and not condition.medication_classes & who.medication_classes:
+        return False
+    if condition.allergy_classes and not condition.allergy_classes & who.allergy_classes:
         return False
     # A step for the face holds when no area was named: the face is where rejuvenation is usually done.
     if condition.areas and who.areas and not condition.areas & who.areas:
@@ -48,6 +56,14 @@ def applies(step: ProtocolStep, modality: Modality, who: Circumstances, knowledg
     return not step.when or any(_holds(c, modality, who, knowledge) for c in step.when)
 
 
+def steps_in_force(modality: Modality, who: Circumstances, knowledge: Knowledge) -> list[ProtocolStep]:
+    """The steps that apply, less those another applying step stands in for (a longer test spot, a numbing
+    step without the anaesthetic the patient is allergic to)."""
+    applying = [step for step in knowledge.steps_for[modality.code] if applies(step, modality, who, knowledge)]
+    replaced = {other for step in applying for other in step.replaces}
+    return [step for step in applying if step.id not in replaced]
+
+
 def days_before(step: ProtocolStep, knowledge: Knowledge) -> int | None:
     if step.days_before_policy is not None:
         value = knowledge.policy.days(step.days_before_policy)
@@ -55,23 +71,37 @@ def days_before(step: ProtocolStep, knowledge: Knowledge) -> int | None:
     return step.days_before
 
 
-def lead_days(modality: Modality, who: Circumstances, knowledge: Knowledge) -> tuple[int, str]:
-    """The longest preparation that must be complete before the first session, and what it is."""
-    longest, what = 0, ""
-    for step in knowledge.blocking_steps_for[modality.code]:
-        if applies(step, modality, who, knowledge):
-            days = days_before(step, knowledge) or 0
-            if days > longest:
-                longest, what = days, step.id
-    return longest, what
+def ready_on(step: ProtocolStep, who: Circumstances, knowledge: Knowledge, on: date) -> date:
+    """The first day this step can have been done in full, for a consultation on `on`: its lead time counted
+    from the consultation, or from the last sun exposure where the step says so and the date is known."""
+    days = days_before(step, knowledge) or 0
+    start = on
+    if step.counts_from == "last_sun_exposure" and who.last_sun_exposure_on is not None:
+        start = who.last_sun_exposure_on
+    return max(on, start + timedelta(days=days))
 
 
-def _placeholders(modality: Modality, knowledge: Knowledge) -> dict[str, object]:
-    """What a step's {placeholders} may name: clinic-policy values and the modality's own."""
+def preparation_hold(modality: Modality, who: Circumstances, knowledge: Knowledge, on: date) -> tuple[date, str]:
+    """The day the longest preparation that must come first is complete, and which step it is ("" for none)."""
+    latest, what = on, ""
+    blocking = {step.id for step in knowledge.blocking_steps_for[modality.code]}
+    for step in steps_in_force(modality, who, knowledge):
+        if step.id in blocking:
+            ready = ready_on(step, who, knowledge, on)
+            if ready > latest:
+                latest, what = ready, step.id
+    return latest, what
+
+
+def _placeholders(modality: Modality, who: Circumstances, knowledge: Knowledge) -> dict[str, object]:
+    """What a step's {placeholders} may name: clinic-policy values, the modality's own, and what the patient is
+    allergic to (`allergy_local_anaesthetic` and the like)."""
     values: dict[str, object] = {key: item.value for key, item in knowledge.policy.values.items()}
     values["modality"] = modality.name
     values["eyewear"] = modality.eyewear_text
     values["wavelengths"] = ", ".join(f"{w:,} nm" for w in modality.wavelengths_nm)
+    for code in knowledge.allergy_classes:
+        values[f"allergy_{code}"] = who.allergens.get(code, "it")
     return values
 
 
@@ -79,10 +109,8 @@ def build_protocol(
     modality: Modality, who: Circumstances, knowledge: Knowledge, first_on: date | None, consultation_on: date
 ) -> Protocol:
     phases: dict[str, list[ProtocolStepPlan]] = {"preparation": [], "day_of": [], "aftercare": []}
-    placeholders = _placeholders(modality, knowledge)
-    for step in knowledge.steps_for[modality.code]:
-        if not applies(step, modality, who, knowledge):
-            continue
+    placeholders = _placeholders(modality, who, knowledge)
+    for step in steps_in_force(modality, who, knowledge):
         before = days_before(step, knowledge)
         on = None
         if before is not None and first_on is not None:

@@ -143,11 +143,24 @@ def _without_bibliography(plan: TreatmentPlan) -> dict[str, Any]:
             {
                 "name": m.name,
                 "recognised_as": m.matched,
+                "status": m.status,
+                **({"suggestion": m.suggestion} if m.suggestion else {}),
                 "classes": list(m.classes),
+                "route": m.route,
                 "current": m.current,
                 **({"stopped_on": m.stopped_on.isoformat()} if m.stopped_on else {}),
             }
             for m in plan.medications
+        ],
+        "allergies": [
+            {
+                "name": a.name,
+                "recognised_as": a.matched,
+                "status": a.status,
+                **({"suggestion": a.suggestion} if a.suggestion else {}),
+                "allergy_classes": list(a.allergy_classes),
+            }
+            for a in plan.allergies
         ],
         "notes": list(plan.notes),
     }

@@ -55,6 +55,16 @@ class IntakeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     last_sun_exposure_on = forms.DateField(required=False, label=_("Last tan, sunburn or self-tanner"), widget=_DATE)
+    allergies = forms.CharField(
+        required=False,
+        max_length=2000,
+        label=_("Allergies"),
+        help_text=_(
+            "One per line, as the patient names them, with the reaction if known (lidocaine: hives). Numbing "
+            "creams, latex, plasters, antiseptics and antivirals change the day of treatment."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     max_downtime_days = forms.IntegerField(required=False, min_value=0, label=_("Most downtime acceptable (days)"))
     max_sessions = forms.IntegerField(required=False, min_value=1, label=_("Most sessions acceptable"))
@@ -146,6 +156,11 @@ class IntakeForm(forms.Form):
     def procedure_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"proc_kind_{r}"], self[f"proc_on_{r}"]) for r in range(PROCEDURE_ROWS)]
 
+    def allergy_lines(self) -> list[str]:
+        """The allergies as typed, one per line (blank lines dropped), from the bound data."""
+        text = self.data.get(self.add_prefix("allergies"), "") if self.is_bound else ""
+        return [line.strip() for line in str(text).splitlines() if line.strip()]
+
     def questionnaire_score(self) -> int | None:
         """The total when all ten questions are answered (shown as the clinician fills them in)."""
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
@@ -154,6 +169,15 @@ class IntakeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        # The intake refuses keys it does not know at every level; so does its form: a field the page never had
+        # (a stale page, a hand-made request) is refused, named, rather than silently dropped.
+        unknown = sorted(set(self.data) - set(self.fields) - {"csrfmiddlewaretoken"})
+        if unknown:
+            self.add_error(
+                None,
+                _("The form sent fields it does not have (%(keys)s): nothing was saved. Reload the page and try again.")
+                % {"keys": ", ".join(unknown[:5])},
+            )
         if self.errors:
             return data
         document, where = self._intake(data)
@@ -249,6 +273,9 @@ class IntakeForm(forms.Form):
             history["last_sun_exposure_on"] = data["last_sun_exposure_on"].isoformat()
         if procedures:
             history["procedures"] = procedures
+        allergies = [line.strip() for line in (data.get("allergies") or "").splitlines() if line.strip()]
+        if allergies:
+            history["allergies"] = allergies
 
         document: dict[str, Any] = {"patient": patient, "phototype": phototype, "concerns": concerns}
         if goals:
@@ -280,6 +307,8 @@ class IntakeForm(forms.Form):
                 )
             if field.startswith("history.last_sun_exposure_on"):
                 return "last_sun_exposure_on"
+            if field.startswith("history.allergies"):
+                return "allergies"
             if field.startswith("goals."):
                 return field.split(".", 1)[1] if field.split(".", 1)[1] in self.fields else "budget"
             if field.startswith("patient.age"):
@@ -299,6 +328,8 @@ class IntakeForm(forms.Form):
             if medication.get("stopped_on"):
                 initial[f"med_stopped_{row}"] = medication["stopped_on"]
         initial["conditions"] = list(history.get("conditions", []))
+        if history.get("allergies"):
+            initial["allergies"] = "\n".join(history["allergies"])
         phototype = intake.get("phototype", {})
         if phototype.get("fitzpatrick"):
             initial["fitzpatrick"] = phototype["fitzpatrick"]

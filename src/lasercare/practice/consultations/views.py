@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lasercare.engine import IntakeError
-from lasercare.engine.medication_names import recognise
+from lasercare.engine.medicines import read_medicine
 from lasercare.practice import labels
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
@@ -92,12 +92,30 @@ def _preview(form: IntakeForm, patient: Patient) -> dict[str, Any]:
         name = (form.data.get(name_field.html_name) or "").strip()
         if not name:
             continue
-        found = recognise(name, knowledge.medication_names, knowledge.longest_medication_name)
+        reading = read_medicine(name, knowledge.lexicon)
         medications.append(
             {
                 "name": name,
-                "recognised_as": found[0] if found else None,
-                "classes": [knowledge.medication_classes[c].label for c in sorted(found[1])] if found else [],
+                "field": name_field.id_for_label,
+                "status": reading.status,
+                "recognised_as": " + ".join(reading.recognised),
+                "suggestion": " or ".join(reading.suggested),
+                # A single suggestion can replace what was typed; "A or B" is for the clinician to choose.
+                "replacement": reading.suggested[0] if len(reading.suggested) == 1 and not reading.recognised else "",
+                "classes": [knowledge.medication_classes[c].label for c in reading.classes],
+                "route": reading.route,
+            }
+        )
+    allergies = []
+    for line in form.allergy_lines():
+        reading = read_medicine(line, knowledge.lexicon)
+        allergies.append(
+            {
+                "name": line,
+                "status": reading.status,
+                "recognised_as": " + ".join(reading.recognised),
+                "suggestion": " or ".join(reading.suggested),
+                "classes": [knowledge.allergy_classes[c].label for c in reading.allergy_classes],
             }
         )
     preview = None
@@ -111,6 +129,7 @@ def _preview(form: IntakeForm, patient: Patient) -> dict[str, Any]:
         "findings": findings,
         "score": form.questionnaire_score(),
         "medications": medications,
+        "allergies": allergies,
         "labels": labels,
     }
 
