@@ -27,7 +27,13 @@ def basic_intake(**changes: Any) -> dict[str, Any]:
         "patient": {"age": 52, "sex": "female"},
         "phototype": {"fitzpatrick": "III"},
         "concerns": [{"code": "sun_spots", "severity": 2}, {"code": "fine_lines", "severity": 1}],
-        "history": {"medications": [{"name": "tretinoin 0.025% cream"}], "conditions": ["hsv"]},
+        # The last sun exposure is months before every consultation day of the suite: the sun avoidance asked
+        # before treatment is done already, so the retinoid pause is what holds the first session back.
+        "history": {
+            "medications": [{"name": "tretinoin 0.025% cream"}],
+            "conditions": ["hsv"],
+            "last_sun_exposure_on": "2026-06-01",
+        },
     }
     intake.update(changes)
     return intake

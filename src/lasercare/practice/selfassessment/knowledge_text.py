@@ -44,6 +44,9 @@ def step_text(step: ProtocolStep, knowledge: Knowledge, modality: Modality | Non
         values["modality"] = gettext("the treatment")
         values["eyewear"] = gettext("eyewear made for the treatment's wavelength")
         values["wavelengths"] = gettext("the treatment's wavelengths")
+    # The general pages speak of no one's allergy in particular.
+    for code in knowledge.allergy_classes:
+        values[f"allergy_{code}"] = gettext("the substance you are allergic to")
     return text.format_map(values)
 
 
