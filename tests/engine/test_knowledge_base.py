@@ -150,3 +150,28 @@ def test_a_wrong_clinic_policy_names_the_key(tmp_path: Path, line: str, message:
         load_knowledge(policy)
     assert any(message in p for p in raised.value.problems)
     assert "clinic policy file" in str(raised.value)
+
+
+def test_a_source_status_is_confirmed_mirror_or_unconfirmed(knowledge_copy: Path) -> None:
+    replace_in(
+        knowledge_copy / "sources" / "clinical.toml",
+        "[eilers-2013]\n",
+        '[eilers-2013]\nstatus = "seen somewhere"\n',
+    )
+    problems = problems_of(knowledge_copy)
+    expected = "sources/clinical.toml [eilers-2013].status: 'seen somewhere' is not one of"
+    assert any(p.startswith(expected) for p in problems)
+
+
+def test_the_old_unverified_flag_is_refused(knowledge_copy: Path) -> None:
+    replace_in(knowledge_copy / "sources" / "clinical.toml", "[eilers-2013]\n", "[eilers-2013]\nunverified = true\n")
+    problems = problems_of(knowledge_copy)
+    assert any(p.startswith("sources/clinical.toml [eilers-2013].unverified: unknown field") for p in problems)
+
+
+def test_a_patient_sees_only_confirmed_sources_that_are_no_clinic_or_manufacturer_page(knowledge: Knowledge) -> None:
+    for source in knowledge.sources.values():
+        assert source.status in ("confirmed", "mirror", "unconfirmed")
+        expected = source.status == "confirmed" and source.kind not in ("clinic_page", "manufacturer")
+        assert source.for_patients is expected, source.id
+    assert any(s.for_patients and s.kind == "patient_page" for s in knowledge.sources.values())
