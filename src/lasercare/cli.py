@@ -104,6 +104,9 @@ def _parser(selected: str | None = None) -> argparse.ArgumentParser:
         formatter_class=_Formatter,
     )
     check.add_argument("--policy", metavar="FILE", help=policy_help)
+    check.add_argument(
+        "--json", action="store_true", help="print the counts (sources by kind and by verification status) as JSON"
+    )
     show = ksub.add_parser(
         "show",
         help="what the knowledge base says about a modality, finding, medication, source or policy value",
@@ -293,7 +296,7 @@ def _knowledge(args: argparse.Namespace) -> int:
     from lasercare.knowledge_cli import check_knowledge, show_knowledge
 
     if args.knowledge_command == "check":
-        return check_knowledge(_policy_path(args.policy))
+        return check_knowledge(_policy_path(args.policy), as_json=args.json)
     if args.knowledge_command == "show":
         return show_knowledge(args.code, _policy_path(args.policy), as_json=args.json)
     _error("knowledge: give an action: check or show (see 'lasercare knowledge --help')")

@@ -34,15 +34,77 @@ def _cited_ids(knowledge: Knowledge) -> set[str]:
     return cited
 
 
-def check_knowledge(policy: str | None) -> int:
+# The groups `check` counts sources by, and the kinds in each.
+KIND_GROUPS = {
+    "peer-reviewed": ("primary", "review"),
+    "guideline": ("consensus", "guideline"),
+    "label": ("label",),
+    "manufacturer": ("manufacturer",),
+    "textbook": ("textbook",),
+    "clinic page": ("clinic_page", "patient_page"),
+    "policy": ("practice_policy",),
+}
+STATUSES = ("confirmed", "mirror", "unconfirmed")
+
+
+def source_counts(knowledge: Knowledge) -> dict[str, Any]:
+    """The bibliography counted by kind group and by status, with the sources not confirmed at their publisher."""
+    sources = knowledge.sources.values()
+    group_of = {kind: group for group, kinds in KIND_GROUPS.items() for kind in kinds}
+    return {
+        "total": len(knowledge.sources),
+        "by_kind": {group: sum(1 for s in sources if group_of.get(s.kind) == group) for group in KIND_GROUPS},
+        "by_source_kind": {kind: sum(1 for s in sources if s.kind == kind) for kind in group_of},
+        "by_status": {status: sum(1 for s in sources if s.status == status) for status in STATUSES},
+        "for_patients": sum(1 for s in sources if s.for_patients),
+        "not_confirmed": {
+            s.id: {"status": s.status, "kind": s.kind}
+            for s in sorted(sources, key=lambda s: (s.status, s.id))
+            if s.status != "confirmed"
+        },
+    }
+
+
+def check_knowledge(policy: str | None, *, as_json: bool = False) -> int:
     try:
         knowledge = load_knowledge(policy)
     except KnowledgeError as error:
         print(f"lasercare: {error}", file=sys.stderr)
         return 1
-    unverified = sorted(s.id for s in knowledge.sources.values() if s.unverified)
+    counts = source_counts(knowledge)
     uncited = sorted(set(knowledge.sources) - _cited_ids(knowledge))
     changed = [v.key for v in knowledge.policy.values.values() if v.changed_by_clinic]
+    if as_json:
+        document = {
+            "version": knowledge.version,
+            "modalities": len(knowledge.modalities),
+            "findings": len(knowledge.findings),
+            "protocol_steps": len(knowledge.steps),
+            "medicines": {
+                "total": len(knowledge.lexicon.medicines),
+                "no_laser_relevant_class": sum(1 for m in knowledge.lexicon.medicines.values() if not m.classes),
+                "names": len(knowledge.lexicon.written_forms),
+                "by_class": {
+                    code: sum(
+                        1
+                        for m in knowledge.lexicon.medicines.values()
+                        if code in m.classes or code in m.topical_classes
+                    )
+                    for code in knowledge.medication_classes
+                },
+                "by_allergy_class": {
+                    code: sum(1 for m in knowledge.lexicon.medicines.values() if m.allergy_class == code)
+                    for code in knowledge.allergy_classes
+                },
+            },
+            "medication_classes": len(knowledge.medication_classes),
+            "sources": counts,
+            "uncited_sources": uncited,
+            "clinic_policy": {"origin": knowledge.policy.origin, "changes": changed},
+        }
+        json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
+        print()
+        return 0
     print(f"knowledge base OK: version {knowledge.version}")
     print(
         f"  {len(knowledge.modalities)} modalities, {len(knowledge.findings)} findings, "
@@ -55,11 +117,14 @@ def check_knowledge(policy: str | None) -> int:
         f"{len(lexicon.written_forms)} names, in {len(knowledge.medication_classes)} classes and "
         f"{len(knowledge.allergy_classes)} allergy classes"
     )
-    print(f"  {len(knowledge.sources)} sources ({len(unverified)} with an identifier not verified)")
+    print(f"  {counts['total']} sources ({counts['for_patients']} that patients may see)")
+    print("    by kind: " + ", ".join(f"{group} {n}" for group, n in counts["by_kind"].items()))
+    print("    by status: " + ", ".join(f"{status} {n}" for status, n in counts["by_status"].items()))
     origin = knowledge.policy.origin
     print(f"  clinic policy: {origin}" + (f" (changes: {', '.join(changed)})" if changed else ""))
-    for source in unverified:
-        print(f"  note: source {source} carries an identifier that could not be verified")
+    for source, about in counts["not_confirmed"].items():
+        what = "seen only as a copy on another site" if about["status"] == "mirror" else "details not confirmed"
+        print(f"  note: source {source} ({about['kind']}) is {about['status']}: {what}")
     for source in uncited:
         print(f"  note: source {source} is in the bibliography but nothing cites it")
     return 0
@@ -167,7 +232,8 @@ def describe(code: str, knowledge: Knowledge) -> dict[str, Any] | None:
             "pmcid": s.pmcid,
             "url": s.url,
             "note": s.note,
-            "unverified": s.unverified,
+            "status": s.status,
+            "for_patients": s.for_patients,
         }
     if code in knowledge.policy.values:
         v = knowledge.policy.values[code]

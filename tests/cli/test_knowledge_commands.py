@@ -195,3 +195,34 @@ def test_show_an_unknown_code_exits_2_with_a_message_naming_it(lasercare: Run) -
 
 def test_show_without_a_code_exits_2(lasercare: Run) -> None:
     assert lasercare("knowledge", "show").returncode == 2
+
+
+def test_check_counts_the_sources_by_kind_and_status(lasercare: Run, knowledge: Knowledge) -> None:
+    out = lasercare("knowledge", "check").stdout
+    assert "by kind: peer-reviewed " in out
+    assert "by status: confirmed " in out
+    for source in knowledge.sources.values():
+        if source.status != "confirmed":
+            assert f"note: source {source.id} ({source.kind}) is {source.status}" in out
+
+
+def test_check_json_gives_the_same_counts(lasercare: Run, knowledge: Knowledge) -> None:
+    result = lasercare("knowledge", "check", "--json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    counts = document["sources"]
+    assert counts["total"] == len(knowledge.sources)
+    assert sum(counts["by_kind"].values()) == len(knowledge.sources)
+    assert sum(counts["by_source_kind"].values()) == len(knowledge.sources)
+    assert sum(counts["by_status"].values()) == len(knowledge.sources)
+    assert counts["by_status"]["confirmed"] == sum(1 for s in knowledge.sources.values() if s.status == "confirmed")
+    assert set(counts["not_confirmed"]) == {s.id for s in knowledge.sources.values() if s.status != "confirmed"}
+    assert counts["for_patients"] == sum(1 for s in knowledge.sources.values() if s.for_patients)
+    assert document["version"] == knowledge.version
+
+
+def test_show_gives_a_sources_status_and_whether_patients_see_it(lasercare: Run) -> None:
+    described = json.loads(shown(lasercare, "eilers-2013", "--json"))
+    assert described["status"] == "confirmed"
+    assert described["for_patients"] is True
+    assert "unverified" not in described

@@ -150,3 +150,47 @@ def test_a_wrong_clinic_policy_names_the_key(tmp_path: Path, line: str, message:
         load_knowledge(policy)
     assert any(message in p for p in raised.value.problems)
     assert "clinic policy file" in str(raised.value)
+
+
+def test_a_source_status_is_confirmed_mirror_or_unconfirmed(knowledge_copy: Path) -> None:
+    replace_in(
+        knowledge_copy / "sources" / "clinical.toml",
+        "[eilers-2013]\n",
+        '[eilers-2013]\nstatus = "seen somewhere"\n',
+    )
+    problems = problems_of(knowledge_copy)
+    expected = "sources/clinical.toml [eilers-2013].status: 'seen somewhere' is not one of"
+    assert any(p.startswith(expected) for p in problems)
+
+
+def test_the_old_unverified_flag_is_refused(knowledge_copy: Path) -> None:
+    replace_in(knowledge_copy / "sources" / "clinical.toml", "[eilers-2013]\n", "[eilers-2013]\nunverified = true\n")
+    problems = problems_of(knowledge_copy)
+    assert any(p.startswith("sources/clinical.toml [eilers-2013].unverified: unknown field") for p in problems)
+
+
+def test_a_patient_sees_only_confirmed_sources_that_are_no_clinic_or_manufacturer_page(knowledge: Knowledge) -> None:
+    for source in knowledge.sources.values():
+        assert source.status in ("confirmed", "mirror", "unconfirmed")
+        expected = source.status == "confirmed" and source.kind not in ("clinic_page", "manufacturer")
+        assert source.for_patients is expected, source.id
+    assert any(s.for_patients and s.kind == "patient_page" for s in knowledge.sources.values())
+
+
+def test_a_citation_patients_may_see_carries_no_remark_about_what_could_not_be_confirmed(knowledge: Knowledge) -> None:
+    """Remarks on what could not be seen belong in the note: a patient's reference list shows the citation.
+
+    Only the bibliographies of clinical facts and modalities are held to it here (sources/medications.toml is kept
+    by the medication lexicon's owners)."""
+    import tomllib
+
+    vancouver = re.compile(r"\[Internet\]|\[cited [^\]]*\]")  # the standard bracketed parts of a web citation
+    ids: set[str] = set()
+    for name in ("clinical.toml", "modalities.toml"):
+        with open(Path(KNOWLEDGE_DIR) / "sources" / name, "rb") as handle:
+            ids.update(tomllib.load(handle))
+    for source_id in sorted(ids):
+        source = knowledge.sources[source_id]
+        if source.for_patients:
+            assert "[" not in vancouver.sub("", source.citation), source_id
+            assert "not confirmed" not in source.citation and "not shown" not in source.citation, source_id

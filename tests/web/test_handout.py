@@ -60,8 +60,14 @@ def _dated_preparation_step(document: dict[str, Any]) -> dict[str, Any]:
     return step
 
 
+def _entry_of(document: dict[str, Any], source: str) -> dict[str, Any]:
+    entry = next(entry for entry in document["bibliography"] if entry["id"] == source)
+    assert isinstance(entry, dict)
+    return entry
+
+
 def _citation_of(document: dict[str, Any], source: str) -> str:
-    return str(next(entry["citation"] for entry in document["bibliography"] if entry["id"] == source))
+    return str(_entry_of(document, source)["citation"])
 
 
 # The HTML, built from the engine's plan with no database and no WeasyPrint.
@@ -95,12 +101,91 @@ def test_the_handout_html_says_the_plan_in_the_patients_words() -> None:
         assert _words(risk["rate"]) in text
     assert EVIDENCE_WORDS[option["risks"][0]["evidence"]].capitalize() in text
     for source in option["risks"][0]["sources"]:
-        assert _words(_citation_of(document, source)).replace("'", "&#39;") in text
+        if _entry_of(document, source)["for_patients"]:
+            assert _words(_citation_of(document, source)).replace("'", "&#39;") in text
     # Each session of the engine's schedule, with the day it may be booked from.
     for entry in document["schedule"]:
         assert f"{entry['session']} of {course['sessions']}" in text
         assert f"Not before {handout.day_words(date.fromisoformat(entry['earliest_on']))}" in text
     assert "draft" not in text.lower()
+
+
+def _marked_sources(document: dict[str, Any]) -> dict[str, str]:
+    """Gives three sources the chosen option's handout cites recognisable citations and a status each: a mirror copy,
+    an unconfirmed citation and a confirmed one. Returns each status's citation."""
+    cited = [s for risk in _option_of(document)["risks"] for s in risk["sources"]]
+    cited += [s for step in document["protocol"]["preparation"] for s in step.get("sources", [])]
+    ids = list(dict.fromkeys(cited))
+    assert len(ids) >= 3, "the plan of these tests cites at least three sources"
+    marked = {}
+    for source, status in zip(ids, ("mirror", "unconfirmed", "confirmed"), strict=False):
+        entry = _entry_of(document, source)
+        entry["citation"] = f"Citation-{status}-marker"
+        entry["kind"] = "primary"
+        entry["status"] = status
+        entry["for_patients"] = status == "confirmed"
+        marked[status] = entry["citation"]
+    return marked
+
+
+def _option_of(document: dict[str, Any]) -> dict[str, Any]:
+    option = next(o for o in document["options"] if o["modality"] == document["course"]["modality"])
+    assert isinstance(option, dict)
+    return option
+
+
+def _handout_text(document: dict[str, Any]) -> str:
+    context = handout.handout_context(
+        document,
+        document["course"]["modality"],
+        patient_name="Jane Doe",
+        practice_name="Riverside Skin Clinic",
+        prepared_on=date(2026, 11, 27),
+    )
+    return handout.handout_html(context)
+
+
+def test_the_handout_lists_confirmed_sources_never_a_mirror_copy_or_an_unconfirmed_citation() -> None:
+    document = _engine_document()
+    marked = _marked_sources(document)
+    html = _handout_text(document)
+    assert marked["confirmed"] in html
+    assert marked["mirror"] not in html
+    assert marked["unconfirmed"] not in html
+
+
+def test_the_handout_lists_no_clinic_or_manufacturer_page_however_confirmed() -> None:
+    document = _engine_document()
+    marked = _marked_sources(document)
+    entry = next(e for e in document["bibliography"] if e["citation"] == marked["confirmed"])
+    for kind in ("clinic_page", "manufacturer"):
+        entry["kind"] = kind
+        entry["for_patients"] = False  # what the engine writes for such a kind
+        assert marked["confirmed"] not in _handout_text(document)
+
+
+def test_a_plan_stored_before_sources_had_a_status_shows_only_what_the_knowledge_base_confirms() -> None:
+    document = _engine_document()
+    knowledge = load_knowledge()
+    for entry in document["bibliography"]:
+        del entry["status"], entry["for_patients"]
+    cited = list(dict.fromkeys(s for risk in _option_of(document)["risks"] for s in risk["sources"]))
+    shown = [s for s in cited if knowledge.sources[s].for_patients]
+    assert shown, "the chosen option's risks cite a confirmed source"
+    flagged = _entry_of(document, shown[0])
+    flagged["unverified"] = True  # the old flag: never shown
+    html = _handout_text(document)
+    assert _words(flagged["citation"]).replace("'", "&#39;") not in html
+    for source in shown[1:]:
+        assert _words(_citation_of(document, source)).replace("'", "&#39;") in html
+    for source in cited:
+        if not knowledge.sources[source].for_patients:
+            assert _words(_citation_of(document, source)).replace("'", "&#39;") not in html
+    # An id the knowledge base no longer has is not shown either.
+    gone = _entry_of(document, shown[-1])
+    gone["id"], gone["citation"] = "no-such-source-any-more", "Citation-of-a-retired-id"
+    _option_of(document)["risks"][0]["sources"].append("no-such-source-any-more")
+    assert "Citation-of-a-retired-id" not in _handout_text(document)
 
 
 def test_unbooked_the_preparation_days_are_the_plans_own() -> None:

@@ -43,6 +43,19 @@ def test_a_treatment_page_lists_its_sources(client: Client, knowledge: Knowledge
         assert knowledge.sources[source_id].citation in text
 
 
+def test_a_learn_page_lists_no_source_a_patient_may_not_see(knowledge: Knowledge) -> None:
+    from lasercare.practice.selfassessment import learn
+
+    evidence = knowledge.modalities["co2_full"].side_effects[0].evidence
+    first = knowledge.sources[evidence.sources[0]]
+    mirrored = knowledge._replace(sources={**knowledge.sources, first.id: first._replace(status="mirror")})
+    cited = [learn.Cited("a statement", "established", (first.id, "lasercare-practice-policy"))]
+    numbers, listed = learn.sources_of(cited, mirrored)
+    assert first.id not in numbers
+    assert [entry["id"] for entry in listed] == ["lasercare-practice-policy"]
+    assert numbers == {"lasercare-practice-policy": 1}
+
+
 def test_the_preparation_page_shows_the_protocol_steps_with_the_policy_filled_in(client: Client) -> None:
     text = page(client, "/learn/preparation/")
     assert "Avoid sun, sunbeds and self-tanner on the area for 4 weeks before treatment" in text

@@ -49,6 +49,25 @@ def test_the_plan_reads_in_plain_words_with_risks_rates_and_sources(jane: Patien
     assert "<h2>Sources</h2>" in page
 
 
+def test_the_plans_sources_are_only_confirmed_ones(jane: PatientWithCourse) -> None:
+    document = jane.plan.document
+    option = next(o for o in document["options"] if o["modality"] == chosen_modality(jane.plan))
+    cited = list(dict.fromkeys([s for risk in option["risks"] for s in risk["sources"]] + option["sources"]))
+    assert len(cited) >= 2, "the chosen option and its risks cite at least two sources"
+    for source, status in zip(cited, ("mirror", "confirmed"), strict=False):
+        entry = next(e for e in document["bibliography"] if e["id"] == source)
+        entry.update(citation=f"Citation-{status}-marker", kind="primary", status=status)
+        entry["for_patients"] = status == "confirmed"
+    jane.plan.save(update_fields=["document"])
+    page = portal_client(jane.account).get(reverse("portal_plan", args=[jane.plan.public_id])).content.decode()
+    assert "Citation-confirmed-marker" in page
+    assert "Citation-mirror-marker" not in page
+    pdf = portal_client(jane.account).get(reverse("portal_handout", args=[jane.plan.public_id])).content
+    text = " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages)
+    assert "Citation-confirmed-marker" in " ".join(text.split())
+    assert "Citation-mirror-marker" not in " ".join(text.split())
+
+
 def test_a_plan_not_yet_put_to_the_patient_is_not_shown(jane: PatientWithCourse) -> None:
     jane.plan.status = PlanStatus.DRAFT
     jane.plan.save(update_fields=["status"])

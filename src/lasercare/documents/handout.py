@@ -26,6 +26,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from lasercare.engine.serialize import patient_bibliography
 from lasercare.practice.consent.document import EVIDENCE_WORDS, course_sessions, findings_for, span
 
 if TYPE_CHECKING:
@@ -56,10 +57,14 @@ def _days(count: int) -> str:
 
 
 class _Citations:
-    """Numbers the plan's sources in the order the handout first cites them; only those cited are listed."""
+    """Numbers the plan's sources in the order the handout first cites them; only those cited are listed.
+
+    Only the sources a patient may see are numbered and listed (`patient_bibliography`: confirmed at the publisher,
+    and no clinic's or manufacturer's page); a statement whose only sources are others carries no number.
+    """
 
     def __init__(self, bibliography: Iterable[Mapping[str, Any]]) -> None:
-        self._entries = {str(entry["id"]): entry for entry in bibliography}
+        self._entries = {str(entry["id"]): entry for entry in patient_bibliography(bibliography)}
         self._numbers: dict[str, int] = {}
 
     def cite(self, ids: Iterable[str]) -> list[int]:

@@ -33,8 +33,20 @@ class Source(Value):
     pmcid: str | None = None
     url: str | None = None
     note: str = ""
-    unverified: bool = False
+    # How far its citation and identifiers were confirmed: "confirmed" (seen at the publisher, PubMed/PMC, the
+    # regulator or the professional body's own page), "mirror" (the work seen only as a copy on another site:
+    # document-sharing sites, forums, manual mirrors, proxies) or "unconfirmed" (details or identifiers not confirmed).
+    status: str = "confirmed"
     link: str = ""  # the most durable address: the DOI, else PubMed, else PubMed Central, else the URL
+
+    @property
+    def for_patients(self) -> bool:
+        """Whether a patient may see this source: confirmed, and not a clinic's or manufacturer's own page."""
+        return self.status == "confirmed" and self.kind not in NOT_FOR_PATIENTS
+
+
+# Kinds never shown to patients, however well confirmed: a clinic's marketing page, a manufacturer's material.
+NOT_FOR_PATIENTS = frozenset({"clinic_page", "manufacturer"})
 
 
 def durable_link(doi: str | None, pmid: str | None, pmcid: str | None, url: str | None) -> str:

@@ -67,6 +67,8 @@ _SOURCE_KINDS = (
     "manufacturer",
     "practice_policy",
 )
+# How far a source was confirmed (knowledge_model.Source.status); absent means confirmed.
+_SOURCE_STATUSES = ("confirmed", "mirror", "unconfirmed")
 _BENEFITS = ("strong", "moderate", "modest")
 _ROLES = ("first_line", "option", "adjunct")
 _FITS = ("suitable", "caution", "avoid")
@@ -249,7 +251,7 @@ def _sources(files: Mapping[str, Any], problems: list[str]) -> dict[str, Source]
             if key in defined_in:
                 entry.problem("", f"source id already defined in {defined_in[key]}")
                 continue
-            entry.allow_only("citation", "kind", "doi", "pmid", "pmcid", "url", "note", "unverified")
+            entry.allow_only("citation", "kind", "doi", "pmid", "pmcid", "url", "note", "status")
             doi, pmid = entry.optional_text("doi"), entry.optional_text("pmid")
             pmcid, url = entry.optional_text("pmcid"), entry.optional_text("url")
             source = Source(
@@ -261,7 +263,7 @@ def _sources(files: Mapping[str, Any], problems: list[str]) -> dict[str, Source]
                 pmcid=pmcid,
                 url=url,
                 note=entry.text("note", required=False),
-                unverified=entry.flag("unverified"),
+                status=entry.text("status", required=False, choices=_SOURCE_STATUSES, default="confirmed"),
                 link=durable_link(doi, pmid, pmcid, url),
             )
             if not (source.doi or source.pmid or source.pmcid or source.url):

@@ -10,6 +10,12 @@ from .codes import EVIDENCE_LABELS
 from .plan import ProtocolStepPlan, TreatmentPlan
 
 _WIDTH = 100
+# What the printed plan says after a source that was not confirmed at its publisher (Source.status).
+_STATUS_FLAGS = {
+    "confirmed": "",
+    "mirror": " (seen only as a copy on another site)",
+    "unconfirmed": " (citation details not confirmed)",
+}
 
 
 def _wrap(text: str, indent: str = "    ") -> list[str]:
@@ -135,7 +141,7 @@ def render_plan(plan: TreatmentPlan) -> str:
 
     out += ["", "SOURCES"]
     for source in plan.sources:
-        flag = " (identifier not verified)" if source.unverified else ""
+        flag = _STATUS_FLAGS.get(source.status, f" ({source.status})")
         out += _wrap(f"[{numbers[source.id]}] {source.citation} {source.link}{flag}", "  ")
     out += ["", "Evidence levels: " + "; ".join(f"{k} = {v}" for k, v in EVIDENCE_LABELS.items())]
     return "\n".join(out) + "\n"

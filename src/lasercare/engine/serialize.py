@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from .knowledge_model import Range, Source
@@ -167,10 +168,47 @@ def _without_bibliography(plan: TreatmentPlan) -> dict[str, Any]:
 
 
 def _bibliography_entry(source: Source) -> dict[str, Any]:
-    entry: dict[str, Any] = {"id": source.id, "citation": source.citation, "kind": source.kind, "link": source.link}
-    if source.unverified:
-        entry["unverified"] = True
-    return entry
+    return {
+        "id": source.id,
+        "citation": source.citation,
+        "kind": source.kind,
+        "link": source.link,
+        "status": source.status,
+        "for_patients": source.for_patients,
+    }
+
+
+def shown_to_patients(entry: Mapping[str, Any], sources: Mapping[str, Source]) -> bool:
+    """Whether a stored plan's bibliography entry may be shown to a patient.
+
+    A plan made since sources carry a status says so in `for_patients`. A plan stored before has no such key, and
+    neither its `kind` nor the absence of its old `unverified` flag can tell a copy on a document-sharing site from
+    the publisher's page: such an entry is shown only when it was not flagged `unverified` and the knowledge base in
+    use (`sources`) still has a source of that id that may be shown (an id always names the same work). An id the
+    knowledge base no longer has is not shown.
+    """
+    if "for_patients" in entry:
+        return entry["for_patients"] is True
+    if entry.get("unverified"):
+        return False
+    current = sources.get(str(entry.get("id", "")))
+    return current is not None and current.for_patients
+
+
+def patient_bibliography(
+    bibliography: Iterable[Mapping[str, Any]], sources: Mapping[str, Source] | None = None
+) -> list[Mapping[str, Any]]:
+    """The entries of a stored plan's bibliography that a patient may see (`shown_to_patients`), in order.
+
+    `sources` is the bibliography of the knowledge base in use; when not given and some entry predates
+    `for_patients`, the default knowledge base is loaded to decide it.
+    """
+    entries = list(bibliography)
+    if sources is None and any("for_patients" not in entry for entry in entries):
+        from .knowledge_base import load_knowledge
+
+        sources = load_knowledge().sources
+    return [entry for entry in entries if shown_to_patients(entry, sources or {})]
 
 
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -166,11 +166,16 @@ def _condition(condition: StepCondition, knowledge: Knowledge) -> str:
 
 
 def sources_of(cited: list[Cited], knowledge: Knowledge) -> tuple[dict[str, int], list[dict[str, str]]]:
-    """The sources the page cites, numbered in first-cited order, and the list to print at its foot."""
+    """The sources the page cites, numbered in first-cited order, and the list to print at its foot.
+
+    The pages are public: only sources a patient may see are numbered and listed (confirmed at the publisher, and
+    no clinic's or manufacturer's page); a statement whose only sources are others carries no number."""
     numbers: dict[str, int] = {}
     for item in cited:
         for source in item.sources:
-            numbers.setdefault(source, len(numbers) + 1)
+            found = knowledge.sources.get(source)
+            if found is not None and found.for_patients:
+                numbers.setdefault(source, len(numbers) + 1)
     listed = []
     for source_id in numbers:
         found = knowledge.sources[source_id]
