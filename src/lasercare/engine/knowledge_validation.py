@@ -648,11 +648,14 @@ def _words(entry: _Entry | None, keys: Sequence[str]) -> dict[str, frozenset[str
         return lists
     entry.allow_only(*keys)
     for key in keys:
-        words = entry.texts(key)
-        for word in words:
-            if normalise(word) != word or " " in word:
-                entry.problem(key, f"{word!r} must be one lower-case word without accents or marks")
-        lists[key] = frozenset(words)
+        folded = set()
+        for word in entry.texts(key):
+            form = normalise(word)
+            if not form or " " in form:
+                entry.problem(key, f"{word!r} must be one word (it is compared as {form!r})")
+                continue
+            folded.add(form)
+        lists[key] = frozenset(folded)
     return lists
 
 
