@@ -671,6 +671,7 @@ def _medicines(
     routes = _words(top.entry("routes", required=False), ("topical", "systemic"))
     medicines: dict[str, Medicine] = {}
     index: dict[str, str] = {}
+    misspelt: set[str] = set()
     where_defined: dict[str, str] = {}
     for file, document in files.items():
         if not file.startswith("medicines/"):
@@ -739,12 +740,16 @@ def _medicines(
                         entry.problem(field, f"{written!r} is already a name of {holder}")
                         continue
                     index[form] = name
+                    if field == "misspellings":
+                        misspelt.add(form)
     not_names = frozenset().union(*words.values(), *routes.values()) if words or routes else frozenset()
     lexicon = Lexicon(
         written_forms=index,
         medicines=medicines,
         longest=max((len(form.split()) for form in index), default=1),
-        fuzzy_forms=tuple(sorted(form for form in index if len(form) >= MIN_FUZZY_LENGTH)),
+        # A misspelling is matched only as written: as an anchor for fuzzy matching it would let an ordinary word
+        # one edit from it ("warfare", one from "warfarn") be read as the medicine.
+        fuzzy_forms=tuple(sorted(form for form in index if len(form) >= MIN_FUZZY_LENGTH and form not in misspelt)),
         not_names=not_names,
         topical_words=routes.get("topical", frozenset()),
         systemic_words=routes.get("systemic", frozenset()),

@@ -86,42 +86,60 @@ def _route(words: list[str], text: str, lexicon: Lexicon) -> str:
     return "unspecified"
 
 
-def _exact(words: list[str], lexicon: Lexicon) -> tuple[list[str], list[bool]]:
-    """The medicines found among the words, longest written form first, and which words they used."""
-    found: list[str] = []
-    used = [False] * len(words)
+class _Span(Value):
+    start: int
+    end: int  # exclusive
+    medicine: str
+
+
+def _exact(words: list[str], lexicon: Lexicon) -> list[_Span]:
+    """The written forms found among the words, the longest first."""
+    spans: list[_Span] = []
     i = 0
     while i < len(words):
         for size in range(min(lexicon.longest, len(words) - i), 0, -1):
             medicine = lexicon.written_forms.get(" ".join(words[i : i + size]))
             if medicine is not None:
-                if medicine not in found:
-                    found.append(medicine)
-                for j in range(i, i + size):
-                    used[j] = True
+                spans.append(_Span(i, i + size, medicine))
                 i += size
                 break
         else:
             i += 1
-    return found, used
+    return spans
 
 
-def _leftover_runs(words: list[str], used: list[bool], lexicon: Lexicon) -> list[list[str]]:
-    """Runs of words no exact form used that may be a name: not a number, dose, frequency, route or filler."""
-    runs: list[list[str]] = [[]]
-    for word, taken in zip(words, used, strict=True):
-        if taken or word[0].isdigit() or word in lexicon.not_names:
-            if runs[-1]:
-                runs.append([])
-            continue
-        runs[-1].append(word)
-    return [run for run in runs if run]
+def _leftover_runs(words: list[str], spans: list[_Span], lexicon: Lexicon) -> list[tuple[int, int]]:
+    """Runs of words no exact form used and that hold a word which may be a name (not a number, dose, frequency,
+    route or filler word), as (start, end). Such words inside a run stay: "direct oral anticoagulant"."""
+    used = [False] * len(words)
+    for span in spans:
+        for j in range(span.start, span.end):
+            used[j] = True
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, word in enumerate([*words, "0"]):
+        breaks = i == len(words) or used[i] or word[0].isdigit()
+        if breaks:
+            if start is not None and any(w not in lexicon.not_names for w in words[start:i]):
+                runs.append((start, i))
+            start = None
+        elif start is None:
+            start = i
+    return runs
 
 
 class _Match(Value):
     medicines: tuple[str, ...]
     certain: bool
     words: str
+
+
+def _same_start(form: str, written: str) -> bool:
+    """People rarely misspell the first letter of a short name ("finger" is not ginger) except by dropping it or
+    swapping it with the second; a long name may differ anywhere."""
+    if len(written) >= 8 or form[0] == written[0]:
+        return True
+    return len(form) > 1 and len(written) > 1 and (written[0] == form[1] or written[1] == form[0])
 
 
 def _closest(written: str, lexicon: Lexicon) -> _Match | None:
@@ -131,25 +149,35 @@ def _closest(written: str, lexicon: Lexicon) -> _Match | None:
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
-    hits = process.extract(written, lexicon.fuzzy_forms, scorer=OSA.distance, score_cutoff=limit, limit=12)
+    hits = [
+        (form, distance)
+        for form, distance, _ in process.extract(
+            written, lexicon.fuzzy_forms, scorer=OSA.distance, score_cutoff=limit, limit=12
+        )
+        if _same_start(form, written)
+    ]
     if not hits:
         return None
-    best = min(distance for _, distance, _ in hits)
-    closest = [form for form, distance, _ in hits if distance == best]
+    best = min(distance for _, distance in hits)
+    closest = [form for form, distance in hits if distance == best]
     medicines = tuple(dict.fromkeys(lexicon.written_forms[form] for form in closest))
     # Near-certain only when nothing else comes within one more edit: "doris" is as close to two names as to one.
-    rivals = {lexicon.written_forms[form] for form, distance, _ in hits if distance <= best + 1}
+    rivals = {lexicon.written_forms[form] for form, distance in hits if distance <= best + 1}
     certain = len(rivals) == 1 and _near_certain(best, closest[0], written)
     return _Match(medicines, certain, written)
 
 
-def _fuzzy(run: list[str], lexicon: Lexicon) -> list[_Match]:
-    """Misspelt names in a run of leftover words, the longest window of words first."""
+def _fuzzy(words: list[str], start: int, end: int, lexicon: Lexicon) -> list[_Match]:
+    """Misspelt names among words[start:end], the longest window of words first; a window holds at least one word
+    that may be a name and never starts with one that may not."""
     matches: list[_Match] = []
-    i = 0
-    while i < len(run):
-        for size in range(min(lexicon.longest, len(run) - i), 0, -1):
-            match = _closest(" ".join(run[i : i + size]), lexicon)
+    i = start
+    while i < end:
+        if words[i] in lexicon.not_names:
+            i += 1
+            continue
+        for size in range(min(lexicon.longest, end - i), 0, -1):
+            match = _closest(" ".join(words[i : i + size]), lexicon)
             if match is not None:
                 matches.append(match)
                 i += size
@@ -157,6 +185,16 @@ def _fuzzy(run: list[str], lexicon: Lexicon) -> list[_Match]:
         else:
             i += 1
     return matches
+
+
+def _extended(words: list[str], span: _Span, run_end: int, lexicon: Lexicon) -> _Match | None:
+    """A longer name that begins with an exact one and ends misspelt: "candesartan htcz" is the combination with
+    hydrochlorothiazide, not candesartan alone."""
+    for end in range(run_end, span.end, -1):
+        match = _closest(" ".join(words[span.start : end]), lexicon)
+        if match is not None and span.medicine not in match.medicines:
+            return match
+    return None
 
 
 def _classes(medicine: Medicine, route: str) -> tuple[str, ...]:
@@ -168,18 +206,26 @@ def read_medicine(text: str, lexicon: Lexicon) -> MedicineReading:
     words = normalise(text).split()
     if not words:
         return UNKNOWN
-    found, used = _exact(words, lexicon)
-    recognised = list(found)
+    spans = _exact(words, lexicon)
+    recognised = list(dict.fromkeys(span.medicine for span in spans))
+    matches: list[_Match] = []
+    for start, end in _leftover_runs(words, spans, lexicon):
+        before = next((span for span in spans if span.end == start), None)
+        longer = _extended(words, before, end, lexicon) if before is not None else None
+        if longer is not None and before is not None:
+            if sum(span.medicine == before.medicine for span in spans) == 1:
+                recognised.remove(before.medicine)
+            matches.append(longer)
+            continue
+        matches.extend(_fuzzy(words, start, end, lexicon))
     suggested: list[str] = []
     uncertain_words: list[str] = []
-    if not all(used):
-        for run in _leftover_runs(words, used, lexicon):
-            for match in _fuzzy(run, lexicon):
-                if match.certain:
-                    recognised.extend(m for m in match.medicines if m not in recognised)
-                else:
-                    suggested.extend(m for m in match.medicines if m not in suggested and m not in recognised)
-                    uncertain_words.append(match.words)
+    for match in matches:
+        if match.certain:
+            recognised.extend(m for m in match.medicines if m not in recognised)
+        else:
+            suggested.extend(m for m in match.medicines if m not in suggested and m not in recognised)
+            uncertain_words.append(match.words)
     if not recognised and not suggested:
         return UNKNOWN
     route = _route(words, text, lexicon)
