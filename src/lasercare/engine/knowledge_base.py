@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # typing is not imported at run time: see values.py
     from typing import Any
 
 KNOWLEDGE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "knowledge")
-_CACHE_FORMAT = 5
+_CACHE_FORMAT = 6
 
 
 class KnowledgeError(Exception):

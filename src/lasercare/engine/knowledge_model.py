@@ -302,6 +302,7 @@ class Knowledge(Value):
     steps: tuple[ProtocolStep, ...]
     steps_for: Mapping[str, tuple[ProtocolStep, ...]]  # modality -> the steps that can apply to it at all
     blocking_steps_for: Mapping[str, tuple[ProtocolStep, ...]]  # those that must be done before a first session
+    replacing_steps_for: Mapping[str, tuple[ProtocolStep, ...]]  # those that stand in for others when they apply
     sources: Mapping[str, Source]
     policy: Policy
     notes: Mapping[str, str]  # per concern, something every plan for it must say

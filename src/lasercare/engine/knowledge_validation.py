@@ -871,6 +871,7 @@ def _steps(
 _POLICY_TYPES: dict[str, Callable[[Any], bool]] = {
     "int": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
     "bool": lambda v: isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool) and v >= 0,
     "days_by_procedure": lambda v: (
         isinstance(v, Mapping)
         and all(k in PROCEDURE_KINDS or k == "default" for k in v)
@@ -1139,6 +1140,7 @@ def build_knowledge(directory: str, names: list[str]) -> tuple[Knowledge, dict[s
         blocking_steps_for={
             code: tuple(s for s in found if s.blocks_first_session) for code, found in steps_for.items()
         },
+        replacing_steps_for={code: tuple(s for s in found if s.replaces) for code, found in steps_for.items()},
         sources=sources,
         policy=Policy(values=defaults),
         notes=notes,
