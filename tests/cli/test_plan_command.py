@@ -139,6 +139,32 @@ def test_an_invalid_intake_exits_2_and_names_the_field_on_stderr(lasercare: Run,
     assert result.stdout == ""
 
 
+def test_a_misplaced_medication_list_exits_2_naming_the_key_and_where_it_belongs(
+    lasercare: Run, tmp_path: Path
+) -> None:
+    """A top-level "medications" once dropped warfarin silently and the plan said "no contraindication"."""
+    misplaced = {**INTAKE, "medications": [{"name": "warfarin"}]}
+    result = lasercare("plan", "--json", "--on", ON, str(write_json(tmp_path, misplaced)))
+    assert result.returncode == 2
+    assert "medications: unknown field" in result.stderr
+    assert "history.medications" in result.stderr
+    assert result.stdout == ""
+
+
+def test_an_unknown_nested_key_exits_2_naming_its_path(lasercare: Run, tmp_path: Path) -> None:
+    nested = {**INTAKE, "history": {"medications": [{"name": "warfarin", "dose": "5 mg"}]}}
+    result = lasercare("plan", "--on", ON, str(write_json(tmp_path, nested)))
+    assert result.returncode == 2
+    assert "history.medications[0].dose" in result.stderr
+
+
+def test_jsonl_names_the_path_of_an_unknown_key_in_the_field_of_its_line(lasercare: Run) -> None:
+    stdin = jsonl(json.dumps({**INTAKE, "patient": {"age": 45, "name": "Ann"}}))
+    result = lasercare("plan", "--jsonl", "--on", ON, stdin=stdin)
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["field"] == "patient.name"
+
+
 def test_an_invalid_intake_message_has_no_traceback(lasercare: Run, tmp_path: Path) -> None:
     result = lasercare("plan", "--on", ON, str(write_json(tmp_path, {**INTAKE, "patient": {"age": "45"}})))
     assert "patient.age" in result.stderr

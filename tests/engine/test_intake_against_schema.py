@@ -11,6 +11,7 @@ import copy
 from typing import Any
 
 import jsonschema
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -71,3 +72,36 @@ def test_what_the_schema_rejects_read_intake_rejects(doc: dict[str, Any], knowle
         make_plan(parsed, ON, knowledge)
         return
     assert field, "an IntakeError always names a field"
+
+
+@st.composite
+def intake_with_an_unknown_key(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
+    """A valid intake with one key the schema does not know added to one of its objects, and that key's path."""
+    doc = copy.deepcopy(draw(intake()))
+    objects = [path for path in _paths(doc) if isinstance(_at(doc, path), dict)]
+    path = draw(st.sampled_from(objects))
+    key = draw(st.sampled_from(["note", "dose", "medications", "extra", "Name", "comment"]))
+    target = _at(doc, path)
+    if key in target:
+        key = f"{key}_x"
+    target[key] = draw(JSON_VALUES)
+    written = "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in (*path, key))
+    return doc, written.lstrip(".")
+
+
+def _at(doc: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        doc = doc[step]
+    return doc
+
+
+@settings(max_examples=500, deadline=None)
+@given(case=intake_with_an_unknown_key())
+def test_an_unknown_key_anywhere_is_refused_by_the_schema_and_by_read_intake_naming_its_path(
+    case: tuple[dict[str, Any], str],
+) -> None:
+    doc, path = case
+    assert list(VALIDATOR.iter_errors(doc)), "the shared schema refuses unknown keys at every level"
+    with pytest.raises(IntakeError) as refused:
+        read_intake(doc, ON)
+    assert refused.value.field == path

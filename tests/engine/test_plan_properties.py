@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 
 from lasercare.engine import Knowledge, make_plan, plan_to_dict, read_intake
 from lasercare.engine.codes import SUITABILITIES
+from lasercare.engine.protocols import Circumstances, ready_on
 from tests.conftest import contract
 from tests.engine.intake_strategies import ON, intake
 from tests.vignette_rules import schedule_failures
@@ -129,3 +130,46 @@ def test_the_fast_json_line_is_the_plan_document(doc: dict[str, Any], knowledge:
     line = plan_to_json(plan)
     assert "\n" not in line
     assert json.loads(line) == plan_to_dict(plan)
+
+
+@MANY
+@given(doc=intake())
+def test_no_first_session_comes_before_a_required_preparation_steps_lead_time(
+    doc: dict[str, Any], knowledge: Knowledge
+) -> None:
+    """Every preparation step that must be done before treatment (not "optional") holds the first session: the
+    schedule starts no earlier than the step's lead time allows, counted as the engine counts it."""
+    made = make_plan(read_intake(doc, ON), ON, knowledge)
+    if not made.schedule:
+        return
+    blocking = {step.id: step for step in knowledge.steps if step.blocks_first_session}
+    sun = doc.get("history", {}).get("last_sun_exposure_on")
+    who = Circumstances(
+        phototype=made.phototype.fitzpatrick,
+        findings=frozenset(),
+        medication_classes=frozenset(),
+        areas=frozenset(),
+        last_sun_exposure_on=date.fromisoformat(sun) if sun else None,
+    )
+    for step in made.protocol.preparation:
+        if step.id in blocking:
+            assert made.schedule[0].earliest_on >= ready_on(blocking[step.id], who, knowledge, ON), step.id
+
+
+@MANY
+@given(doc=intake())
+def test_an_uncertain_medicine_is_always_read_as_the_riskier_medicine_and_flagged(
+    doc: dict[str, Any], knowledge: Knowledge
+) -> None:
+    made = make_plan(read_intake(doc, ON), ON, knowledge)
+    codes = {finding.code for finding in made.findings}
+    for medication in made.medications:
+        if medication.status == "uncertain":
+            assert "uncertain_medication" in codes
+            assert medication.suggestion
+            suggested = medication.suggestion.split(" or ")
+            riskier = {c for name in suggested for c in knowledge.lexicon.medicines[name].classes}
+            if medication.route != "topical":
+                assert riskier <= set(medication.classes)
+        if medication.status == "unknown":
+            assert "unknown_medication" in codes
