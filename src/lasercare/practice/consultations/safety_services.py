@@ -9,7 +9,7 @@ medicine or condition it is about.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -141,22 +141,25 @@ def states(plan: TreatmentPlan, *, has_flags: bool | None = None) -> list[Questi
     return found
 
 
-def open_counts(plans: Sequence[TreatmentPlan], *, flags_possible: bool = True) -> dict[int, int]:
+def open_counts(plans: Sequence[TreatmentPlan], *, flags: Mapping[int, int] | None = None) -> dict[int, int]:
     """How many questions hold each plan's booking, for pages that list courses: at most two queries for all the
-    plans, none when no plan's document asks a question and the caller knows no flag can be open."""
+    plans. `flags`: the open flags of each plan by its id, when the caller knows them (then they are not read); the
+    answers are read only when a plan's document asks something."""
     asked = {p.pk: questions_of(p, []) for p in plans}
     ids = [p.pk for p in plans]
-    open_flags: dict[int, list[PlanFlag]] = {}
-    if flags_possible and ids:
-        for flag in PlanFlag.objects.filter(plan_id__in=ids, cleared_at__isnull=True):
-            open_flags.setdefault(flag.plan_id, []).append(flag)
+    open_flags: dict[int, int] = dict(flags) if flags is not None else {}
+    if flags is None and ids:
+        for plan_id in PlanFlag.objects.filter(plan_id__in=ids, cleared_at__isnull=True).values_list(
+            "plan_id", flat=True
+        ):
+            open_flags[plan_id] = open_flags.get(plan_id, 0) + 1
     answered: dict[int, set[tuple[str, str]]] = {}
     if any(asked.values()):
         rows = SafetyAnswer.objects.filter(plan_id__in=[i for i, q in asked.items() if q])
         for plan_id, key, print_ in rows.values_list("plan_id", "key", "fingerprint"):
             answered.setdefault(plan_id, set()).add((key, print_))
     return {
-        plan.pk: len(open_flags.get(plan.pk, []))
+        plan.pk: open_flags.get(plan.pk, 0)
         + sum(1 for q in asked[plan.pk] if (q.key, q.fingerprint) not in answered.get(plan.pk, set()))
         for plan in plans
     }

@@ -140,10 +140,12 @@ def patient_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         outcomes = list(Outcome.objects.filter(patient=patient))
         reports = list(SideEffectReport.objects.filter(patient=patient))
         photos = list(SkinPhoto.objects.filter(patient=patient))
-        # The safety questions that hold each course: the flags are read only when an adverse event awaits review
-        # (a flag is open exactly as long as its event), the answers only when a plan's document asks something.
+        # The safety questions that hold each course. Its adverse-event flags are counted from the events read above,
+        # not read again: a flag is open exactly as long as its event awaits review, and every open flag of the
+        # patient is on their open plan (raised there, carried to each new one); an accepted plan is that plan.
         accepted = [p for p in plans if p.status == PlanStatus.ACCEPTED]
-        holds = safety_services.open_counts(accepted, flags_possible=any(e.reviewed_at is None for e in events))
+        awaiting = sum(1 for e in events if e.reviewed_at is None)
+        holds = safety_services.open_counts(accepted, flags=dict.fromkeys((p.pk for p in accepted), awaiting))
         context["courses"] = courses(plans, bookings, charts, consents, events, timezone.now(), holds)
         context["events"] = timeline(
             list(consultations),
