@@ -192,3 +192,8 @@ def test_nothing_open_holds_nothing() -> None:
 def test_a_practice_without_clinicians_is_told_to_ask_its_admin() -> None:
     (question,) = sq.safety_questions(document(medications=[medication("Acutane 40mg")]), "ipl")
     assert "ask the practice admin" in sq.hold_text((question,), [])
+
+
+def test_a_very_long_medicine_name_still_has_a_short_key() -> None:
+    (question,) = sq.safety_questions(document(medications=[medication("x" * 5000)]), "ipl")
+    assert len(question.key) <= 300

@@ -92,7 +92,10 @@ def _medication_status(entry: Mapping[str, Any]) -> str:
 
 
 def _name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
+    """The medicine as written, without case or extra spaces; a name longer than the form allows (200 characters)
+    by its digest, so a key always fits its column."""
+    written = " ".join(name.casefold().split())
+    return written if len(written) <= 200 else hashlib.sha256(written.encode()).hexdigest()
 
 
 def _medications(document: Mapping[str, Any]) -> list[SafetyQuestion]:
