@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from lasercare.practice.clinic.models import Device, Practice, Room, StaffUser
 from lasercare.practice.clinic.roles import Role
+from lasercare.practice.consultations import safety_questions, safety_services
 from lasercare.practice.consultations import services as consultations
-from lasercare.practice.consultations.models import TreatmentPlan
+from lasercare.practice.consultations.models import SafetyAnswer, TreatmentPlan
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.scheduling import rules, services
 from lasercare.practice.scheduling.models import Booking
@@ -22,9 +24,31 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-def accepted_plan(patient: Patient, clinician: StaffUser, held_on: date) -> TreatmentPlan:
-    plan = consultations.record_consultation(None, clinician, patient, held_on=held_on, intake=basic_intake())
+def accepted_plan(
+    patient: Patient, clinician: StaffUser, held_on: date, intake: dict[str, Any] | None = None
+) -> TreatmentPlan:
+    plan = consultations.record_consultation(
+        None, clinician, patient, held_on=held_on, intake=intake if intake is not None else basic_intake()
+    )
     return consultations.decide_plan(None, clinician, plan, accepted=True)
+
+
+# Notes a clinician writes when settling each kind of safety question before booking.
+SAFETY_NOTES = {
+    safety_questions.MEDICATION: "Checked with the patient's GP: a topical product, no retinoid or photosensitiser.",
+    safety_questions.PHOTOTYPE: "Examined in clinic: Fitzpatrick type confirmed as the photo estimate suggests.",
+    safety_questions.FINDING: "Discussed with the patient; test spot first and conservative settings, as planned.",
+}
+
+
+def answer_safety_questions(plan: TreatmentPlan, clinician: StaffUser) -> list[SafetyAnswer]:
+    """Settle every open safety question of the plan a note settles, through the service, as a clinician would
+    before the course is booked (an adverse event's question is settled by its review instead)."""
+    return [
+        safety_services.answer_question(None, clinician, plan, key=q.key, note=SAFETY_NOTES[q.kind])
+        for q in safety_services.open_questions(plan)
+        if q.kind != safety_questions.ADVERSE_EVENT
+    ]
 
 
 def add_device(practice: Practice, modality: str, name: str) -> Device:

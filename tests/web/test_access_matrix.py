@@ -108,6 +108,8 @@ ROUTES: dict[str, Route] = {
     "plan_accept": Route(Action.ACCEPT_PLAN, {POST: 302}, record="plan"),
     "plan_decline": Route(Action.ACCEPT_PLAN, {POST: 302}, record="plan"),
     "plan_replan": Route(Action.ACCEPT_PLAN, {POST: 302}, record="plan"),
+    # The empty POST has no note: the plan again, with the note asked for.
+    "plan_answer_safety": Route(Action.ANSWER_SAFETY_QUESTION, {POST: 400}, record="plan"),
     # Scheduling: everyone sees the calendars; front desk, nurses and clinicians book.
     "plan_course": Route(Action.VIEW_SCHEDULE, {GET: 200}, record="plan"),
     "plan_course_book": Route(Action.BOOK_SESSIONS, {POST: 400}, record="plan"),
@@ -598,6 +600,7 @@ def test_the_permissions_matrix_is_the_one_the_issue_asks_for() -> None:
         Action.RECORD_CONSULTATION: {Role.CLINICIAN, Role.NURSE},
         Action.OVERRIDE_PLAN: {Role.CLINICIAN},
         Action.ACCEPT_PLAN: {Role.CLINICIAN},
+        Action.ANSWER_SAFETY_QUESTION: {Role.CLINICIAN},
         Action.VIEW_AUDIT_LOG: {Role.PRACTICE_ADMIN},
         Action.VIEW_SCHEDULE: everyone,
         Action.BOOK_SESSIONS: {Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK},
@@ -643,7 +646,15 @@ def test_only_clinicians_accept_or_override_plans() -> None:
 
 
 def test_every_route_that_changes_a_plan_answers_post_only() -> None:
-    for key in ("plan_override", "plan_propose", "plan_accept", "plan_decline", "plan_replan", "logout"):
+    for key in (
+        "plan_override",
+        "plan_propose",
+        "plan_accept",
+        "plan_decline",
+        "plan_replan",
+        "plan_answer_safety",
+        "logout",
+    ):
         assert set(ROUTES[key].methods) == {POST}, key
 
 

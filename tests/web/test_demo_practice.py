@@ -148,3 +148,15 @@ def test_the_demo_eyewear_covers_every_demo_device_at_each_of_its_wavelengths(de
             if not checked or problems:
                 uncovered.append((device.modality, wavelength, problems))
     assert uncovered == []
+
+
+def test_make_runs_demo_settles_safety_questions_before_booking_every_course(db: None) -> None:
+    from lasercare.practice.consultations import safety_services
+    from lasercare.practice.consultations.models import SafetyAnswer
+
+    create_demo_practice()  # the seed `make run` uses: one of its accepted plans asks safety questions
+    assert SafetyAnswer.objects.exists()
+    for plan in TreatmentPlan.objects.filter(status=PlanStatus.ACCEPTED):
+        assert plan.bookings.exists()
+        # Only the demo's adverse event awaiting review holds a course, after its sessions so far were booked.
+        assert {q.kind for q in safety_services.open_questions(plan)} <= {"adverse_event"}

@@ -25,6 +25,7 @@ from lasercare.practice.clinic.models import Device, Location, Practice, Room, S
 from lasercare.practice.consent import services as consent
 from lasercare.practice.consent.defaults import default_wordings
 from lasercare.practice.consent.models import Consent
+from lasercare.practice.consultations import safety_questions, safety_services
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
 from lasercare.practice.safety.demo import eyewear_worn
@@ -60,6 +61,25 @@ def equip(practice: Practice, location: Location, admin: StaffUser) -> dict[str,
     return devices
 
 
+# What the demo's clinician writes when settling a plan's safety questions before its course is booked.
+SAFETY_NOTES = {
+    safety_questions.MEDICATION: "Checked with the patient and the repeat prescription: not a retinoid, "
+    "photosensitiser or anticoagulant. Nothing to stop before treatment.",
+    safety_questions.PHOTOTYPE: "Examined in clinic in daylight, with the patient's sun history: Fitzpatrick type "
+    "confirmed as the photo estimate suggests.",
+    safety_questions.FINDING: "Discussed the risk with the patient: test spot first and the plan's lower settings; "
+    "the patient accepts. Signed off.",
+}
+
+
+def settle_safety_questions(plan: TreatmentPlan, clinician: StaffUser) -> None:
+    """Before booking, the clinician settles each of the plan's open safety questions through the service, as the
+    plan page does (an adverse event's question waits for its review)."""
+    for question in safety_services.open_questions(plan):
+        if question.kind in SAFETY_NOTES:
+            safety_services.answer_question(None, clinician, plan, key=question.key, note=SAFETY_NOTES[question.kind])
+
+
 def _weekday(day: date) -> date:
     while day.weekday() >= 5:
         day += timedelta(days=1)
@@ -83,6 +103,7 @@ def run_courses(
         if modality not in devices:
             continue
         course = scheduling.course(plan)
+        settle_safety_questions(plan, clinician)
         prepared = consent.prepare_consent(None, clinician, plan)
         consent.sign_consent(None, nurse, prepared, typed_name=plan.patient.full_name, signature_svg=SIGNATURE)
         booked: list[rules.Booked] = []

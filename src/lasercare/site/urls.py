@@ -52,6 +52,7 @@ urlpatterns = [
     path("plans/<uuid:public_id>/accept/", consultations.plan_accept, name="plan_accept"),
     path("plans/<uuid:public_id>/decline/", consultations.plan_decline, name="plan_decline"),
     path("plans/<uuid:public_id>/replan/", consultations.plan_replan, name="plan_replan"),
+    path("plans/<uuid:public_id>/safety/answer/", consultations.plan_answer_safety, name="plan_answer_safety"),
     path("", include("lasercare.practice.scheduling.urls")),
     path("", include("lasercare.practice.consent.urls")),
     path("", include("lasercare.practice.charting.urls")),

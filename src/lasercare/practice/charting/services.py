@@ -37,6 +37,7 @@ from lasercare.practice.clinic.models import SETTINGS, Device, PhototypeSettingR
 from lasercare.practice.clinic.roles import Action
 from lasercare.practice.consent.models import Consent, ConsentStatus
 from lasercare.practice.consent.services import covering_consent
+from lasercare.practice.consultations import safety_services
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
 from lasercare.practice.safety import services as safety
@@ -451,6 +452,15 @@ def record_adverse_event(
         patient_ref=plan.patient.public_id,
         detail=f"{kind}, {severity}",
     )
+    # The flag holds the booking of the patient's plan until the review (consultations.PlanFlag).
+    safety_services.raise_event_flag(
+        request,
+        user,
+        plan,
+        reference=str(event.public_id),
+        on=onset_on,
+        what=f"{event.get_kind_display()}, {event.get_severity_display().lower()}",
+    )
     return event
 
 
@@ -479,6 +489,7 @@ def review_adverse_event(
         patient_ref=event.patient.public_id,
         detail="reviewed",
     )
+    safety_services.clear_event_flags(request, clinician, reference=str(event.public_id))
     return event
 
 

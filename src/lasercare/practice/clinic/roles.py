@@ -36,6 +36,7 @@ class Action(StrEnum):
     RECORD_CONSULTATION = "record_consultation"
     OVERRIDE_PLAN = "override_plan"
     ACCEPT_PLAN = "accept_plan"  # accept or decline for the patient, re-plan
+    ANSWER_SAFETY_QUESTION = "answer_safety_question"  # settle a plan's safety question with a note, before booking
     VIEW_AUDIT_LOG = "view_audit_log"
     VIEW_SCHEDULE = "view_schedule"  # the calendars: who is booked when, with which patient
     BOOK_SESSIONS = "book_sessions"  # book, reschedule, cancel, mark a no-show
@@ -62,6 +63,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.RECORD_CONSULTATION: frozenset({Role.CLINICIAN, Role.NURSE}),
     Action.OVERRIDE_PLAN: frozenset({Role.CLINICIAN}),
     Action.ACCEPT_PLAN: frozenset({Role.CLINICIAN}),
+    Action.ANSWER_SAFETY_QUESTION: frozenset({Role.CLINICIAN}),
     Action.VIEW_AUDIT_LOG: frozenset({Role.PRACTICE_ADMIN}),
     Action.VIEW_SCHEDULE: _ALL,
     Action.BOOK_SESSIONS: frozenset({Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK}),

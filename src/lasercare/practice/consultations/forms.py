@@ -370,3 +370,17 @@ class OverrideForm(forms.Form):
 
 class DecisionForm(forms.Form):
     note = forms.CharField(required=False, max_length=500, label=_("Note (optional)"))
+
+
+class SafetyAnswerForm(forms.Form):
+    """A clinician's answer to one safety question of the plan: the question's key and the note that documents it.
+    One form per open question on the plan page, each with ids of its own (`auto_id`)."""
+
+    key = forms.CharField(widget=forms.HiddenInput, max_length=300)
+    note = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Your note (required)",
+        help_text="What you confirmed and how: it is shown on the plan, its print view and in the audit trail.",
+        error_messages={"required": "Write the note that documents the answer: it is shown on the plan."},
+    )

@@ -145,3 +145,66 @@ class PlanOverride(models.Model):
         if not self.reason.strip():
             raise ValueError("an override needs a reason")
         super().save(*args, **kwargs)
+
+
+class SafetyKind(models.TextChoices):
+    MEDICATION = "medication", "A medicine not recognised with certainty"
+    PHOTOTYPE = "phototype", "A phototype from a photo estimate alone"
+    FINDING = "finding", "A relative contraindication"
+    ADVERSE_EVENT = "adverse_event", "An adverse event awaiting review"
+
+
+class SafetyAnswer(models.Model):
+    """A clinician's answer to one of the plan's safety questions (safety_questions.py), with the note that
+    documents it. It answers the question with its key and fingerprint only: a re-plan that changes what was
+    answered asks again, and an answer carried to a newer plan is a new row that names the one it came from."""
+
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="safety_answers")
+    key = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=SafetyKind.choices)
+    fingerprint = models.CharField(max_length=64)
+    note = models.TextField()
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField()
+    carried_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="carried_to")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "key", "fingerprint"], name="safety_answer_once"),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.note.strip():
+            raise ValueError("a safety answer needs its note")
+        super().save(*args, **kwargs)
+
+
+class FlagSource(models.TextChoices):
+    ADVERSE_EVENT = "adverse_event", "Adverse event"
+
+
+class PlanFlag(models.Model):
+    """Something recorded after the plan that holds its booking until a clinician clears it: an adverse event until
+    its review. It lives here, below charting and scheduling, so that charting raises and clears it and the booking
+    services read it without scheduling importing charting. A flag belongs to the patient's current plan: a new
+    plan gets a copy of every flag still open."""
+
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="flags")
+    source = models.CharField(max_length=20, choices=FlagSource.choices)
+    reference = models.CharField(max_length=64)  # the public id of the record that raised it
+    event_on = models.DateField()  # the day of what happened, as the refusal names it
+    summary = models.CharField(max_length=100)  # what it was ("Prolonged erythema, mild")
+    raised_at = models.DateTimeField()
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["event_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "source", "reference"], name="plan_flag_once"),
+        ]
+        indexes = [models.Index(fields=["reference"], name="plan_flag_reference")]

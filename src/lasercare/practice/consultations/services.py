@@ -20,6 +20,7 @@ from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.models import Location, StaffUser
 from lasercare.practice.clinic.policy import knowledge_for
+from lasercare.practice.consultations import safety_services
 from lasercare.practice.consultations.models import (
     OPEN_STATUSES,
     SUITABILITIES,
@@ -125,6 +126,8 @@ def _new_plan(
         created_by=user,
     )
     record(request, AuditAction.CREATE, "plan", plan.public_id, patient_ref=patient.public_id)
+    # What a clinician settled before booking holds on the new plan while its question is unchanged.
+    safety_services.carry_over(request, user, supersedes, plan)
     return plan
 
 

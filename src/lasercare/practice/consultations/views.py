@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Prefetch
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -23,9 +24,16 @@ from lasercare.practice.charting.models import AdverseEvent
 from lasercare.practice.clinic.access import in_practice, requires, staff_user
 from lasercare.practice.clinic.policy import knowledge_for
 from lasercare.practice.clinic.roles import Action
-from lasercare.practice.consultations import services
-from lasercare.practice.consultations.forms import DecisionForm, IntakeForm, OverrideForm
-from lasercare.practice.consultations.models import Consultation, OverrideKind, PlanOverride, PlanStatus, TreatmentPlan
+from lasercare.practice.consultations import safety_services, services
+from lasercare.practice.consultations.forms import DecisionForm, IntakeForm, OverrideForm, SafetyAnswerForm
+from lasercare.practice.consultations.models import (
+    Consultation,
+    OverrideKind,
+    PlanFlag,
+    PlanOverride,
+    PlanStatus,
+    TreatmentPlan,
+)
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.photos.services import ita_estimate, recorded_phototype
 
@@ -218,6 +226,12 @@ _HAS_OVERRIDES = RawSQL(
     (),
     output_field=BooleanField(),
 )
+# The same for the plan's flags (an adverse event awaiting review): most plans have none, and then no query reads them.
+_HAS_FLAGS = RawSQL(
+    f"EXISTS (SELECT 1 FROM {PlanFlag._meta.db_table} AS f WHERE f.plan_id = {TreatmentPlan._meta.db_table}.id)",
+    (),
+    output_field=BooleanField(),
+)
 
 
 def _plan_to_show(request: HttpRequest, public_id: str) -> tuple[TreatmentPlan, list[PlanOverride]]:
@@ -230,13 +244,14 @@ def _plan_to_show(request: HttpRequest, public_id: str) -> tuple[TreatmentPlan, 
         request,
         TreatmentPlan.objects.select_related("patient", "consultation", "proposed_by", "decided_by")
         .only(*_SHOWN)
-        .annotate(has_overrides=_HAS_OVERRIDES),
+        .annotate(has_overrides=_HAS_OVERRIDES, has_flags=_HAS_FLAGS),
         public_id,
     )
     return plan, services.overrides_of(plan) if plan.has_overrides else []  # type: ignore[attr-defined]
 
 
 def _plan_context(plan: TreatmentPlan, overrides: list[PlanOverride]) -> dict[str, Any]:
+    """What the plan page and its print view show, the safety questions before booking with their state included."""
     document = plan.document
     bibliography = {entry["id"]: (number, entry) for number, entry in enumerate(document.get("bibliography", []), 1)}
     options = services.effective_options(plan, overrides)
@@ -259,7 +274,26 @@ def _plan_context(plan: TreatmentPlan, overrides: list[PlanOverride]) -> dict[st
             ("day_of", _("Day of treatment")),
             ("aftercare", _("Aftercare")),
         ],
+        # The plan page's own query says whether the plan has flags; a plan read otherwise is asked.
+        "safety": safety_services.states(plan, has_flags=getattr(plan, "has_flags", None)),
     }
+
+
+def _answer_forms(
+    plan: TreatmentPlan, states: list[safety_services.QuestionState], posted: SafetyAnswerForm | None = None
+) -> dict[str, SafetyAnswerForm]:
+    """A form for each open question a note answers (an adverse event is answered by its review), by key; the one
+    posted keeps what was written and its errors."""
+    forms = {}
+    for number, state in enumerate(states, 1):
+        if not state.is_open or state.question.kind == "adverse_event":
+            continue
+        key = state.question.key
+        if posted is not None and posted.data.get("key") == key:
+            forms[key] = posted
+        else:
+            forms[key] = SafetyAnswerForm(initial={"key": key}, auto_id=f"safety-{number}-%s")
+    return forms
 
 
 @requires(Action.VIEW_CLINICAL)
@@ -273,6 +307,8 @@ def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     if plan.status == PlanStatus.ACCEPTED:
         # An adverse event flags the plan until a clinician reviews it; only an accepted plan has sessions.
         context["flagged"] = AdverseEvent.objects.filter(plan=plan, reviewed_at__isnull=True).count()
+    if user.may(Action.ANSWER_SAFETY_QUESTION) and plan.is_open:
+        context["answer_forms"] = _answer_forms(plan, context["safety"])
     record(request, AuditAction.VIEW, "plan", plan.public_id, patient_ref=plan.patient.public_id)
     return render(request, "consultations/plan.html", context)
 
@@ -282,6 +318,37 @@ def plan_print(request: HttpRequest, public_id: str) -> HttpResponse:
     plan, overrides = _plan_to_show(request, public_id)
     record(request, AuditAction.PRINT, "plan", plan.public_id, patient_ref=plan.patient.public_id)
     return render(request, "consultations/plan_print.html", _plan_context(plan, overrides))
+
+
+@requires(Action.ANSWER_SAFETY_QUESTION)
+@require_POST
+def plan_answer_safety(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A clinician answers one of the plan's safety questions with a note; back on the plan with the note required
+    (and the question's form keeping what was written) when it is missing."""
+    user = staff_user(request)
+    plan = _plan(request, public_id)
+    form = SafetyAnswerForm(request.POST, auto_id="safety-answer-%s")
+    if form.is_valid():
+        try:
+            safety_services.answer_question(
+                request, user, plan, key=form.cleaned_data["key"], note=form.cleaned_data["note"]
+            )
+        except safety_services.SafetyAnswerRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Answer recorded with your note; it is shown on the plan.")
+            return redirect(f"{reverse('plan', kwargs={'public_id': plan.public_id})}#before-booking")
+    shown, overrides = _plan_to_show(request, public_id)
+    context = _plan_context(shown, overrides)
+    context["answer_forms"] = _answer_forms(shown, context["safety"], form)
+    context["answer_error"] = form.non_field_errors() or form.errors.get("key")
+    if user.may(Action.OVERRIDE_PLAN) and shown.status in (PlanStatus.DRAFT, PlanStatus.PROPOSED):
+        context["override_form"] = OverrideForm(options=shown.document.get("options", []))
+        context["decision_form"] = DecisionForm()
+    if shown.status == PlanStatus.ACCEPTED:
+        context["flagged"] = AdverseEvent.objects.filter(plan=shown, reviewed_at__isnull=True).count()
+    record(request, AuditAction.VIEW, "plan", shown.public_id, patient_ref=shown.patient.public_id)
+    return render(request, "consultations/plan.html", context, status=400)
 
 
 @requires(Action.OVERRIDE_PLAN)
@@ -309,6 +376,7 @@ def plan_override(request: HttpRequest, public_id: str) -> HttpResponse:
     plan = _plan(request, public_id)
     context = {**_plan_context(plan, list(plan.overrides.all())), "override_form": form}
     context["decision_form"] = DecisionForm()
+    context["answer_forms"] = _answer_forms(plan, context["safety"])
     return render(request, "consultations/plan.html", context, status=400)
 
 

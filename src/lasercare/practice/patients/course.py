@@ -6,7 +6,7 @@ length), so the page costs the same for a course of 1 session or of 6.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +28,7 @@ class CourseProgress:
     next_booking: Booking | None
     consent: Consent | None  # the signed consent in force, if any
     flagged: int  # adverse events awaiting a clinician's review
+    held: int = 0  # safety questions holding the booking (consultations/safety_questions.py)
 
     @property
     def left_to_book(self) -> int:
@@ -41,8 +42,10 @@ def courses(
     consents: Sequence[Consent],
     events: Sequence[AdverseEvent],
     now: datetime,
+    holds: Mapping[int, int] | None = None,
 ) -> list[CourseProgress]:
-    """The course of every accepted plan among `plans`, newest plan first."""
+    """The course of every accepted plan among `plans`, newest plan first; `holds`: the open safety questions of
+    each plan, by its id (safety_services.open_counts)."""
     found = []
     for plan in plans:
         modality = chosen_modality(plan)
@@ -69,6 +72,7 @@ def courses(
                 next_booking=upcoming[0] if upcoming else None,
                 consent=max(in_force, key=lambda c: c.signed_at or now, default=None),
                 flagged=sum(1 for e in events if e.plan_id == plan.pk and e.reviewed_at is None),
+                held=(holds or {}).get(plan.pk, 0),
             )
         )
     return found

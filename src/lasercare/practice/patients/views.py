@@ -18,7 +18,8 @@ from lasercare.practice.charting.models import AdverseEvent, Outcome, SessionCha
 from lasercare.practice.clinic.access import in_practice, practice_id, requires, staff_user
 from lasercare.practice.clinic.roles import Action
 from lasercare.practice.consent.models import Consent
-from lasercare.practice.consultations.models import Consultation, PlanOverride, TreatmentPlan
+from lasercare.practice.consultations import safety_services
+from lasercare.practice.consultations.models import Consultation, PlanOverride, PlanStatus, TreatmentPlan
 from lasercare.practice.patients.course import courses
 from lasercare.practice.patients.forms import PatientForm, PatientSearchForm
 from lasercare.practice.patients.models import Patient
@@ -139,7 +140,13 @@ def patient_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         outcomes = list(Outcome.objects.filter(patient=patient))
         reports = list(SideEffectReport.objects.filter(patient=patient))
         photos = list(SkinPhoto.objects.filter(patient=patient))
-        context["courses"] = courses(plans, bookings, charts, consents, events, timezone.now())
+        # The safety questions that hold each course. Its adverse-event flags are counted from the events read above,
+        # not read again: a flag is open exactly as long as its event awaits review, and every open flag of the
+        # patient is on their open plan (raised there, carried to each new one); an accepted plan is that plan.
+        accepted = [p for p in plans if p.status == PlanStatus.ACCEPTED]
+        awaiting = sum(1 for e in events if e.reviewed_at is None)
+        holds = safety_services.open_counts(accepted, flags=dict.fromkeys((p.pk for p in accepted), awaiting))
+        context["courses"] = courses(plans, bookings, charts, consents, events, timezone.now(), holds)
         context["events"] = timeline(
             list(consultations),
             plans,

@@ -20,6 +20,7 @@ from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.models import Device, Room, StaffUser
 from lasercare.practice.clinic.roles import Action, Role
+from lasercare.practice.consultations import safety_services
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
 from lasercare.practice.reminders import planning as reminders
@@ -183,9 +184,9 @@ def _check_dates(
 
 
 def _plan_for_update(user: StaffUser, plan: TreatmentPlan) -> TreatmentPlan:
-    """The plan, its row locked: two bookings of the same plan queue here, so a session is never booked twice for
-    the patient. The lock reads the plan's status, not its 40 KB document again: a plan's document never changes
-    once made (a re-plan is a new plan), so the one the caller read is the plan's."""
+    """The plan, its row locked and free of safety holds: two bookings of the same plan queue here, so a session is
+    never booked twice for the patient. The lock reads the plan's status, not its 40 KB document again: a plan's
+    document never changes once made (a re-plan is a new plan), so the one the caller read is the plan's."""
     locked = (
         TreatmentPlan.objects.select_for_update(of=("self",))
         .only("status", "practice_id", "patient_id")
@@ -196,6 +197,11 @@ def _plan_for_update(user: StaffUser, plan: TreatmentPlan) -> TreatmentPlan:
     if locked.status != PlanStatus.ACCEPTED:
         raise BookingRefused("Only an accepted plan can be booked; this one is not accepted.")
     plan.status = locked.status
+    # Bookings wait for safety, whoever books: an open safety question holds the course until a clinician settles
+    # it (consultations/safety_questions.py). Read under the plan's lock, which answering and flagging take too.
+    held = safety_services.hold(plan)
+    if held:
+        raise BookingRefused(held.text)
     return plan
 
 

@@ -24,6 +24,7 @@ from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.access import in_practice, practice_id, requires, staff_user
 from lasercare.practice.clinic.models import Room, StaffUser, display_name
 from lasercare.practice.clinic.roles import Action
+from lasercare.practice.consultations import safety_services
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.scheduling import calendar, feed, rules, services
 from lasercare.practice.scheduling.forms import BookingForm, CancelForm, RescheduleForm, practitioners
@@ -41,7 +42,7 @@ def _course_context(
     request: HttpRequest, plan: TreatmentPlan, form: BookingForm | None = None, session: int | None = None
 ) -> dict[str, Any]:
     user = staff_user(request)
-    context: dict[str, Any] = {"plan": plan, "patient": plan.patient, "form": None, "refused": ""}
+    context: dict[str, Any] = {"plan": plan, "patient": plan.patient, "form": None, "refused": "", "hold": None}
     bookings = list(
         Booking.objects.filter(plan=plan)
         .select_related("practitioner", "room", "device")
@@ -57,6 +58,8 @@ def _course_context(
     except services.BookingRefused as refusal:
         context["refused"] = str(refusal)
         return context
+    # Shown before the booking form, so nobody fills it in to be refused: the service refuses it all the same.
+    context["hold"] = safety_services.hold(plan) or None
     active = {b.session_number: b for b in bookings if b.is_active}
     booked = [rules.Booked(n, timezone.localdate(b.starts_at)) for n, b in active.items() if n is not None]
     sessions = rules.plan_sessions(course, booked, timezone.localdate())
