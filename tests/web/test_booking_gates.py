@@ -36,7 +36,9 @@ SignIn = Callable[[StaffUser], Client]
 BOOKERS = (Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK)
 HELD_DAYS_AGO = 120
 
-ACUTANE = {"name": "Acutane 40mg"}
+# A misspelling the engine reads only uncertainly (as isotretinoin, the riskier reading), and a name it cannot read.
+ACUTANE = {"name": "Isotretnon 40mg"}
+UNKNOWN = {"name": "Zorbalin 40mg"}
 TRETINOIN = {"name": "tretinoin 0.025% cream"}
 
 
@@ -58,7 +60,7 @@ RISKS: dict[str, dict[str, Any]] = {
 }
 # What the refusal names, for each kind.
 NAMED = {
-    sq.MEDICATION: "confirm the medicine “Acutane 40mg”",
+    sq.MEDICATION: "confirm the medicine “Isotretnon 40mg” (possibly isotretinoin)",
     sq.PHOTOTYPE: "confirm the phototype, which rests on a photo estimate alone",
     sq.FINDING: "sign off “Vitiligo or psoriasis (Koebnerising disease)” (relative)",
 }
@@ -434,6 +436,35 @@ def test_the_plan_says_an_answer_was_carried_over(
     new = replanned(course.plan, course.clinician)
     page = signed_in(course.clinician).get(f"/plans/{new.public_id}/").content.decode()
     assert "carried over from the earlier plan (the question is unchanged)" in page
+
+
+def test_a_name_the_engine_cannot_read_holds_booking_until_a_clinician_confirms_it(
+    make_course: Callable[[dict[str, Any]], Course],
+) -> None:
+    course = make_course(intake(medications=[UNKNOWN]))
+    assert "confirm the medicine “Zorbalin 40mg”" in course.refusal(course.staff[Role.FRONT_DESK])
+    answer_safety_questions(course.plan, course.clinician)
+    assert course.book(course.staff[Role.FRONT_DESK]).status == BookingStatus.BOOKED
+
+
+def test_the_engines_uncertain_reading_is_what_the_clinician_confirms(
+    make_course: Callable[[dict[str, Any]], Course],
+) -> None:
+    """The plan reads "Isotretnon" as isotretinoin (the riskier reading) and asks a clinician to confirm it."""
+    course = make_course(intake(medications=[ACUTANE]))
+    (medication,) = course.plan.document["medications"]
+    assert (medication["status"], medication["suggestion"]) == ("uncertain", "isotretinoin")
+    assert "uncertain_medication" in {f["code"] for f in course.plan.document["findings"]}
+    (question,) = safety_services.open_questions(course.plan)
+    assert question.kind == sq.MEDICATION
+    assert "(possibly isotretinoin)" in question.text
+
+
+def test_a_recognised_misspelling_asks_nothing(make_course: Callable[[dict[str, Any]], Course]) -> None:
+    """ "Acutane" is a misspelling the lexicon lists: it is isotretinoin with certainty, nothing to confirm."""
+    course = make_course(intake(medications=[{"name": "Acutane 40mg", "current": False, "stopped_on": "2025-01-10"}]))
+    assert course.plan.document["medications"][0]["status"] == "recognised"
+    assert course.book(course.staff[Role.FRONT_DESK]).status == BookingStatus.BOOKED
 
 
 def test_a_new_stop_date_for_the_medicine_lapses_its_answer_and_booking_is_refused_again(

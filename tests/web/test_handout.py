@@ -169,9 +169,11 @@ def test_a_plan_stored_before_sources_had_a_status_shows_only_what_the_knowledge
     knowledge = load_knowledge()
     for entry in document["bibliography"]:
         del entry["status"], entry["for_patients"]
-    cited = list(dict.fromkeys(s for risk in _option_of(document)["risks"] for s in risk["sources"]))
+    option = _option_of(document)
+    cited = list(dict.fromkeys([*option["sources"], *(s for risk in option["risks"] for s in risk["sources"])]))
+    cited += [s for step in document["protocol"]["preparation"] for s in step.get("sources", []) if s not in cited]
     shown = [s for s in cited if knowledge.sources[s].for_patients]
-    assert shown, "the chosen option's risks cite a confirmed source"
+    assert len(shown) >= 2, "the chosen option and its preparation cite at least two confirmed sources"
     flagged = _entry_of(document, shown[0])
     flagged["unverified"] = True  # the old flag: never shown
     html = _handout_text(document)
@@ -184,7 +186,7 @@ def test_a_plan_stored_before_sources_had_a_status_shows_only_what_the_knowledge
     # An id the knowledge base no longer has is not shown either.
     gone = _entry_of(document, shown[-1])
     gone["id"], gone["citation"] = "no-such-source-any-more", "Citation-of-a-retired-id"
-    _option_of(document)["risks"][0]["sources"].append("no-such-source-any-more")
+    option["sources"].append("no-such-source-any-more")
     assert "Citation-of-a-retired-id" not in _handout_text(document)
 
 
@@ -288,7 +290,12 @@ def test_the_handout_pdf_holds_the_patients_plan(signed_in: SignIn, clinician: S
     risk = option["risks"][0]
     assert _words(risk["effect"]) in text
     assert _words(risk["rate"]) in text
-    assert _words(_citation_of(document, risk["sources"][0]))[:60] in text
+    cited = [*option["sources"], *(source for r in option["risks"] for source in r["sources"])]
+    shown = next(source for source in cited if _entry_of(document, source)["for_patients"])
+    assert _words(_citation_of(document, shown))[:60] in text
+    for source in cited:
+        if not _entry_of(document, source)["for_patients"]:
+            assert _words(_citation_of(document, source))[:60] not in text
     assert re.search(r"Page 1 of \d", text)
 
 

@@ -37,10 +37,14 @@ def test_a_treatment_page_shows_the_knowledge_figures_with_evidence_in_words(
     assert "evidence: from a weaker source" in text
 
 
-def test_a_treatment_page_lists_its_sources(client: Client, knowledge: Knowledge) -> None:
+def test_a_treatment_page_lists_its_sources_that_patients_may_see(client: Client, knowledge: Knowledge) -> None:
     text = page(client, "/learn/treatments/co2_full/")
-    for source_id in knowledge.modalities["co2_full"].side_effects[0].evidence.sources:
-        assert knowledge.sources[source_id].citation in text
+    cited = [s for effect in knowledge.modalities["co2_full"].side_effects for s in effect.evidence.sources]
+    assert any(knowledge.sources[s].for_patients for s in cited)
+    assert any(not knowledge.sources[s].for_patients for s in cited)
+    for source_id in cited:
+        source = knowledge.sources[source_id]
+        assert (source.citation in text) is source.for_patients, source_id
 
 
 def test_a_learn_page_lists_no_source_a_patient_may_not_see(knowledge: Knowledge) -> None:
