@@ -166,6 +166,11 @@ def test_warfarin_with_clopidogrel_makes_full_ablation_not_advised(knowledge: Kn
     assert plan.chosen is not None and plan.chosen.family != "ablative_full"
 
 
+def test_a_tablet_of_clopidogrel_with_aspirin_is_dual_therapy(knowledge: Knowledge) -> None:
+    plan = plan_for(wrinkles(history=history(medications=[{"name": "DuoPlavin 75/100"}])), knowledge)
+    assert option(plan, "co2_full").suitability == "not_advised"
+
+
 def test_one_antithrombotic_alone_leaves_full_ablation_open(knowledge: Knowledge) -> None:
     plan = plan_for(wrinkles(history=history(medications=[{"name": "clopidogrel"}])), knowledge)
     assert option(plan, "co2_full").suitability in ("recommended", "acceptable")

@@ -198,6 +198,7 @@ class Medicine(Value):
     topical_classes: tuple[str, ...]  # the classes of a topical form ("isotretinoin 0.05% gel")
     allergy_class: str | None = None  # what an allergy to it means (local_anaesthetic, latex, ...)
     checked_against: tuple[str, ...] = ()  # for a medicine of no class: the sources of the lists it was checked against
+    components: tuple[str, ...] = ()  # the medicines a combination product holds (dual therapy in one tablet)
 
 
 class Lexicon(Value):

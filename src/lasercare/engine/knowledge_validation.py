@@ -693,6 +693,7 @@ def _medicines(
                 "brands",
                 "misspellings",
                 "checked_against",
+                "components",
                 "note",
             )
             name = normalise(entry.text("name"))
@@ -727,6 +728,7 @@ def _medicines(
                 topical_classes=topical,
                 allergy_class=allergy,
                 checked_against=checked if not own else (),
+                components=tuple(normalise(c) for c in entry.texts("components")),
             )
             where_defined[name] = file
             for field in ("name", "synonyms", "brands", "misspellings"):
@@ -742,6 +744,12 @@ def _medicines(
                     index[form] = name
                     if field == "misspellings":
                         misspelt.add(form)
+    for medicine in medicines.values():
+        for component in medicine.components:
+            if component not in medicines:
+                problems.append(
+                    f"{where_defined[medicine.name]} [{medicine.name}].components: {component!r} is not a medicine"
+                )
     not_names = frozenset().union(*words.values(), *routes.values()) if words or routes else frozenset()
     lexicon = Lexicon(
         written_forms=index,

@@ -58,7 +58,9 @@ def _several_hit(trigger: Trigger, medications: tuple[RecognisedMedication, ...]
             medicine = knowledge.lexicon.medicines[name]
             classes = medicine.topical_classes if medication.route == "topical" else medicine.classes
             if wanted & set(classes):
-                taken.setdefault(name, medication.name)
+                # A combination product (clopidogrel with aspirin) is as many medicines as it holds.
+                for component in medicine.components or (name,):
+                    taken.setdefault(component, medication.name)
     if len(taken) < trigger.at_least:
         return None
     return _Hit(f"{len(taken)} taken together: " + ", ".join(dict.fromkeys(taken.values())))
