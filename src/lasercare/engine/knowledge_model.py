@@ -179,6 +179,7 @@ class FindingDefinition(Value):
     evidence: Evidence
     triggers: tuple[Trigger, ...]
     rules: tuple[FindingRule, ...]
+    conditional: bool = False  # some rule applies only when a named trigger fired or from a phototype up
 
 
 class MedicationClass(Value):

@@ -617,6 +617,7 @@ def _findings(
             evidence=finding_evidence,
             triggers=tuple(triggers),
             rules=tuple(rules),
+            conditional=any(rule.conditional for rule in rules),
         )
     for code in FINDINGS:
         if code not in findings and not any(p.startswith(f"{file} [{code}]") for p in problems):

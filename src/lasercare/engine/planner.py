@@ -24,7 +24,7 @@ from .plan import (
     TreatmentOption,
     TreatmentPlan,
 )
-from .protocols import Circumstances, build_protocol
+from .protocols import Circumstances, build_protocol, judged
 from .screening import Readings, Screening, finding_from_rule, screen
 
 
@@ -156,6 +156,7 @@ def make_plan(intake: Intake, on: date, knowledge: Knowledge) -> TreatmentPlan:
         allergens={code: " and ".join(dict.fromkeys(names)) for code, names in allergens.items()},
         last_sun_exposure_on=intake.history.last_sun_exposure_on,
     )
+    who = judged(who, knowledge)
 
     assessed: list[TreatmentOption] = []
     ruled_out_by_goals: dict[str, tuple[str, ...]] = {}

@@ -27,15 +27,12 @@ class Circumstances(Value):
     allergy_classes: frozenset[str] = frozenset()
     allergens: Mapping[str, str] = _NONE  # allergy class -> what the patient is allergic to, as recognised
     last_sun_exposure_on: date | None = None
+    # Per step, the conditions whose parts about the patient hold (judged once per plan by `judged`); a step
+    # missing from it has conditions none of which can hold for this patient. None: judge everything each time.
+    patient_conditions: Mapping[str, tuple[StepCondition, ...]] | None = None
 
 
-def _holds(condition: StepCondition, modality: Modality, who: Circumstances, knowledge: Knowledge) -> bool:
-    if condition.families and modality.family not in condition.families:
-        return False
-    if condition.modalities and modality.code not in condition.modalities:
-        return False
-    if condition.ablative is not None and modality.ablative != condition.ablative:
-        return False
+def _patient_holds(condition: StepCondition, who: Circumstances, knowledge: Knowledge) -> bool:
     if condition.findings and not condition.findings & who.findings:
         return False
     if condition.medication_classes and not condition.medication_classes & who.medication_classes:
@@ -52,8 +49,32 @@ def _holds(condition: StepCondition, modality: Modality, who: Circumstances, kno
     return not (condition.policy_flag is not None and not knowledge.policy.value(condition.policy_flag))
 
 
+def _modality_holds(condition: StepCondition, modality: Modality) -> bool:
+    if condition.families and modality.family not in condition.families:
+        return False
+    if condition.modalities and modality.code not in condition.modalities:
+        return False
+    return not (condition.ablative is not None and modality.ablative != condition.ablative)
+
+
+def judged(who: Circumstances, knowledge: Knowledge) -> Circumstances:
+    """`who` with every step's conditions judged once on what is the patient's, so that ranking, which times every
+    option's course, judges only what is the modality's (it evaluated every condition of every step for every
+    option: a sixth of the time of a plan)."""
+    kept: dict[str, tuple[StepCondition, ...]] = {}
+    for step in knowledge.steps:
+        holding = tuple(c for c in step.when if _patient_holds(c, who, knowledge))
+        if holding:
+            kept[step.id] = holding
+    return who._replace(patient_conditions=kept)
+
+
 def applies(step: ProtocolStep, modality: Modality, who: Circumstances, knowledge: Knowledge) -> bool:
-    return not step.when or any(_holds(c, modality, who, knowledge) for c in step.when)
+    if not step.when:
+        return True
+    if who.patient_conditions is not None:
+        return any(_modality_holds(c, modality) for c in who.patient_conditions.get(step.id, ()))
+    return any(_patient_holds(c, who, knowledge) and _modality_holds(c, modality) for c in step.when)
 
 
 def steps_in_force(modality: Modality, who: Circumstances, knowledge: Knowledge) -> list[ProtocolStep]:

@@ -237,6 +237,8 @@ def _rules_in_force(
 ) -> list[tuple[FindingRule, tuple[str, ...]]]:
     """Each rule that holds with the modalities it decides: for a modality several rules name (a conditional
     rule over the general one), the strictest decides."""
+    if not definition.conditional:
+        return [(rule, rule.modalities) for rule in definition.rules]
     holding = [
         rule
         for rule in definition.rules
