@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
@@ -10,8 +10,8 @@ from tests.browser.support import check_accessibility
 
 
 def accepted_plan(page: Page, given: str, family: str) -> str:
-    """A new patient whose plan (intense pulsed light, for sun spots and fine lines at type III) the patient
-    accepted; returns the plan's address. The demo practice has a device for it."""
+    """A new patient whose plan (intense pulsed light, for sun spots and fine lines at type III, last in the sun three
+    months ago) the patient accepted; returns the plan's address. The demo practice has a device for it."""
     page.goto("/patients/new/")
     page.get_by_label("Given names").fill(given)
     page.get_by_label("Family name").fill(family)
@@ -24,6 +24,8 @@ def accepted_plan(page: Page, given: str, family: str) -> str:
     page.locator("#id_severity_sun_spots").select_option("2")
     page.get_by_role("checkbox", name="Fine lines").check()
     page.locator("#id_severity_fine_lines").select_option("1")
+    # Her last sun was three months ago: the sun avoidance asked before treatment is done, nothing holds session 1.
+    page.get_by_label("Last tan, sunburn or self-tanner").fill((date.today() - timedelta(days=90)).isoformat())
     expect(page.locator("#preview").get_by_role("heading", name="Options")).to_be_visible()
     page.get_by_role("button", name="Save consultation and plan").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Treatment plan: {given} {family}")

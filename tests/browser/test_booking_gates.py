@@ -14,12 +14,15 @@ from tests.browser.support import check_accessibility
 
 pytestmark = pytest.mark.browser
 
-HOLD = "This course cannot be booked yet. A clinician must first: confirm the medicine “Acutane 40mg”."
+HOLD = (
+    "This course cannot be booked yet. A clinician must first: confirm the medicine “Isotretnon 40mg” "
+    "(possibly isotretinoin)."
+)
 
 
 def held_plan(page: Page, given: str, family: str) -> str:
-    """A new patient taking a medicine the knowledge base does not recognise, whose plan she accepted; returns the
-    plan's address."""
+    """A new patient taking a medicine the knowledge base reads only uncertainly (as isotretinoin), whose plan she
+    accepted; returns the plan's address."""
     page.goto("/patients/new/")
     page.get_by_label("Given names").fill(given)
     page.get_by_label("Family name").fill(family)
@@ -30,7 +33,7 @@ def held_plan(page: Page, given: str, family: str) -> str:
     page.get_by_label("Phototype assessed by the clinician").select_option("III")
     page.get_by_role("checkbox", name="Sun spots (lentigines)").check()
     page.locator("#id_severity_sun_spots").select_option("2")
-    page.locator("#id_med_name_0").fill("Acutane 40mg")
+    page.locator("#id_med_name_0").fill("Isotretnon 40mg")
     expect(page.locator("#preview").get_by_role("heading", name="Options")).to_be_visible()
     page.get_by_role("button", name="Save consultation and plan").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Treatment plan: {given} {family}")

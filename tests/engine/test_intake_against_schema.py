@@ -80,7 +80,7 @@ def intake_with_an_unknown_key(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
     doc = copy.deepcopy(draw(intake()))
     objects = [path for path in _paths(doc) if isinstance(_at(doc, path), dict)]
     path = draw(st.sampled_from(objects))
-    key = draw(st.sampled_from(["note", "dose", "medications", "extra", "Name", "comment"]))
+    key = draw(st.sampled_from(["note", "dose", "extra", "Name", "comment", "conditions_"]))
     target = _at(doc, path)
     if key in target:
         key = f"{key}_x"

@@ -32,7 +32,7 @@ def basic_intake(**changes: Any) -> dict[str, Any]:
         "history": {
             "medications": [{"name": "tretinoin 0.025% cream"}],
             "conditions": ["hsv"],
-            "last_sun_exposure_on": "2026-06-01",
+            "last_sun_exposure_on": "2020-06-01",
         },
     }
     intake.update(changes)
