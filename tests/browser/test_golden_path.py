@@ -50,7 +50,7 @@ def _fill_consultation(page: Page) -> None:
     page.locator("#id_med_name_0").press_sequentially("tretinoin 0.025% cream")
     expect(preview).to_contain_text("tretinoin 0.025% cream: tretinoin (Topical retinoids)")
     page.locator("#id_med_name_1").press_sequentially("zorblatix 5 mg")
-    expect(preview).to_contain_text("zorblatix 5 mg: unknown: the clinician must review")
+    expect(preview).to_contain_text("zorblatix 5 mg: not recognised: a clinician reviews it before booking")
     expect(preview.get_by_role("heading", name="Options")).to_be_visible()
 
 
