@@ -9,15 +9,20 @@ from playwright.sync_api import Page, expect
 from tests.browser.support import check_accessibility
 
 
-def accepted_plan(page: Page, given: str, family: str) -> str:
-    """A new patient whose plan (intense pulsed light, for sun spots and fine lines at type III, last in the sun three
-    months ago) the patient accepted; returns the plan's address. The demo practice has a device for it."""
+def new_patient(page: Page, given: str, family: str, born: str = "1970-02-14") -> None:
+    """A new woman in the practice's records, her page open."""
     page.goto("/patients/new/")
     page.get_by_label("Given names").fill(given)
     page.get_by_label("Family name").fill(family)
-    page.get_by_label("Date of birth").fill("1970-02-14")
+    page.get_by_label("Date of birth").fill(born)
     page.get_by_label("Sex").select_option("female")
     page.get_by_role("button", name="Save").click()
+
+
+def accepted_plan(page: Page, given: str, family: str) -> str:
+    """A new patient whose plan (intense pulsed light, for sun spots and fine lines at type III, last in the sun three
+    months ago) the patient accepted; returns the plan's address. The demo practice has a device for it."""
+    new_patient(page, given, family)
     page.get_by_role("link", name="New consultation").click()
     page.get_by_label("Phototype assessed by the clinician").select_option("III")
     page.get_by_role("checkbox", name="Sun spots (lentigines)").check()

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PageFactory
+from tests.browser.course_steps import new_patient
 from tests.browser.support import check_accessibility
 
 pytestmark = pytest.mark.browser
@@ -23,12 +24,7 @@ HOLD = (
 def held_plan(page: Page, given: str, family: str) -> str:
     """A new patient taking a medicine the knowledge base reads only uncertainly (as isotretinoin), whose plan she
     accepted; returns the plan's address."""
-    page.goto("/patients/new/")
-    page.get_by_label("Given names").fill(given)
-    page.get_by_label("Family name").fill(family)
-    page.get_by_label("Date of birth").fill("1972-06-03")
-    page.get_by_label("Sex").select_option("female")
-    page.get_by_role("button", name="Save").click()
+    new_patient(page, given, family, born="1972-06-03")
     page.get_by_role("link", name="New consultation").click()
     page.get_by_label("Phototype assessed by the clinician").select_option("III")
     page.get_by_role("checkbox", name="Sun spots (lentigines)").check()

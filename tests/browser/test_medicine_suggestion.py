@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PageFactory
+from tests.browser.course_steps import new_patient
 from tests.browser.support import check_accessibility
 
 pytestmark = pytest.mark.browser
@@ -14,12 +15,7 @@ pytestmark = pytest.mark.browser
 
 def test_the_clinician_takes_the_suggested_name_for_a_misspelt_medicine(new_page: PageFactory) -> None:
     page = new_page("clinician")
-    page.goto("/patients/new/")
-    page.get_by_label("Given names").fill("Lena")
-    page.get_by_label("Family name").fill("Ortiz")
-    page.get_by_label("Date of birth").fill("1981-03-09")
-    page.get_by_label("Sex").select_option("female")
-    page.get_by_role("button", name="Save").click()
+    new_patient(page, "Lena", "Ortiz", born="1981-03-09")
     page.get_by_role("link", name="New consultation").click()
     page.get_by_label("Phototype assessed by the clinician").select_option("II")
     page.get_by_role("checkbox", name="Fine lines").check()
