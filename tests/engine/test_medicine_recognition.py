@@ -143,6 +143,14 @@ def test_a_combination_written_with_a_misspelt_second_part_is_the_combination(kn
     assert "thiazide" in classes_of("candesartan hctzz", knowledge)
 
 
+def test_a_combination_written_with_a_misspelt_first_part_is_the_combination(knowledge: Knowledge) -> None:
+    assert "thiazide" in classes_of("candesartn hctz", knowledge)
+
+
+def test_a_misspelt_chemical_name_of_isotretinoin_is_not_the_retinoic_acid_of_tretinoin(knowledge: Knowledge) -> None:
+    assert classes_of("13 cis rteinoic acid", knowledge) == {"isotretinoin"}
+
+
 @pytest.mark.parametrize(
     ("written", "allergy"),
     [

@@ -105,17 +105,35 @@ def _extended(words: list[str], span: Span, run_end: int, lexicon: Lexicon) -> M
     return None
 
 
+def _prefixed(words: list[str], start: int, span: Span, lexicon: Lexicon) -> Match | None:
+    """A longer name that ends with an exact one and begins misspelt: "13 is retinoic acid" is isotretinoin
+    (13-cis-retinoic acid), not the retinoic acid of tretinoin."""
+    first, end, medicine = span
+    for begin in range(start, first):
+        match = closest(" ".join(words[begin:end]), lexicon)
+        if match is not None and medicine not in match.medicines:
+            return match
+    return None
+
+
 def misspelt(words: list[str], spans: list[Span], runs: list[tuple[int, int]], lexicon: Lexicon) -> list[Match]:
     """What the leftover runs of words probably name. A run right after an exact name is first tried as the end of
-    a longer name that begins with it; the exact name then gives way when it was found only there."""
+    a longer name that begins with it, and one right before as the start of a longer name that ends with it; the
+    exact name then gives way when it was found only there."""
     matches: list[Match] = []
     for start, end in runs:
         before = next((span for span in spans if span[1] == start), None)
+        after = next((span for span in spans if span[0] == end), None)
+        longer = None
         if before is not None:
             longer = _extended(words, before, end, lexicon)
-            if longer is not None:
-                once = sum(span[2] == before[2] for span in spans) == 1
-                matches.append(longer._replace(replaces=before[2] if once else None))
-                continue
+            replaced = before
+        if longer is None and after is not None:
+            longer = _prefixed(words, start, after, lexicon)
+            replaced = after
+        if longer is not None:
+            once = sum(span[2] == replaced[2] for span in spans) == 1
+            matches.append(longer._replace(replaces=replaced[2] if once else None))
+            continue
         matches.extend(_windows(words, start, end, lexicon))
     return matches
