@@ -652,3 +652,33 @@ def test_no_booking_goes_through_while_any_question_is_open(
         booking = course.book(staff[role])
         assert booking.status == BookingStatus.BOOKED
         services.cancel(None, course.clinician, booking, "Frees the time for the next example")
+
+
+def _uncertain_spellings() -> list[str]:
+    """Misspellings of risk medicines (one edit or two letters swapped) that the engine reads only uncertainly."""
+    from lasercare.engine import load_knowledge
+    from lasercare.engine.medicines import read_medicine
+    from tests.engine.recognition_sets import generated_variants
+
+    knowledge = load_knowledge()
+    variants = [v for v in generated_variants(knowledge) if v.how in ("one_edit", "swapped")]
+    return [v.written for v in variants if read_medicine(v.written, knowledge.lexicon).status == "uncertain"]
+
+
+UNCERTAIN = _uncertain_spellings()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(written=st.sampled_from(UNCERTAIN), role=st.sampled_from(BOOKERS))
+def test_no_unreviewed_uncertain_medicine_lets_a_booking_through(
+    written: str, role: Role, practice: Practice, staff: dict[Role, StaffUser]
+) -> None:
+    course = course_of(practice, make_patient(practice), staff, intake(medications=[{"name": written}]))
+    (medication,) = course.plan.document["medications"]
+    assert medication["status"] == "uncertain"
+    with pytest.raises(services.BookingRefused, match=r"^This course cannot be booked yet\."):
+        course.book(staff[role])
+    answer_safety_questions(course.plan, course.clinician)
+    booking = course.book(staff[role])
+    assert booking.status == BookingStatus.BOOKED
+    services.cancel(None, course.clinician, booking, "Frees the time for the next example")
