@@ -107,7 +107,7 @@ def test_alternatives_are_the_other_suitable_options_then_no_treatment() -> None
         PLAN, options, "a", patient_name="Jane Doe", prepared_on=date(2026, 12, 1), template=TEMPLATE
     )
     assert [a["name"] for a in document["alternatives"]] == ["Treatment b", "No treatment"]
-    assert document["alternatives"][0]["summary"] == "Acceptable; 2-5 sessions; 1-3 days of downtime"
+    assert document["alternatives"][0]["summary"] == "Acceptable; 2-5 sessions; 1-3 days to recover"
 
 
 def test_every_risk_keeps_its_rate_and_says_its_evidence_level_in_words() -> None:
@@ -118,8 +118,10 @@ def test_every_risk_keeps_its_rate_and_says_its_evidence_level_in_words() -> Non
         {
             "effect": "Crusting",
             "rate": "expected",
+            "lasts": "",
+            "what_to_do": "",
             "evidence": "W",
-            "evidence_words": "from a weaker source only (such as a clinic's or patient information page)",
+            "evidence_words": "from a weaker source only, such as a clinic's advice",
         }
     ]
 

@@ -4,8 +4,9 @@ Three steps, each testable on its own:
 
 - `handout_context` turns the stored plan document (a dict), the chosen treatment and the course's booked days into
   what the handout says. No Django here. Every clinical figure (sessions, intervals, downtime, risks with their
-  rates, preparation days, aftercare days) comes from the plan document; the handout only counts dates from the
-  first session: the booked day when session 1 is booked, else the plan's schedule.
+  rates, preparation days, aftercare days) comes from the plan document, in its patient voice (the plain-language
+  texts of the knowledge base, engine/patient_voice.py); the handout only counts dates from the first session: the
+  booked day when session 1 is booked, else the plan's schedule.
 - `handout_html` renders it with the handout's own Jinja2 environment (templates in this package's jinja2/ folder),
   print CSS included (A4, DejaVu fonts, the practice's name and page numbers in the margins).
 - `render_pdf` lays the HTML out with WeasyPrint. WeasyPrint loads Pango when imported, so it is imported there,
@@ -26,6 +27,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from lasercare.engine.patient_voice import patient_document
 from lasercare.engine.serialize import patient_bibliography
 from lasercare.practice.consent.document import EVIDENCE_WORDS, course_sessions, findings_for, span
 
@@ -171,6 +173,9 @@ def handout_context(
     """
     booked = dict(booked or {})
     concern_names = concern_names or {}
+    # The patient's words for every clinical text (engine/patient_voice.py): a plan stored before the patient voice
+    # takes them from the knowledge base by id.
+    document = patient_document(document)
     citations = _Citations(document.get("bibliography", []))
     consultation_on = date.fromisoformat(document["consultation_on"]) if document.get("consultation_on") else None
     context: dict[str, Any] = {
@@ -182,6 +187,7 @@ def handout_context(
         "treatment": None,
         "not_eligible": list(document.get("why_not_eligible", [])) if not document.get("eligible", True) else [],
         "notes": list(document.get("notes", [])),
+        "glossary": list(document.get("glossary", [])),
     }
     option = next((o for o in document.get("options", []) if o.get("modality") == chosen), None)
     if option is None:
@@ -233,6 +239,8 @@ def handout_context(
         {
             "effect": risk["effect"],
             "rate": risk.get("rate", ""),
+            "lasts": risk.get("lasts", ""),
+            "what_to_do": risk.get("what_to_do", ""),
             "evidence_words": EVIDENCE_WORDS.get(risk.get("evidence", ""), "not stated"),
             "sources": citations.cite(risk.get("sources", [])),
         }

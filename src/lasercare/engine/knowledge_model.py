@@ -141,6 +141,7 @@ class Modality(Value):
     notes: tuple[str, ...] = ()
     patient_name: str = ""  # the patient voice: a plain name and what the treatment does, in a sentence or two
     patient_about: str = ""
+    patient_chromophore: str = ""  # what the light acts on, in plain words
 
 
 class Trigger(Value):

@@ -348,11 +348,12 @@ def _modalities(document: object, source_ids: set[str], problems: list[str]) -> 
                 eyewear_nm = tuple(raw_nm)
             eyewear_text = eyewear.text("text")
         chromophore = entry.entry("chromophore")
-        chromophore_value = ""
+        chromophore_value = patient_chromophore = ""
         chromophore_evidence = Evidence("P", ())
         if chromophore is not None:
-            chromophore.allow_only("value", "evidence", "sources", "note")
+            chromophore.allow_only("value", "evidence", "sources", "note", "patient")
             chromophore_value = chromophore.text("value")
+            patient_chromophore = chromophore.text("patient")
             chromophore_evidence = chromophore.evidence(source_ids)
         indications: dict[str, Indication] = {}
         table = entry.entry("indications")
@@ -452,6 +453,7 @@ def _modalities(document: object, source_ids: set[str], problems: list[str]) -> 
             notes=entry.texts("notes"),
             patient_name=patient_name,
             patient_about=patient_about,
+            patient_chromophore=patient_chromophore,
         )
         if sessions.range.min < 1:
             entry.problem("sessions.min", "must be at least 1")
