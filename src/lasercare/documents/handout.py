@@ -27,7 +27,8 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from lasercare.engine.patient_voice import patient_document
+from lasercare.engine.knowledge_base import load_knowledge
+from lasercare.engine.patient_voice import glossary_for, patient_document
 from lasercare.engine.serialize import patient_bibliography
 from lasercare.practice.consent.document import EVIDENCE_WORDS, course_sessions, findings_for, span
 
@@ -187,7 +188,7 @@ def handout_context(
         "treatment": None,
         "not_eligible": list(document.get("why_not_eligible", [])) if not document.get("eligible", True) else [],
         "notes": list(document.get("notes", [])),
-        "glossary": list(document.get("glossary", [])),
+        "glossary": [],
     }
     option = next((o for o in document.get("options", []) if o.get("modality") == chosen), None)
     if option is None:
@@ -247,7 +248,19 @@ def handout_context(
         for risk in option.get("risks", [])
     ]
     context["sources"] = citations.listed()
+    context["glossary"] = _glossary(context)
     return context
+
+
+def _glossary(context: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The glossary's terms (engine/knowledge/glossary.toml) that the handout's own texts use."""
+    treatment = context.get("treatment") or {}
+    said = [str(treatment.get("name", "")), *context.get("notes", [])]
+    for part in ("preparation", "day_of", "aftercare"):
+        said += [str(step["text"]) for step in context.get(part, [])]
+    said += [t for f in context.get("findings", []) for t in (f["name"], *f["adjustments"])]
+    said += [str(r[k]) for r in context.get("risks", []) for k in ("effect", "rate", "lasts", "what_to_do")]
+    return [{"term": t.term, "means": t.means} for t in glossary_for(said, load_knowledge().glossary)]
 
 
 _environment = Environment(
@@ -321,5 +334,5 @@ def handout_for_plan(plan: TreatmentPlan, *, prepared_on: date) -> dict[str, Any
         prepared_on=prepared_on,
         status=plan.status,
         booked=booked,
-        concern_names={code: str(name) for code, name in labels.CONCERNS.items()},
+        concern_names={code: str(name) for code, name in labels.PATIENT_CONCERNS.items()},
     )

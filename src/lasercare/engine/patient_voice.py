@@ -238,7 +238,7 @@ def _hold_reason(reason: str, findings: Iterable[Mapping[str, Any]]) -> str:
         names = {str(f.get("clinical_name", "")): str(f.get("name", "")) for f in findings}
         return f"a waiting period ({names.get(what, what)})" if what in names else "a waiting period"
     if kind == "preparation":
-        return "your preparation (see Before your treatment)"
+        return "the preparation steps below"
     return reason
 
 

@@ -165,8 +165,10 @@ def checklists(account: PatientAccount, today: date | None = None) -> list[Check
 
 
 def _treatment_name(shown: TreatmentPlan) -> str:
+    """The chosen treatment's name in the patient voice."""
     chosen = chosen_modality(shown)
-    option = next((o for o in shown.document.get("options", []) if o.get("modality") == chosen), None)
+    options = patient_document({"options": shown.document.get("options", [])})["options"]
+    option = next((o for o in options if o.get("modality") == chosen), None)
     return str(option["name"]) if option else ""
 
 

@@ -195,7 +195,7 @@ def _option(
     treats = [
         _("%(concern)s (%(benefit)s; evidence: %(evidence)s)")
         % {
-            "concern": labels.CONCERNS.get(c.concern, c.concern),
+            "concern": labels.PATIENT_CONCERNS.get(c.concern, c.concern),
             "benefit": benefit_words(c.benefit),
             "evidence": evidence_words(c.evidence),
         }

@@ -97,7 +97,7 @@ def families(knowledge: Knowledge) -> list[dict[str, Any]]:
             modality.family,
             {"code": modality.family, "name": kb(family["name"]), "summary": kb(family["summary"]), "treatments": []},
         )
-        concerns = [labels.CONCERNS.get(c, c) for c in modality.indications]
+        concerns = [labels.PATIENT_CONCERNS.get(c, c) for c in modality.indications]
         entry["treatments"].append({"code": modality.code, "name": patient_name(modality), "concerns": concerns})
     return list(found.values())
 
@@ -126,7 +126,7 @@ def treatment_page(modality: Modality) -> TreatmentPage:
         _cited(
             _("%(concern)s: %(benefit)s")
             % {
-                "concern": labels.CONCERNS.get(code, code),
+                "concern": labels.PATIENT_CONCERNS.get(code, code),
                 "benefit": benefit_words(indication.benefit),
             },
             indication.evidence,
