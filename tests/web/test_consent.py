@@ -3,6 +3,7 @@ withdrawal, and the consent that covers a session."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -71,7 +72,7 @@ def choose(plan: TreatmentPlan, clinician: StaffUser, modality: str) -> Treatmen
 def test_the_document_names_the_chosen_treatment_and_the_courses_sessions(draft: Consent) -> None:
     treatment = draft.document["treatment"]
     assert (draft.modality, treatment["modality"], treatment["family"]) == ("ipl", "ipl", "broadband_light")
-    assert treatment["name"] == "Intense pulsed light (broadband light, not a laser)"
+    assert treatment["name"] == "Intense pulsed light (IPL, not a laser)"  # the patient voice of its name
     assert draft.sessions == treatment["sessions"] == draft.plan.document["course"]["sessions"] == 4
     assert treatment["interval_weeks"] == {"min": 3, "max": 4}
     assert treatment["downtime_days"] == {"min": 0, "max": 1}
@@ -93,22 +94,31 @@ def test_the_document_holds_the_findings_that_apply_to_the_chosen_treatment_only
     consent = services.prepare_consent(None, clinician, choose(plan, clinician, "erbium_fractional"))
     findings = consent.document["findings"]
     assert [f["code"] for f in findings] == ["hsv_history"]
-    assert findings[0]["severity_words"] == "Precaution"
-    assert "Antiviral prophylaxis is given for every ablative procedure" in findings[0]["rationale"]
-    assert findings[0]["adjustments"][0].startswith("Antiviral prophylaxis prescribed by the clinician")
+    assert findings[0]["name"] == "Cold sores in the past"
+    assert findings[0]["severity_words"] == "extra care is taken"
+    assert "Everyone having a treatment that removes skin takes an antiviral medicine" in findings[0]["rationale"]
+    assert findings[0]["adjustments"][0].startswith("Your clinician prescribes an antiviral medicine")
+    assert "prophylaxis" not in json.dumps(findings)
 
 
 def test_the_document_lists_every_risk_of_the_treatment_with_its_rate_and_evidence_in_words(draft: Consent) -> None:
     option = next(o for o in draft.plan.document["options"] if o["modality"] == "ipl")
     risks = draft.document["risks"]
-    assert [(r["effect"], r["rate"]) for r in risks] == [(r["effect"], r["rate"]) for r in option["risks"]]
+    # The patient voice of each risk: a plain name, how often in words, how long it lasts and what to do.
+    assert [(r["effect"], r["rate"], r["lasts"], r["what_to_do"]) for r in risks] == [
+        (r["patient"]["name"], r["patient"]["how_often"], r["patient"]["lasts"], r["patient"]["what_to_do"])
+        for r in option["risks"]
+    ]
     assert len(risks) == 5
-    assert all(r["evidence_words"].startswith("established") for r in risks if r["evidence"] == "S")
+    assert risks[0]["effect"] == "Redness"
+    assert "About 9 in 10" in risks[0]["rate"]
+    assert all(r["evidence_words"] == "known from published studies" for r in risks if r["evidence"] == "S")
+    assert "%" not in json.dumps(risks)
 
 
 def test_the_alternatives_are_the_other_suitable_options_and_no_treatment(draft: Consent) -> None:
     suitable = [
-        o["name"]
+        o["patient_name"]
         for o in draft.plan.document["options"]
         if o["modality"] != "ipl" and o["suitability"] in ("recommended", "acceptable")
     ]
@@ -135,10 +145,12 @@ def test_the_document_page_shows_treatment_sessions_findings_risks_and_alternati
     draft: Consent, signed_in: SignIn, nurse: StaffUser
 ) -> None:
     text = signed_in(nurse).get(f"/consents/{draft.public_id}/").content.decode()
-    assert "Intense pulsed light (broadband light, not a laser)" in text
+    assert "Intense pulsed light (IPL, not a laser)" in text
     assert "Number of sessions covered by this consent: <strong>4</strong>" in text
-    assert "History of herpes simplex (cold sores)" in text
-    assert "87% of test exposures (types II-IV)" in text
+    assert "Cold sores in the past" in text
+    assert "About 9 in 10 of these test areas turned red." in text
+    assert "87% of test exposures" not in text
+    assert "<dt>IPL</dt>" in text  # the glossary explains the terms the document uses
     assert "No treatment" in text
     assert "lasercare" in text
 

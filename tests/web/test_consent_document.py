@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 import pytest
+import textstat
 
 from lasercare.practice.consent.defaults import default_wordings
 from lasercare.practice.consent.document import (
@@ -17,6 +19,7 @@ from lasercare.practice.consent.document import (
 )
 from lasercare.practice.consent.models import FAMILIES
 from lasercare.practice.consent.signature import MAX_POINTS, SignatureError, read_signature
+from tests.engine.test_patient_voice import JARGON
 
 
 def test_a_signature_of_straight_strokes_is_read_and_stored_in_one_form() -> None:
@@ -107,7 +110,7 @@ def test_alternatives_are_the_other_suitable_options_then_no_treatment() -> None
         PLAN, options, "a", patient_name="Jane Doe", prepared_on=date(2026, 12, 1), template=TEMPLATE
     )
     assert [a["name"] for a in document["alternatives"]] == ["Treatment b", "No treatment"]
-    assert document["alternatives"][0]["summary"] == "Acceptable; 2-5 sessions; 1-3 days of downtime"
+    assert document["alternatives"][0]["summary"] == "Acceptable; 2-5 sessions; 1-3 days to recover"
 
 
 def test_every_risk_keeps_its_rate_and_says_its_evidence_level_in_words() -> None:
@@ -118,8 +121,10 @@ def test_every_risk_keeps_its_rate_and_says_its_evidence_level_in_words() -> Non
         {
             "effect": "Crusting",
             "rate": "expected",
+            "lasts": "",
+            "what_to_do": "",
             "evidence": "W",
-            "evidence_words": "from a weaker source only (such as a clinic's or patient information page)",
+            "evidence_words": "from a weaker source only, such as a clinic's advice",
         }
     ]
 
@@ -138,3 +143,13 @@ def test_every_family_has_default_wording_without_clinical_figures() -> None:
         assert wording.title and wording.body
         assert not any(character.isdigit() for character in wording.body), wording.title
         assert "%" not in wording.body
+
+
+def test_the_default_consent_wording_is_plain() -> None:
+    """The default templates speak to the patient as the knowledge base's patient voice does: about school grade 6-8
+    and no clinical term where a plain word will do (tests/engine/test_patient_voice.py has the list)."""
+    for family, wording in default_wordings().items():
+        text = f"{wording.title}. {wording.body}"
+        assert textstat.flesch_kincaid_grade(wording.body) <= 8, family
+        for pattern in JARGON:
+            assert not re.search(pattern, text, re.IGNORECASE), (family, pattern)

@@ -92,14 +92,19 @@ def test_the_handout_html_says_the_plan_in_the_patients_words() -> None:
     option = next(o for o in document["options"] if o["modality"] == course["modality"])
     assert "Riverside Skin Clinic" in text
     assert "For Jane Doe" in text
-    assert _words(option["name"]) in text
+    assert _words(option["patient_name"]) in text
     assert f"{course['sessions']} sessions" in text
     step = _dated_preparation_step(document)
     assert handout.day_words(date.fromisoformat(step["on"])) in text
-    assert _words(step["text"]).replace("'", "&#39;") in text
+    # The patient voice of each text, never the clinician's.
+    assert _words(step["patient_text"]).replace("'", "&#39;") in text
+    assert _words(step["text"]).replace("'", "&#39;") not in text
     for risk in option["risks"]:
-        assert _words(risk["rate"]) in text
-    assert EVIDENCE_WORDS[option["risks"][0]["evidence"]].capitalize() in text
+        assert _words(risk["patient"]["name"]) in text
+        assert _words(risk["patient"]["how_often"]) in text
+        assert _words(risk["patient"]["what_to_do"]) in text
+        assert _words(risk["rate"]) not in text
+    assert f"How sure we are: {EVIDENCE_WORDS[option['risks'][0]['evidence']]}." in text
     for source in option["risks"][0]["sources"]:
         if _entry_of(document, source)["for_patients"]:
             assert _words(_citation_of(document, source)).replace("'", "&#39;") in text
@@ -200,7 +205,7 @@ def test_unbooked_the_preparation_days_are_the_plans_own() -> None:
         prepared_on=date(2026, 11, 27),
     )
     steps = document["protocol"]["preparation"]
-    assert [s["text"] for s in context["preparation"]] == [s["text"] for s in steps]
+    assert [s["text"] for s in context["preparation"]] == [s["patient_text"] for s in steps]
     assert [s["on"] for s in context["preparation"]] == [
         date.fromisoformat(s["on"]) if s.get("on") else None for s in steps
     ]
@@ -221,7 +226,7 @@ def test_the_dates_count_from_the_booked_first_session() -> None:
         booked=booked,
     )
     due = first - timedelta(days=step["days_before"])
-    shown = next(s for s in context["preparation"] if s["text"] == step["text"])
+    shown = next(s for s in context["preparation"] if s["text"] == step["patient_text"])
     assert shown["on"] == due
     assert shown["when"].startswith(f"From {handout.day_words(due)}")
     assert context["schedule"][0]["booked"] is True
@@ -282,14 +287,14 @@ def test_the_handout_pdf_holds_the_patients_plan(signed_in: SignIn, clinician: S
     option = _chosen_option(plan)
     assert plan.patient.full_name in text
     assert "Riverside Skin Clinic" in text
-    assert _words(option["name"]) in text
+    assert _words(option["patient_name"]) in text
     assert f"{document['course']['sessions']} sessions" in text
     step = _dated_preparation_step(document)
     assert handout.day_words(date.fromisoformat(step["on"])) in text
-    assert _words(step["text"])[:60] in text
+    assert _words(step["patient_text"])[:60] in text
     risk = option["risks"][0]
-    assert _words(risk["effect"]) in text
-    assert _words(risk["rate"]) in text
+    assert _words(risk["patient"]["name"]) in text
+    assert _words(risk["patient"]["how_often"])[:60] in text
     cited = [*option["sources"], *(source for r in option["risks"] for source in r["sources"])]
     shown = next(source for source in cited if _entry_of(document, source)["for_patients"])
     assert _words(_citation_of(document, shown))[:60] in text
@@ -355,11 +360,11 @@ def test_another_option_chosen_gets_its_own_course_and_no_other_treatments_instr
     )
     plan.refresh_from_db()
     context = handout.handout_for_plan(plan, prepared_on=date(2026, 11, 27))
-    assert context["treatment"]["name"] == other["name"]
+    assert context["treatment"]["name"] == other["patient_name"]
     assert context["treatment"]["sessions"] == other["sessions"]["max"]
     assert context["protocol_applies"] is False
     assert context["preparation"] == context["day_of"] == context["aftercare"] == []
-    assert [r["rate"] for r in context["risks"]] == [r["rate"] for r in other["risks"]]
+    assert [r["rate"] for r in context["risks"]] == [r["patient"]["how_often"] for r in other["risks"]]
     html = handout.handout_html(context)
     assert "Your practice gives you the preparation and aftercare instructions" in html
 

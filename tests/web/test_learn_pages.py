@@ -22,7 +22,7 @@ def test_the_index_lists_every_treatment_in_the_knowledge_base(client: Client, k
     text = page(client, "/learn/")
     for code, modality in knowledge.modalities.items():
         assert f"/learn/treatments/{code}/" in text
-        assert modality.name in text
+        assert modality.patient_name in text
 
 
 def test_a_treatment_page_shows_the_knowledge_figures_with_evidence_in_words(
@@ -30,9 +30,14 @@ def test_a_treatment_page_shows_the_knowledge_figures_with_evidence_in_words(
 ) -> None:
     co2 = knowledge.modalities["co2_full"]
     text = page(client, "/learn/treatments/co2_full/")
-    assert co2.name in text
+    assert co2.patient_name in text
+    assert co2.patient_about in text
     assert f"{co2.downtime_days.range.min:g} to {co2.downtime_days.range.max:g}" in text
-    assert co2.side_effects[0].rate in text
+    risk = co2.side_effects[0]
+    assert risk.patient is not None
+    assert f"{risk.patient.name}: {risk.patient.how_often}" in text
+    assert risk.rate not in text  # the clinician's figures stay on the clinician's pages
+    assert "Words used on this page" in text
     assert "evidence: established in published studies" in text
     assert "evidence: from a weaker source" in text
 
@@ -62,20 +67,20 @@ def test_a_learn_page_lists_no_source_a_patient_may_not_see(knowledge: Knowledge
 
 def test_the_preparation_page_shows_the_protocol_steps_with_the_policy_filled_in(client: Client) -> None:
     text = page(client, "/learn/preparation/")
-    assert "Avoid sun, sunbeds and self-tanner on the area for 4 weeks before treatment" in text
+    assert "Stay out of the sun, and do not use sunbeds or fake tan on the area, for 4 weeks before treatment" in text
     assert "{" not in text.split("<main", 1)[1]
-    assert "for people with: History of herpes simplex (cold sores)" in text
+    assert "for people with: Cold sores in the past" in text
 
 
 def test_the_day_and_aftercare_pages_show_their_phases(client: Client) -> None:
-    assert "Arrive with clean skin" in page(client, "/learn/the-day/")
-    assert "Call the practice for blistering" in page(client, "/learn/aftercare/")
+    assert "Come with clean skin" in page(client, "/learn/the-day/")
+    assert "Call the practice if you get blisters" in page(client, "/learn/aftercare/")
 
 
 def test_the_sessions_page_gives_each_treatments_course(client: Client, knowledge: Knowledge) -> None:
     text = page(client, "/learn/sessions/")
     nafl = knowledge.modalities["nafl_1550"]
-    assert nafl.name in text
+    assert nafl.patient_name in text
     assert f"{nafl.sessions.range.min:g} to {nafl.sessions.range.max:g}" in text
 
 
@@ -83,7 +88,8 @@ def test_the_side_effects_page_gives_the_rates_the_sources_report(client: Client
     text = page(client, "/learn/side-effects/")
     for modality in knowledge.modalities.values():
         for risk in modality.side_effects:
-            assert risk.rate in text
+            assert risk.patient is not None
+            assert risk.patient.how_often in text
 
 
 def test_general_information_is_labelled_as_such(client: Client) -> None:

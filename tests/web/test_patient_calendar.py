@@ -43,7 +43,7 @@ def test_each_preparation_step_is_an_all_day_event_on_its_day_with_a_morning_ala
     steps = {e.decoded("dtstart"): e for e in _preparations(patient_calendar(booked.patient))}
     assert sorted(steps) == [date(2026, 11, 26), date(2026, 12, 3), date(2026, 12, 9)]
     retinoid = steps[date(2026, 12, 3)]
-    assert str(retinoid["summary"]).startswith("Preparation: Pause over-the-counter retinol")
+    assert str(retinoid["summary"]).startswith("Preparation: Stop using retinol or retinoid skin products")
     assert "For your appointment on Thursday 10 December 2026, 10:00" in str(retinoid["description"])
     (alarm,) = retinoid.walk("VALARM")
     assert alarm.decoded("trigger") == timedelta(hours=8)

@@ -42,10 +42,11 @@ def test_home_shows_the_next_appointment_and_the_consent_to_sign(jane: PatientWi
 def test_the_plan_reads_in_plain_words_with_risks_rates_and_sources(jane: PatientWithCourse) -> None:
     page = portal_client(jane.account).get(reverse("portal_plan", args=[jane.plan.public_id])).content.decode()
     option = next(o for o in jane.plan.document["options"] if o["modality"] == chosen_modality(jane.plan))
-    assert option["name"] in page
+    assert option["patient_name"] in page
     assert "Possible side effects and how often they happen" in page
     for risk in option["risks"]:
-        assert risk["rate"].replace("<", "&lt;").replace(">", "&gt;") in page
+        assert risk["patient"]["how_often"].replace("'", "&#39;") in page
+        assert risk["rate"].replace("<", "&lt;").replace(">", "&gt;") not in page
     assert "<h2>Sources</h2>" in page
 
 
@@ -224,7 +225,7 @@ def test_aftercare_counts_the_days_since_the_session(jane: PatientWithCourse) ->
     with time_machine.travel(timezone.make_aware(datetime.combine(jane.first_day + timedelta(days=day), time(9)))):
         page = portal_client(jane.account).get(reverse("portal_aftercare")).content.decode()
     assert f"Today is day {day} after this session." in page
-    assert str(step["text"]).replace("'", "&#39;") in page
+    assert str(step["patient_text"]).replace("'", "&#39;") in page
 
 
 def test_before_the_session_aftercare_is_there_to_read_ahead(jane: PatientWithCourse) -> None:

@@ -72,7 +72,7 @@ def test_the_preparation_email_is_sent_on_its_day_once_however_often_the_dispatc
     assert _sent_subjects() == ["Preparing for your appointment on Thursday 10 December 2026 · Riverside Skin Clinic"]
     body = mail.outbox[0].body
     assert "From Thursday 3 December 2026:" in body
-    assert "Pause over-the-counter retinol" in body
+    assert "Stop using retinol or retinoid skin products you bought yourself" in body
     assert mail.outbox[0].to == [EMAIL]
     reminder = booked.reminders()[PREP_RETINOID]
     assert (reminder.status, reminder.attempts, reminder.sent_at) == ("sent", 1, moment(date(2026, 12, 3), 8))

@@ -77,14 +77,14 @@ def test_the_result_lists_what_could_suit_and_what_is_unlikely(client: Client, p
     could = section(page, "could-heading")
     unlikely = section(page, "unlikely-heading")
     assert "Intense pulsed light" in could
-    assert "Q-switched 532 nm laser" in unlikely
+    assert "Q-switched pigment laser (532 nm)" in unlikely
     assert "may be longer than the 3 days you said you could take" in unlikely
 
 
 def test_pregnancy_means_treatment_waits(client: Client, practice: Practice) -> None:
     page = result_of(client, practice, pregnancy="pregnant")
     screening = section(page, "screening-heading")
-    assert "Pregnant or breastfeeding" in screening
+    assert "Pregnancy or breastfeeding" in screening
     assert "treatment waits" in screening
     assert 'id="could-heading"' not in page
 
@@ -97,39 +97,39 @@ def test_breastfeeding_means_treatment_waits_too(client: Client, practice: Pract
 def test_recent_isotretinoin_rules_out_full_resurfacing_only(client: Client, practice: Practice) -> None:
     stopped = (timezone.localdate() - timedelta(days=60)).isoformat()
     page = result_of(client, practice, concerns=["wrinkles"], isotretinoin="past", isotretinoin_stopped_on=stopped)
-    assert "Oral isotretinoin now or within 6 months" in section(page, "screening-heading")
+    assert "Isotretinoin tablets now or in the last 6 months" in section(page, "screening-heading")
     unlikely = section(page, "unlikely-heading")
-    assert "Fully ablative CO2 laser resurfacing" in unlikely
-    assert "Fractional ablative CO2 laser" in section(page, "could-heading")
+    assert "Full CO2 laser resurfacing" in unlikely
+    assert "Fractional CO2 laser" in section(page, "could-heading")
 
 
 def test_isotretinoin_long_ago_raises_nothing(client: Client, practice: Practice) -> None:
     stopped = (timezone.localdate() - timedelta(days=800)).isoformat()
     page = result_of(client, practice, concerns=["wrinkles"], isotretinoin="past", isotretinoin_stopped_on=stopped)
     assert 'id="screening-heading"' not in page
-    assert "Fully ablative CO2 laser resurfacing" in section(page, "could-heading")
+    assert "Full CO2 laser resurfacing" in section(page, "could-heading")
 
 
 def test_isotretinoin_taken_now_is_screened(client: Client, practice: Practice) -> None:
     page = result_of(client, practice, concerns=["wrinkles"], isotretinoin="now")
-    assert "Oral isotretinoin now or within 6 months" in section(page, "screening-heading")
+    assert "Isotretinoin tablets now or in the last 6 months" in section(page, "screening-heading")
 
 
 def test_cold_sores_are_raised_for_the_consultation(client: Client, practice: Practice) -> None:
     page = result_of(client, practice, cold_sores="yes")
-    assert "History of herpes simplex (cold sores)" in section(page, "screening-heading")
-    assert "Tell the clinician about this: History of herpes simplex" in section(page, "discuss-heading")
+    assert "Cold sores in the past" in section(page, "screening-heading")
+    assert "Tell the clinician about this: Cold sores in the past" in section(page, "discuss-heading")
 
 
 def test_keloids_make_resurfacing_a_matter_for_the_clinician(client: Client, practice: Practice) -> None:
     page = result_of(client, practice, keloids="yes", concerns=["acne_scars"])
-    assert "History of keloids or hypertrophic scarring" in section(page, "screening-heading")
-    assert "needs the clinician's judgement first: History of keloids" in page
+    assert "Keloids or raised scars in the past" in section(page, "screening-heading")
+    assert "needs the clinician's judgement first: Keloids or raised scars" in page
 
 
 def test_a_photosensitising_medicine_is_recognised(client: Client, practice: Practice) -> None:
     page = result_of(client, practice, medications="Doxycycline 100 mg")
-    assert "A current photosensitising medication or supplement" in section(page, "screening-heading")
+    assert "A medicine or supplement that makes skin react more to light" in section(page, "screening-heading")
 
 
 def test_an_unrecognised_medicine_is_named_for_checking(client: Client, practice: Practice) -> None:
@@ -143,8 +143,8 @@ def test_no_screening_answer_raises_no_screening_section(client: Client, practic
 
 def test_the_result_says_what_to_expect_from_the_engines_protocol(client: Client, practice: Practice) -> None:
     expect = section(result_of(client, practice), "expect-heading")
-    assert "Avoid sun, sunbeds and self-tanner on the area for 4 weeks before treatment" in expect
-    assert "Call the practice for blistering" in expect
+    assert "Stay out of the sun, and do not use sunbeds or fake tan on the area, for 4 weeks before treatment" in expect
+    assert "Call the practice if you get blisters" in expect
 
 
 def test_nothing_is_stored_or_put_in_a_session_before_consent(client: Client, practice: Practice) -> None:

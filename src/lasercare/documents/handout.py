@@ -4,8 +4,9 @@ Three steps, each testable on its own:
 
 - `handout_context` turns the stored plan document (a dict), the chosen treatment and the course's booked days into
   what the handout says. No Django here. Every clinical figure (sessions, intervals, downtime, risks with their
-  rates, preparation days, aftercare days) comes from the plan document; the handout only counts dates from the
-  first session: the booked day when session 1 is booked, else the plan's schedule.
+  rates, preparation days, aftercare days) comes from the plan document, in its patient voice (the plain-language
+  texts of the knowledge base, engine/patient_voice.py); the handout only counts dates from the first session: the
+  booked day when session 1 is booked, else the plan's schedule.
 - `handout_html` renders it with the handout's own Jinja2 environment (templates in this package's jinja2/ folder),
   print CSS included (A4, DejaVu fonts, the practice's name and page numbers in the margins).
 - `render_pdf` lays the HTML out with WeasyPrint. WeasyPrint loads Pango when imported, so it is imported there,
@@ -26,6 +27,8 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from lasercare.engine.knowledge_base import load_knowledge
+from lasercare.engine.patient_voice import glossary_for, patient_document
 from lasercare.engine.serialize import patient_bibliography
 from lasercare.practice.consent.document import EVIDENCE_WORDS, course_sessions, findings_for, span
 
@@ -171,6 +174,9 @@ def handout_context(
     """
     booked = dict(booked or {})
     concern_names = concern_names or {}
+    # The patient's words for every clinical text (engine/patient_voice.py): a plan stored before the patient voice
+    # takes them from the knowledge base by id.
+    document = patient_document(document)
     citations = _Citations(document.get("bibliography", []))
     consultation_on = date.fromisoformat(document["consultation_on"]) if document.get("consultation_on") else None
     context: dict[str, Any] = {
@@ -182,6 +188,7 @@ def handout_context(
         "treatment": None,
         "not_eligible": list(document.get("why_not_eligible", [])) if not document.get("eligible", True) else [],
         "notes": list(document.get("notes", [])),
+        "glossary": [],
     }
     option = next((o for o in document.get("options", []) if o.get("modality") == chosen), None)
     if option is None:
@@ -233,13 +240,27 @@ def handout_context(
         {
             "effect": risk["effect"],
             "rate": risk.get("rate", ""),
+            "lasts": risk.get("lasts", ""),
+            "what_to_do": risk.get("what_to_do", ""),
             "evidence_words": EVIDENCE_WORDS.get(risk.get("evidence", ""), "not stated"),
             "sources": citations.cite(risk.get("sources", [])),
         }
         for risk in option.get("risks", [])
     ]
     context["sources"] = citations.listed()
+    context["glossary"] = _glossary(context)
     return context
+
+
+def _glossary(context: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The glossary's terms (engine/knowledge/glossary.toml) that the handout's own texts use."""
+    treatment = context.get("treatment") or {}
+    said = [str(treatment.get("name", "")), *context.get("notes", [])]
+    for part in ("preparation", "day_of", "aftercare"):
+        said += [str(step["text"]) for step in context.get(part, [])]
+    said += [t for f in context.get("findings", []) for t in (f["name"], *f["adjustments"])]
+    said += [str(r[k]) for r in context.get("risks", []) for k in ("effect", "rate", "lasts", "what_to_do")]
+    return [{"term": t.term, "means": t.means} for t in glossary_for(said, load_knowledge().glossary)]
 
 
 _environment = Environment(
@@ -313,5 +334,5 @@ def handout_for_plan(plan: TreatmentPlan, *, prepared_on: date) -> dict[str, Any
         prepared_on=prepared_on,
         status=plan.status,
         booked=booked,
-        concern_names={code: str(name) for code, name in labels.CONCERNS.items()},
+        concern_names={code: str(name) for code, name in labels.PATIENT_CONCERNS.items()},
     )

@@ -100,10 +100,22 @@ class PhototypeFit(Value):
     description: str = ""  # ": use with caution (the reason).", made once when the knowledge loads
 
 
+class PatientRisk(Value):
+    """A side effect in the patient's words (the patient voice of docs/clinical-knowledge.md): a plain name, how
+    often in words derived only from the published rate beside it, how long it lasts where the source says so (else
+    empty), and what to do."""
+
+    name: str
+    how_often: str
+    lasts: str = ""
+    what_to_do: str = ""
+
+
 class SideEffect(Value):
     effect: str
     rate: str
     evidence: Evidence
+    patient: PatientRisk | None = None  # required by the loader for every side effect
 
 
 class Modality(Value):
@@ -127,6 +139,9 @@ class Modality(Value):
     side_effects: tuple[SideEffect, ...]
     sources: tuple[str, ...]  # every source behind the facts above, in first-cited order
     notes: tuple[str, ...] = ()
+    patient_name: str = ""  # the patient voice: a plain name and what the treatment does, in a sentence or two
+    patient_about: str = ""
+    patient_chromophore: str = ""  # what the light acts on, in plain words
 
 
 class Trigger(Value):
@@ -166,6 +181,8 @@ class FindingRule(Value):
     waits: bool  # the finding's waiting period holds back these modalities
     if_trigger: str | None = None  # applies only when the trigger with this id fired
     if_phototype_at_least: str | None = None  # applies only from this phototype up
+    patient_rationale: str = ""  # the patient voice of `rationale` (empty when the rule has none)
+    patient_adjustments: tuple[str, ...] = ()  # the patient voice of each adjustment, in the same order
 
     @property
     def conditional(self) -> bool:
@@ -180,6 +197,8 @@ class FindingDefinition(Value):
     triggers: tuple[Trigger, ...]
     rules: tuple[FindingRule, ...]
     conditional: bool = False  # some rule applies only when a named trigger fired or from a phototype up
+    patient_name: str = ""  # the patient voice of `name` and `rationale`
+    patient_rationale: str = ""
 
 
 class MedicationClass(Value):
@@ -240,6 +259,7 @@ class ProtocolStep(Value):
     blocks_first_session: bool = False  # the first session waits until this step can be done in full
     replaces: tuple[str, ...] = ()  # steps this one stands in for when it applies (a longer test spot)
     counts_from: str | None = None  # "last_sun_exposure": the lead time runs from that date when it is known
+    patient_text: str = ""  # the patient voice of `text`, with the same {placeholders}
 
 
 class PolicyValue(Value):
@@ -292,6 +312,14 @@ class PhototypeRules(Value):
     ita_margin_evidence: Evidence = Evidence("P", ())
 
 
+class GlossaryTerm(Value):
+    """A word a patient text cannot avoid (knowledge/glossary.toml), explained where it appears."""
+
+    term: str
+    means: str
+    forms: tuple[str, ...]  # the term and the other forms it takes in a text ("pigment", "pigmentation"), lower case
+
+
 class Knowledge(Value):
     version: str
     phototype_rules: PhototypeRules
@@ -308,6 +336,8 @@ class Knowledge(Value):
     sources: Mapping[str, Source]
     policy: Policy
     notes: Mapping[str, str]  # per concern, something every plan for it must say
+    patient_notes: Mapping[str, str] = _EMPTY  # the patient voice of each concern note
+    glossary: tuple[GlossaryTerm, ...] = ()
 
     def source(self, source_id: str) -> Source:
         return self.sources[source_id]

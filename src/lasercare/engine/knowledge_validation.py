@@ -29,12 +29,14 @@ from .knowledge_model import (
     Evidence,
     FindingDefinition,
     FindingRule,
+    GlossaryTerm,
     Indication,
     Knowledge,
     Lexicon,
     MedicationClass,
     Medicine,
     Modality,
+    PatientRisk,
     PhototypeFit,
     PhototypeRules,
     Policy,
@@ -319,7 +321,13 @@ def _modalities(document: object, source_ids: set[str], problems: list[str]) -> 
             "downtime_days",
             "side_effects",
             "notes",
+            "patient",
         )
+        patient = entry.entry("patient")
+        patient_name = patient_about = ""
+        if patient is not None:
+            patient.allow_only("name", "about")
+            patient_name, patient_about = patient.text("name"), patient.text("about")
         wavelengths = entry.data.get("wavelengths_nm", [])
         if (
             not isinstance(wavelengths, list)
@@ -340,11 +348,12 @@ def _modalities(document: object, source_ids: set[str], problems: list[str]) -> 
                 eyewear_nm = tuple(raw_nm)
             eyewear_text = eyewear.text("text")
         chromophore = entry.entry("chromophore")
-        chromophore_value = ""
+        chromophore_value = patient_chromophore = ""
         chromophore_evidence = Evidence("P", ())
         if chromophore is not None:
-            chromophore.allow_only("value", "evidence", "sources", "note")
+            chromophore.allow_only("value", "evidence", "sources", "note", "patient")
             chromophore_value = chromophore.text("value")
+            patient_chromophore = chromophore.text("patient")
             chromophore_evidence = chromophore.evidence(source_ids)
         indications: dict[str, Indication] = {}
         table = entry.entry("indications")
@@ -402,9 +411,14 @@ def _modalities(document: object, source_ids: set[str], problems: list[str]) -> 
             risk_evidence = risk.evidence(source_ids)
         side_effects = []
         for sub in entry.entries("side_effects", required=True):
-            sub.allow_only("effect", "rate", "evidence", "sources", "note")
+            sub.allow_only("effect", "rate", "evidence", "sources", "note", "patient")
             side_effects.append(
-                SideEffect(effect=sub.text("effect"), rate=sub.text("rate"), evidence=sub.evidence(source_ids))
+                SideEffect(
+                    effect=sub.text("effect"),
+                    rate=sub.text("rate"),
+                    evidence=sub.evidence(source_ids),
+                    patient=_patient_risk(sub.entry("patient")),
+                )
             )
         light_source = entry.text("light_source", choices=("laser", "broadband_light"), default="laser")
         sessions = _cited_range(entry.entry("sessions"), source_ids)
@@ -437,6 +451,9 @@ def _modalities(document: object, source_ids: set[str], problems: list[str]) -> 
             side_effects=tuple(side_effects),
             sources=tuple(dict.fromkeys(source for evidence in cited for source in evidence.sources)),
             notes=entry.texts("notes"),
+            patient_name=patient_name,
+            patient_about=patient_about,
+            patient_chromophore=patient_chromophore,
         )
         if sessions.range.min < 1:
             entry.problem("sessions.min", "must be at least 1")
@@ -471,6 +488,20 @@ def _resolve_modalities(entry: _Entry, modalities: Mapping[str, Modality]) -> tu
     return unique, set(unique) == set(modalities)
 
 
+def _patient_risk(entry: _Entry | None) -> PatientRisk | None:
+    """A side effect's patient voice: `name`, `how_often` and `what_to_do` required, `lasts` only where the source
+    says how long it lasts."""
+    if entry is None:
+        return None
+    entry.allow_only("name", "how_often", "lasts", "what_to_do")
+    return PatientRisk(
+        name=entry.text("name"),
+        how_often=entry.text("how_often"),
+        lasts=entry.text("lasts", required=False),
+        what_to_do=entry.text("what_to_do"),
+    )
+
+
 def _findings(
     document: object,
     modalities: Mapping[str, Modality],
@@ -487,7 +518,7 @@ def _findings(
         if code not in FINDINGS:
             entry.problem("", "not a finding code of the vocabulary")
             continue
-        entry.allow_only("name", "rationale", "evidence", "sources", "note", "triggers", "rules")
+        entry.allow_only("name", "rationale", "evidence", "sources", "note", "triggers", "rules", "patient")
         triggers = []
         for sub in entry.entries("triggers", required=True):
             sub.allow_only(
@@ -598,6 +629,12 @@ def _findings(
                     if_phototype_at_least=sub.text("if_phototype_at_least", required=False, choices=PHOTOTYPES) or None,
                 )
             )
+        patient = entry.entry("patient")
+        patient_name = patient_rationale = ""
+        if patient is not None:
+            patient.allow_only("name", "rationale", "rules")
+            patient_name, patient_rationale = patient.text("name"), patient.text("rationale")
+            rules = _patient_rules(patient, rules)
         # A conditional rule overrides the general one where it holds; general rules never overlap.
         seen: dict[str, int] = {}
         for index, rule in enumerate(rules):
@@ -618,11 +655,35 @@ def _findings(
             triggers=tuple(triggers),
             rules=tuple(rules),
             conditional=any(rule.conditional for rule in rules),
+            patient_name=patient_name,
+            patient_rationale=patient_rationale,
         )
     for code in FINDINGS:
         if code not in findings and not any(p.startswith(f"{file} [{code}]") for p in problems):
             problems.append(f"{file}: finding {code} of the vocabulary is missing")
     return findings
+
+
+def _patient_rules(patient: _Entry, rules: list[FindingRule]) -> list[FindingRule]:
+    """Each rule with its patient voice: `patient.rules` holds one table per rule, in the rules' order, with a
+    `rationale` where the rule has one and one plain `adjustments` entry for each of the rule's adjustments."""
+    voices = patient.entries("rules", required=any(rule.rationale or rule.adjustments for rule in rules))
+    if not voices:
+        return rules
+    if len(voices) != len(rules):
+        patient.problem("rules", f"must hold one table per rule ({len(rules)}), not {len(voices)}")
+        return rules
+    voiced = []
+    for rule, voice in zip(rules, voices, strict=True):
+        voice.allow_only("rationale", "adjustments")
+        rationale = voice.text("rationale", required=bool(rule.rationale))
+        if rationale and not rule.rationale:
+            voice.problem("rationale", "the rule has no rationale to say in plain words")
+        adjustments = voice.texts("adjustments", required=bool(rule.adjustments))
+        if len(adjustments) != len(rule.adjustments):
+            voice.problem("adjustments", f"must say each of the rule's {len(rule.adjustments)} adjustments, in order")
+        voiced.append(rule._replace(patient_rationale=rationale, patient_adjustments=adjustments))
+    return voiced
 
 
 def _class_table(entry: _Entry | None, source_ids: set[str], kind: str) -> dict[str, MedicationClass]:
@@ -833,8 +894,16 @@ def _steps(
             "blocks_first_session",
             "replaces",
             "counts_from",
+            "patient",
         )
         text = entry.text("text")
+        patient_text = entry.text("patient")
+        for placeholder in _PLACEHOLDER.findall(patient_text):
+            if placeholder not in _PLACEHOLDER.findall(text):
+                entry.problem("patient", f"{{{placeholder}}} is not one of the text's placeholders")
+        for placeholder in _PLACEHOLDER.findall(text):
+            if placeholder in policy_keys and placeholder not in _PLACEHOLDER.findall(patient_text):
+                entry.problem("patient", f"must give the clinic's {{{placeholder}}} as the text does")
         for placeholder in _PLACEHOLDER.findall(text):
             if placeholder not in policy_keys and placeholder not in placeholders:
                 entry.problem(
@@ -866,6 +935,7 @@ def _steps(
                 blocks_first_session=entry.flag("blocks_first_session"),
                 replaces=entry.texts("replaces"),
                 counts_from=entry.text("counts_from", required=False, choices=_COUNTS_FROM) or None,
+                patient_text=patient_text,
             )
         )
     ids = {step.id for step in steps}
@@ -1055,21 +1125,41 @@ def _phototype_rules(document: object, source_ids: set[str], problems: list[str]
     )
 
 
-def _meta(document: object, problems: list[str]) -> tuple[str, dict[str, str]]:
+def _meta(document: object, problems: list[str]) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The version, the concern notes and their patient voice (`patient_concern_notes`, one for each note)."""
     entry = _Entry(document, "meta.toml", problems)
-    entry.allow_only("version", "concern_notes")
+    entry.allow_only("version", "concern_notes", "patient_concern_notes")
     version = entry.text("version")
-    notes: dict[str, str] = {}
-    table = entry.entry("concern_notes", required=False)
-    if table is not None:
-        for concern, text in table.data.items():
-            if concern not in CONCERNS:
-                table.problem(concern, "not a concern code")
-            elif not isinstance(text, str) or not text:
-                table.problem(concern, "must be a non-empty string")
-            else:
-                notes[concern] = text
-    return version, notes
+    found: list[dict[str, str]] = []
+    for key in ("concern_notes", "patient_concern_notes"):
+        notes: dict[str, str] = {}
+        table = entry.entry(key, required=False)
+        if table is not None:
+            for concern, text in table.data.items():
+                if concern not in CONCERNS:
+                    table.problem(concern, "not a concern code")
+                elif not isinstance(text, str) or not text:
+                    table.problem(concern, "must be a non-empty string")
+                else:
+                    notes[concern] = text
+        found.append(notes)
+    notes, patient_notes = found
+    for concern in notes.keys() - patient_notes.keys():
+        problems.append(f"meta.toml.patient_concern_notes.{concern}: is required (the patient voice of the note)")
+    return version, notes, patient_notes
+
+
+def _glossary(document: object, problems: list[str]) -> tuple[GlossaryTerm, ...]:
+    """glossary.toml: `[[term]]` tables of `term`, `means` and optional other `forms` of the word."""
+    entry = _Entry(document, "glossary.toml", problems)
+    entry.allow_only("term")
+    terms = []
+    for sub in entry.entries("term", required=True):
+        sub.allow_only("term", "means", "forms")
+        term = sub.text("term")
+        forms = tuple(dict.fromkeys(f.lower() for f in (term, *sub.texts("forms")) if f))
+        terms.append(GlossaryTerm(term=term, means=sub.text("means"), forms=forms))
+    return tuple(terms)
 
 
 def _check_text_safety(
@@ -1082,11 +1172,16 @@ def _check_text_safety(
         re.IGNORECASE,
     )
     texts = [(f"protocols.toml [{s.id}].text", s.text) for s in steps]
+    texts += [(f"protocols.toml [{s.id}].patient", s.patient_text) for s in steps]
     for finding in findings.values():
         texts.append((f"findings.toml [{finding.code}].rationale", finding.rationale))
+        texts.append((f"findings.toml [{finding.code}].patient.rationale", finding.patient_rationale))
         texts += [(f"findings.toml [{finding.code}].rules", r.rationale) for r in finding.rules]
+        texts += [(f"findings.toml [{finding.code}].patient.rules", r.patient_rationale) for r in finding.rules]
         texts += [
-            (f"findings.toml [{finding.code}].rules.adjustments", a) for r in finding.rules for a in r.adjustments
+            (f"findings.toml [{finding.code}].rules.adjustments", a)
+            for r in finding.rules
+            for a in r.adjustments + r.patient_adjustments
         ]
     for where, text in texts:
         if forbidden.search(text):
@@ -1114,12 +1209,14 @@ def build_knowledge(directory: str, names: list[str]) -> tuple[Knowledge, dict[s
         "medications.toml",
         "protocols.toml",
         "policy.toml",
+        "glossary.toml",
     ):
         if required not in docs:
             problems.append(f"{required}: missing from {directory}")
     if problems:
         raise KnowledgeError(problems)
-    version, notes = _meta(docs["meta.toml"], problems)
+    version, notes, patient_notes = _meta(docs["meta.toml"], problems)
+    glossary = _glossary(docs["glossary.toml"], problems)
     sources = _sources(docs, problems)
     source_ids = set(sources)
     phototype_rules = _phototype_rules(docs["phototype.toml"], source_ids, problems)
@@ -1153,5 +1250,7 @@ def build_knowledge(directory: str, names: list[str]) -> tuple[Knowledge, dict[s
         sources=sources,
         policy=Policy(values=defaults),
         notes=notes,
+        patient_notes=patient_notes,
+        glossary=glossary,
     )
     return knowledge, policy_types

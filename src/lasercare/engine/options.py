@@ -241,6 +241,7 @@ def assess_option(
         family=modality.family,
         score=round(coverage_score - risk_penalty, 3),
         cost=cost,
+        patient_name=modality.patient_name,
     ), tuple(result.goal_caps)
 
 

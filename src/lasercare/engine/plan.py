@@ -57,6 +57,9 @@ class Finding(Value):
     adjustments: tuple[str, ...] = ()
     because: str = ""  # what in the intake raised it
     wait_until: date | None = None
+    patient_name: str = ""  # the patient voice of name, rationale and adjustments (knowledge_model)
+    patient_rationale: str = ""
+    patient_adjustments: tuple[str, ...] = ()
 
 
 class ConcernCoverage(Value):
@@ -91,6 +94,7 @@ class TreatmentOption(Value):
     family: str
     score: float
     cost: CostEstimate | None = None
+    patient_name: str = ""
 
 
 class ProtocolStepPlan(Value):
@@ -101,6 +105,7 @@ class ProtocolStepPlan(Value):
     days_before: int | None = None
     days_after: int | None = None
     on: date | None = None  # for preparation, the date counted back from the first session
+    patient_text: str = ""  # the patient voice of `text`, its placeholders filled the same way
 
 
 class Protocol(Value):
@@ -149,6 +154,7 @@ class TreatmentPlan(Value):
     allergies: tuple[RecognisedAllergy, ...]
     notes: tuple[str, ...]
     sources: tuple[Source, ...]  # every source the plan cites, in first-cited order
+    patient_notes: tuple[str, ...] = ()  # the patient voice of `notes`, one for one
 
     @property
     def chosen(self) -> TreatmentOption | None:

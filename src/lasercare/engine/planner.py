@@ -12,6 +12,7 @@ from .intake import Intake
 from .knowledge_model import Knowledge
 from .medicines import read_medicine
 from .options import CourseRanges, assess_option, explain_order, option_timing, order_key, planned_sessions
+from .patient_voice import PATIENT_DISAGREEMENT, PATIENT_NOTHING_SUITS
 from .phototype import assess_phototype
 from .plan import (
     Course,
@@ -187,8 +188,14 @@ def make_plan(intake: Intake, on: date, knowledge: Knowledge) -> TreatmentPlan:
 
     chosen = next((o for o in options if o.suitability in ("recommended", "acceptable")), None) if eligible else None
     notes = [knowledge.notes[c.code] for c in intake.concerns if c.code in knowledge.notes]
+    patient_notes = [
+        knowledge.patient_notes.get(c.code, knowledge.notes[c.code])
+        for c in intake.concerns
+        if c.code in knowledge.notes
+    ]
     if phototype.disagreement:
         notes.append(phototype.disagreement)
+        patient_notes.append(PATIENT_DISAGREEMENT)
     course = None
     schedule: tuple[ScheduledSession, ...] = ()
     protocol = Protocol()
@@ -200,6 +207,7 @@ def make_plan(intake: Intake, on: date, knowledge: Knowledge) -> TreatmentPlan:
             "No option is recommended or acceptable within the patient's goals and findings: nothing is scheduled; "
             "the clinician discusses the options marked not advised."
         )
+        patient_notes.append(PATIENT_NOTHING_SUITS)
 
     steps = protocol.preparation + protocol.day_of + protocol.aftercare
     cited = dict.fromkeys(
@@ -226,5 +234,6 @@ def make_plan(intake: Intake, on: date, knowledge: Knowledge) -> TreatmentPlan:
         medications=medications,
         allergies=allergies,
         notes=tuple(notes),
+        patient_notes=tuple(patient_notes),
         sources=tuple(knowledge.sources[s] for s in cited),
     )

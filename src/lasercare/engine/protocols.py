@@ -140,6 +140,7 @@ def build_protocol(
 ) -> Protocol:
     phases: dict[str, list[ProtocolStepPlan]] = {"preparation": [], "day_of": [], "aftercare": []}
     placeholders = _placeholders(modality, who, knowledge)
+    in_patient_words = {**placeholders, "modality": modality.patient_name or modality.name}
     for step in steps_in_force(modality, who, knowledge):
         before = days_before(step, knowledge)
         on = None
@@ -149,6 +150,9 @@ def build_protocol(
             ProtocolStepPlan(
                 id=step.id,
                 text=step.text.format_map(placeholders) if "{" in step.text else step.text,
+                patient_text=step.patient_text.format_map(in_patient_words)
+                if "{" in step.patient_text
+                else step.patient_text,
                 evidence=step.evidence.level,
                 sources=step.evidence.sources,
                 days_before=before,

@@ -201,6 +201,9 @@ def finding_from_rule(
         adjustments=rule.adjustments,
         because=hit_because,
         wait_until=wait_until if rule.waits else None,
+        patient_name=definition.patient_name,
+        patient_rationale=" ".join(t for t in (definition.patient_rationale, rule.patient_rationale) if t),
+        patient_adjustments=rule.patient_adjustments,
     )
 
 

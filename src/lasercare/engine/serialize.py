@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
-from .knowledge_model import Range, Source
+from .knowledge_model import Range, SideEffect, Source
 from .plan import Finding, ProtocolStepPlan, TreatmentOption, TreatmentPlan
 
 TYPE_CHECKING = False
@@ -37,6 +37,29 @@ def _finding(finding: Finding) -> dict[str, Any]:
         out["adjustments"] = list(finding.adjustments)
     if finding.wait_until is not None:
         out["wait_until"] = finding.wait_until.isoformat()
+    if finding.patient_name:
+        out["patient"] = {
+            "name": finding.patient_name,
+            "rationale": finding.patient_rationale,
+            "adjustments": list(finding.patient_adjustments),
+        }
+    return out
+
+
+def _risk(risk: SideEffect) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "effect": risk.effect,
+        "rate": risk.rate,
+        "evidence": risk.evidence.level,
+        "sources": list(risk.evidence.sources),
+    }
+    if risk.patient is not None:
+        out["patient"] = {
+            "name": risk.patient.name,
+            "how_often": risk.patient.how_often,
+            "lasts": risk.patient.lasts,
+            "what_to_do": risk.patient.what_to_do,
+        }
     return out
 
 
@@ -56,15 +79,14 @@ def _option(option: TreatmentOption) -> dict[str, Any]:
         "rationale": option.rationale,
         "decided_by": list(option.decided_by),
         "sources": list(option.sources),
-        "risks": [
-            {"effect": r.effect, "rate": r.rate, "evidence": r.evidence.level, "sources": list(r.evidence.sources)}
-            for r in option.risks
-        ],
+        "risks": [_risk(r) for r in option.risks],
         "family": option.family,
         "wavelengths_nm": list(option.wavelengths_nm),
         "eyewear_nm": list(option.eyewear_nm),
         "score": option.score,
     }
+    if option.patient_name:
+        out["patient_name"] = option.patient_name
     if option.cost is not None:
         out["cost"] = {
             "min": _number(option.cost.min),
@@ -77,6 +99,8 @@ def _option(option: TreatmentOption) -> dict[str, Any]:
 
 def _step(step: ProtocolStepPlan) -> dict[str, Any]:
     out: dict[str, Any] = {"id": step.id, "text": step.text, "evidence": step.evidence, "sources": list(step.sources)}
+    if step.patient_text:
+        out["patient_text"] = step.patient_text
     if step.days_before is not None:
         out["days_before"] = step.days_before
     if step.days_after is not None:
@@ -164,6 +188,7 @@ def _without_bibliography(plan: TreatmentPlan) -> dict[str, Any]:
             for a in plan.allergies
         ],
         "notes": list(plan.notes),
+        "patient_notes": list(plan.patient_notes),
     }
 
 

@@ -19,6 +19,17 @@ CONCERNS = {
     "vessels": _("Visible small vessels"),
     "laxity": _("Laxity"),
 }
+# The concerns as a patient reads them on the handout, the portal and the public pages (the patient voice:
+# docs/clinical-knowledge.md); the staff's pages keep CONCERNS.
+PATIENT_CONCERNS = {
+    **CONCERNS,
+    "wrinkles": _("Deeper wrinkles"),
+    "scars": _("Other scars (from surgery or an injury)"),
+    "sun_spots": _("Sun spots"),
+    "pih": _("Dark marks left after spots, rashes or injuries"),
+    "redness": _("Redness (such as rosacea)"),
+    "laxity": _("Loose or sagging skin"),
+}
 SEVERITIES = {1: _("1 mild"), 2: _("2 moderate"), 3: _("3 severe")}
 SCALES = {
     "glogau": _("Glogau"),

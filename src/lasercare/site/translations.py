@@ -33,7 +33,8 @@ _OPTIONS = {pattern: {"extensions": "jinja2.ext.i18n"} for pattern, method in _M
 # the public pages' general wording: data files, read through gettext on those pages.
 _TOML = "lasercare.practice.selfassessment.knowledge_text:extract_toml"
 _METHODS += [
-    (f"engine/knowledge/{name}.toml", _TOML) for name in ("modalities", "findings", "protocols", "medications", "meta")
+    (f"engine/knowledge/{name}.toml", _TOML)
+    for name in ("modalities", "findings", "protocols", "medications", "meta", "glossary")
 ]
 _METHODS += [
     ("practice/consultations/fitzpatrick_questionnaire.toml", _TOML),

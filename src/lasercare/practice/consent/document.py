@@ -1,7 +1,8 @@
 """The consent document: what the patient reads and signs, generated from the accepted plan.
 
 Everything clinical in it comes from the plan document (the engine's options, findings and risks, each with its
-source's evidence level); the practice's template adds only its own wording. The document is kept whole with a
+source's evidence level), in the patient voice of the knowledge base (engine/patient_voice.py: plain words, how often
+in words from the published rate); the practice's template adds only its own wording. The document is kept whole with a
 SHA-256 over its canonical JSON, so what was signed can be shown as it was signed. No Django here: tested directly.
 """
 
@@ -14,19 +15,24 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-FORMAT = 1
+from lasercare.engine.knowledge_base import load_knowledge
+from lasercare.engine.patient_voice import glossary_for, patient_document
+
+# 2: the patient voice (plain names, how often in words, how long a side effect lasts, what to do) and a glossary
+FORMAT = 2
 
 # The knowledge base's evidence marks (engine/knowledge/modalities.toml), said in words for the patient.
 EVIDENCE_WORDS = {
-    "S": "established: from a published study, review, product label or professional society",
-    "W": "from a weaker source only (such as a clinic's or patient information page)",
-    "P": "practice policy: no published figure was found; this is a practice-policy default",
+    "S": "known from published studies",
+    "W": "from a weaker source only, such as a clinic's advice",
+    "P": "this practice's own rule: no published figure was found",
 }
 
+# What a finding's severity means for the treatment, in the patient's words.
 SEVERITY_WORDS = {
-    "absolute": "Absolute contraindication",
-    "relative": "Relative contraindication",
-    "precaution": "Precaution",
+    "absolute": "this treatment must not be given",
+    "relative": "your clinician must judge that this treatment is safe for you",
+    "precaution": "extra care is taken",
 }
 
 SUITABLE = ("recommended", "acceptable")
@@ -105,6 +111,9 @@ def build_document(
 ) -> dict[str, Any]:
     """The consent document for the chosen treatment. `options`: the plan's options as the clinician left them
     (overrides applied), which decide the alternatives offered."""
+    # The patient reads and signs the patient voice of every clinical text (engine/patient_voice.py).
+    plan = patient_document(plan)
+    options = patient_document({"options": options})["options"]
     option = next((o for o in options if o["modality"] == chosen), None)
     if option is None:
         raise DocumentError("The chosen treatment is not one of the plan's options.")
@@ -112,6 +121,8 @@ def build_document(
         {
             "effect": risk["effect"],
             "rate": risk.get("rate", ""),
+            "lasts": risk.get("lasts", ""),
+            "what_to_do": risk.get("what_to_do", ""),
             "evidence": risk.get("evidence", ""),
             "evidence_words": EVIDENCE_WORDS.get(risk.get("evidence", ""), ""),
         }
@@ -128,6 +139,10 @@ def build_document(
         if other["modality"] != chosen and other["suitability"] in SUITABLE
     ]
     alternatives.append(dict(NO_TREATMENT))
+    findings = findings_for(plan, chosen)
+    said = [option["name"], *(a["name"] for a in alternatives)]
+    said += [t for r in risks for t in (r["effect"], r["rate"], r["lasts"], r["what_to_do"])]
+    said += [t for f in findings for t in (f["name"], f["rationale"], *f["adjustments"])]
     return {
         "format": FORMAT,
         "patient": {"name": patient_name},
@@ -140,9 +155,10 @@ def build_document(
             "interval_weeks": _range(option.get("interval_weeks")),
             "downtime_days": _range(option.get("downtime_days")),
         },
-        "findings": findings_for(plan, chosen),
+        "findings": findings,
         "risks": risks,
         "alternatives": alternatives,
+        "glossary": [{"term": t.term, "means": t.means} for t in glossary_for(said, load_knowledge().glossary)],
         "template": {
             "family": template.family,
             "version": template.version,
@@ -167,7 +183,7 @@ def _alternative_summary(option: dict[str, Any]) -> str:
     sessions = span(option.get("sessions"), "session", "sessions")
     if sessions:
         parts.append(sessions)
-    downtime = span(option.get("downtime_days"), "day of downtime", "days of downtime")
+    downtime = span(option.get("downtime_days"), "day to recover", "days to recover")
     if downtime:
         parts.append(downtime)
     return "; ".join(parts)

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from lasercare.documents.care_dates import DatedStep, aftercare_for, preparation_for, protocol_for
+from lasercare.engine.patient_voice import patient_document
 from lasercare.practice.consent.models import Consent
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
@@ -138,7 +139,7 @@ def checklists(account: PatientAccount, today: date | None = None) -> list[Check
     for shown in plans(account):
         if shown.status != PlanStatus.ACCEPTED:
             continue
-        protocol = protocol_for(shown.document, chosen_modality(shown))
+        protocol = protocol_for(patient_document(shown.document), chosen_modality(shown))
         days, booked = _course_days(shown, bookings)
         upcoming = sorted((number, day) for number, day in days.items() if day >= today)
         if not upcoming or not protocol:
@@ -164,8 +165,10 @@ def checklists(account: PatientAccount, today: date | None = None) -> list[Check
 
 
 def _treatment_name(shown: TreatmentPlan) -> str:
+    """The chosen treatment's name in the patient voice."""
     chosen = chosen_modality(shown)
-    option = next((o for o in shown.document.get("options", []) if o.get("modality") == chosen), None)
+    options = patient_document({"options": shown.document.get("options", [])})["options"]
+    option = next((o for o in options if o.get("modality") == chosen), None)
     return str(option["name"]) if option else ""
 
 
@@ -205,7 +208,7 @@ def aftercare(account: PatientAccount, today: date | None = None) -> list[Sessio
             if next_added or booking.status != BookingStatus.BOOKED:
                 continue
             next_added = True
-        protocol = protocol_for(treated.document, chosen_modality(treated))
+        protocol = protocol_for(patient_document(treated.document), chosen_modality(treated))
         steps = aftercare_for(protocol.get("aftercare", []), booking.session_number, session_on)
         grouped: dict[date, list[DatedStep]] = {}
         for step in steps:

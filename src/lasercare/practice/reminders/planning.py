@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from lasercare.documents.care_dates import DatedStep, aftercare_for, preparation_for, protocol_for
+from lasercare.engine.patient_voice import patient_document
 from lasercare.practice.consultations.services import chosen_modality
 from lasercare.practice.reminders.models import Reminder, ReminderKind, ReminderStatus
 from lasercare.practice.scheduling.models import Booking
@@ -49,7 +50,7 @@ def care_steps(booking: Booking) -> dict[tuple[ReminderKind, date], list[DatedSt
     plan = booking.plan
     if plan is None or booking.session_number is None:
         return {}
-    protocol = protocol_for(plan.document, chosen_modality(plan))
+    protocol = protocol_for(patient_document(plan.document), chosen_modality(plan))
     consulted = plan.document.get("consultation_on")
     session_on = timezone.localdate(booking.starts_at)
     found: dict[tuple[ReminderKind, date], list[DatedStep]] = defaultdict(list)

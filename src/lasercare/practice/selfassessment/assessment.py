@@ -22,7 +22,7 @@ from lasercare.practice import labels
 from lasercare.practice.clinic.models import Practice
 from lasercare.practice.clinic.policy import knowledge_for
 from lasercare.practice.selfassessment.knowledge_text import kb, step_text, wording
-from lasercare.practice.selfassessment.learn import benefit_words, evidence_words, range_text
+from lasercare.practice.selfassessment.learn import benefit_words, evidence_words, patient_name, range_text
 
 COULD_SUIT = ("recommended", "acceptable")
 
@@ -131,7 +131,7 @@ def _result(plan: TreatmentPlan, knowledge: Knowledge, answers: Mapping[str, Any
         targets = knowledge.modalities if "all" in finding.applies_to else finding.applies_to
         for code in targets:
             if finding.severity in ("absolute", "relative"):
-                by_modality.setdefault(code, []).append(kb(knowledge.findings[finding.code].name))
+                by_modality.setdefault(code, []).append(kb(finding.patient_name or finding.name))
     could = [_option(o, knowledge, by_modality, answers) for o in plan.options if o.suitability in COULD_SUIT]
     unlikely = [_option(o, knowledge, by_modality, answers) for o in plan.options if o.suitability not in COULD_SUIT]
     chosen = plan.chosen
@@ -163,7 +163,7 @@ def _result(plan: TreatmentPlan, knowledge: Knowledge, answers: Mapping[str, Any
         preparation=texts(protocol.preparation),
         day_of=texts(protocol.day_of),
         aftercare=texts(protocol.aftercare),
-        expected_for=kb(modality.name) if modality is not None else "",
+        expected_for=patient_name(modality) if modality is not None else "",
         discuss=_discuss(plan, knowledge, findings),
         questions=[kb(q["text"]) for q in wording()["questions"]],
         summary=summary,
@@ -180,8 +180,8 @@ def _findings(plan: TreatmentPlan, knowledge: Knowledge) -> list[FindingShown]:
         definition = knowledge.findings[finding.code]
         seen[finding.code] = FindingShown(
             code=finding.code,
-            name=kb(definition.name),
-            rationale=kb(definition.rationale),
+            name=kb(definition.patient_name or definition.name),
+            rationale=kb(definition.patient_rationale or definition.rationale),
             evidence=evidence_words(definition.evidence.level),
             rules_out_all=finding.severity == "absolute" and "all" in finding.applies_to,
         )
@@ -195,7 +195,7 @@ def _option(
     treats = [
         _("%(concern)s (%(benefit)s; evidence: %(evidence)s)")
         % {
-            "concern": labels.CONCERNS.get(c.concern, c.concern),
+            "concern": labels.PATIENT_CONCERNS.get(c.concern, c.concern),
             "benefit": benefit_words(c.benefit),
             "evidence": evidence_words(c.evidence),
         }
@@ -212,14 +212,19 @@ def _option(
         )
     return OptionShown(
         modality=option.modality,
-        name=kb(option.name),
+        name=patient_name(modality),
         family=kb(wording()["families"][modality.family]["name"]),
         treats=treats,
         sessions=range_text(option.sessions),
         interval_weeks=range_text(option.interval_weeks),
         downtime_days=range_text(option.downtime_days),
         reasons=list(dict.fromkeys(reasons)),
-        risks=[(kb(r.effect), kb(r.rate), evidence_words(r.evidence.level)) for r in option.risks],
+        risks=[
+            (kb(r.patient.name), kb(r.patient.how_often), evidence_words(r.evidence.level))
+            if r.patient is not None
+            else (kb(r.effect), kb(r.rate), evidence_words(r.evidence.level))
+            for r in option.risks
+        ],
     )
 
 
@@ -269,5 +274,7 @@ def _discuss(plan: TreatmentPlan, knowledge: Knowledge, findings: list[FindingSh
     if plan.course is not None and plan.course.in_time is False:
         points.append(_("Your event date: ask whether a course can be finished, and healed, in time."))
     concern_notes = set(knowledge.notes.values())
-    points += [kb(note) for note in plan.notes if note in concern_notes]
+    points += [
+        kb(voiced) for note, voiced in zip(plan.notes, plan.patient_notes, strict=False) if note in concern_notes
+    ]
     return points

@@ -20,7 +20,28 @@ from lasercare.engine.knowledge_model import Knowledge, Modality, ProtocolStep
 
 # The keys whose text a member of the public reads.
 _SHOWN_KEYS = frozenset(
-    {"name", "text", "rationale", "effect", "rate", "label", "section", "answers", "summary", "title", "intro"}
+    {
+        "name",
+        "text",
+        "rationale",
+        "effect",
+        "rate",
+        "label",
+        "section",
+        "answers",
+        "summary",
+        "title",
+        "intro",
+        # the patient voice (engine/knowledge: docs/clinical-knowledge.md) and the glossary
+        "patient",
+        "about",
+        "how_often",
+        "lasts",
+        "what_to_do",
+        "adjustments",
+        "term",
+        "means",
+    }
 )
 
 
@@ -30,14 +51,14 @@ def kb(text: str) -> str:
 
 
 def step_text(step: ProtocolStep, knowledge: Knowledge, modality: Modality | None = None) -> str:
-    """A protocol step's text with its {placeholders} filled as the engine fills them (engine/protocols.py), from
-    the translated template. Without a modality (the general pages), the treatment is named in general words."""
-    text = kb(step.text)
+    """A protocol step's patient text with its {placeholders} filled as the engine fills them (engine/protocols.py),
+    from the translated template. Without a modality (the general pages), the treatment is named in general words."""
+    text = kb(step.patient_text or step.text)
     if "{" not in text:
         return text
     values: dict[str, object] = {key: item.value for key, item in knowledge.policy.values.items()}
     if modality is not None:
-        values["modality"] = kb(modality.name)
+        values["modality"] = kb(modality.patient_name or modality.name)
         values["eyewear"] = kb(modality.eyewear_text)
         values["wavelengths"] = ", ".join(f"{w:,} nm" for w in modality.wavelengths_nm)
     else:
@@ -46,7 +67,7 @@ def step_text(step: ProtocolStep, knowledge: Knowledge, modality: Modality | Non
         values["wavelengths"] = gettext("the treatment's wavelengths")
     # The general pages speak of no one's allergy in particular.
     for code in knowledge.allergy_classes:
-        values[f"allergy_{code}"] = gettext("the substance you are allergic to")
+        values[f"allergy_{code}"] = gettext("a medicine or substance")
     return text.format_map(values)
 
 
@@ -62,7 +83,8 @@ def _strings(value: Any, key: str = "") -> Iterator[str]:
         for inner_key, inner in value.items():
             if inner_key == "chromophore" and isinstance(inner, dict):
                 yield from _strings(inner.get("value", ""), "name")
-            elif inner_key == "concern_notes" and isinstance(inner, dict):
+                yield from _strings(inner.get("patient", ""), "name")
+            elif inner_key in ("concern_notes", "patient_concern_notes") and isinstance(inner, dict):
                 for note in inner.values():
                     yield from _strings(note, "text")
             else:

@@ -12,7 +12,16 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from lasercare.engine.knowledge_model import Evidence, Knowledge, Modality, ProtocolStep, Range, StepCondition
+from lasercare.engine.knowledge_model import (
+    Evidence,
+    Knowledge,
+    Modality,
+    ProtocolStep,
+    Range,
+    SideEffect,
+    StepCondition,
+)
+from lasercare.engine.patient_voice import glossary_for
 from lasercare.practice import labels
 from lasercare.practice.selfassessment.knowledge_text import kb, step_text, wording
 
@@ -58,6 +67,7 @@ class Cited:
 class TreatmentPage:
     code: str
     name: str
+    about: str
     family: str
     family_summary: str
     target: Cited
@@ -87,9 +97,23 @@ def families(knowledge: Knowledge) -> list[dict[str, Any]]:
             modality.family,
             {"code": modality.family, "name": kb(family["name"]), "summary": kb(family["summary"]), "treatments": []},
         )
-        concerns = [labels.CONCERNS.get(c, c) for c in modality.indications]
-        entry["treatments"].append({"code": modality.code, "name": kb(modality.name), "concerns": concerns})
+        concerns = [labels.PATIENT_CONCERNS.get(c, c) for c in modality.indications]
+        entry["treatments"].append({"code": modality.code, "name": patient_name(modality), "concerns": concerns})
     return list(found.values())
+
+
+def patient_name(modality: Modality) -> str:
+    """A treatment's name in the patient voice (the knowledge base's `patient.name`)."""
+    return kb(modality.patient_name or modality.name)
+
+
+def risk_text(risk: SideEffect) -> str:
+    """A side effect in the patient voice: its plain name, how often in words, and how long it lasts where the
+    source says so."""
+    if risk.patient is None:
+        return f"{kb(risk.effect)}: {kb(risk.rate)}"
+    text = f"{kb(risk.patient.name)}: {kb(risk.patient.how_often)}"
+    return f"{text} {kb(risk.patient.lasts)}" if risk.patient.lasts else text
 
 
 def _cited(text: str, evidence: Evidence) -> Cited:
@@ -102,7 +126,7 @@ def treatment_page(modality: Modality) -> TreatmentPage:
         _cited(
             _("%(concern)s: %(benefit)s")
             % {
-                "concern": labels.CONCERNS.get(code, code),
+                "concern": labels.PATIENT_CONCERNS.get(code, code),
                 "benefit": benefit_words(indication.benefit),
             },
             indication.evidence,
@@ -111,16 +135,18 @@ def treatment_page(modality: Modality) -> TreatmentPage:
     ]
     return TreatmentPage(
         code=modality.code,
-        name=kb(modality.name),
+        name=patient_name(modality),
+        about=kb(modality.patient_about),
         family=kb(family["name"]),
         family_summary=kb(family["summary"]),
-        target=_cited(kb(modality.chromophore), modality.chromophore_evidence),
+        target=_cited(kb(modality.patient_chromophore or modality.chromophore), modality.chromophore_evidence),
         treats=treats,
         sessions=_cited(range_text(modality.sessions.range), modality.sessions.evidence),
         interval_weeks=_cited(range_text(modality.interval_weeks.range), modality.interval_weeks.evidence),
         downtime_days=_cited(range_text(modality.downtime_days.range), modality.downtime_days.evidence),
-        risks=[_cited(f"{kb(r.effect)}: {kb(r.rate)}", r.evidence) for r in modality.side_effects],
-        notes=[kb(n) for n in modality.notes],
+        risks=[_cited(risk_text(r), r.evidence) for r in modality.side_effects],
+        # A modality's notes are the clinician's; what they say for a patient is in its side effects.
+        notes=[],
     )
 
 
@@ -143,14 +169,16 @@ def _condition(condition: StepCondition, knowledge: Knowledge) -> str:
         names = [kb(wording()["families"][f]["name"]) for f in sorted(condition.families)]
         parts.append(_("for %(kinds)s") % {"kinds": ", ".join(names)})
     if condition.modalities:
-        names = [kb(knowledge.modalities[m].name) for m in sorted(condition.modalities)]
+        names = [patient_name(knowledge.modalities[m]) for m in sorted(condition.modalities)]
         parts.append(_("for %(kinds)s") % {"kinds": ", ".join(names)})
     if condition.ablative is True:
         parts.append(_("for treatments that remove skin (ablative)"))
     elif condition.ablative is False:
         parts.append(_("for treatments that do not remove skin (non-ablative)"))
     if condition.findings:
-        names = [kb(knowledge.findings[f].name) for f in sorted(condition.findings)]
+        names = [
+            kb(knowledge.findings[f].patient_name or knowledge.findings[f].name) for f in sorted(condition.findings)
+        ]
         parts.append(_("for people with: %(what)s") % {"what": "; ".join(names)})
     if condition.medication_classes:
         names = [kb(knowledge.medication_classes[m].label) for m in sorted(condition.medication_classes)]
@@ -163,6 +191,11 @@ def _condition(condition: StepCondition, knowledge: Knowledge) -> str:
     if condition.policy_flag:
         parts.append(_("where the practice offers it"))
     return "; ".join(parts)
+
+
+def glossary(texts: list[str], knowledge: Knowledge) -> list[dict[str, str]]:
+    """The glossary's terms (knowledge/glossary.toml) that the page's texts use, explained at its foot."""
+    return [{"term": kb(t.term), "means": kb(t.means)} for t in glossary_for(texts, knowledge.glossary)]
 
 
 def sources_of(cited: list[Cited], knowledge: Knowledge) -> tuple[dict[str, int], list[dict[str, str]]]:

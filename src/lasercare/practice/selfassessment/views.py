@@ -71,6 +71,8 @@ def learn_topic(request: HttpRequest, topic: str) -> HttpResponse:
         for page in context["treatments"]:
             cited += [page.sessions, page.interval_weeks, page.downtime_days] if topic == "sessions" else page.risks
     context["numbers"], context["sources"] = learn.sources_of(cited, knowledge)
+    shown = [step["text"] for step in context.get("steps", [])] + [item.text for item in cited]
+    context["glossary"] = learn.glossary(shown, knowledge)
     return render(request, "selfassessment/learn_topic.html", _public(context))
 
 
@@ -82,10 +84,11 @@ def learn_treatment(request: HttpRequest, modality: str) -> HttpResponse:
     page = learn.treatment_page(knowledge.modalities[modality])
     cited = [page.target, *page.treats, page.sessions, page.interval_weeks, page.downtime_days, *page.risks]
     numbers, sources = learn.sources_of(cited, knowledge)
+    glossary = learn.glossary([page.name, page.about, *(item.text for item in cited)], knowledge)
     return render(
         request,
         "selfassessment/learn_treatment.html",
-        _public({"page": page, "numbers": numbers, "sources": sources, "topics": learn.topics()}),
+        _public({"page": page, "numbers": numbers, "sources": sources, "topics": learn.topics(), "glossary": glossary}),
     )
 
 
