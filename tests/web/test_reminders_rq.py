@@ -98,5 +98,5 @@ def test_an_rq_worker_process_sends_the_reminder_and_audits_it(
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.SENT
     (sent,) = (tmp_path / "mail").iterdir()
-    assert "Pause over-the-counter retinol" in sent.read_text()
+    assert "retinoid skin products you bought yourself" in sent.read_text()
     assert AuditEntry.objects.filter(record_type="reminder", actor_label="reminders").count() == 1
