@@ -49,13 +49,67 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         self._action_max_length = 15
 
 
+# A consultation day the plan's date arithmetic (waits, intervals, follow-ups years ahead) can always carry out.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+# No intake of the contract comes near these; they stop a hostile document before it costs memory or recursion.
+MAX_INTAKE_BYTES = 1_000_000
+MAX_INTAKE_DEPTH = 32
+
+
 def _day(text: str) -> date:
     if not (len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit()):
         raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a real calendar date") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is outside the days a plan can be made for ({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
+        )
+    return day
+
+
+def _deeper_than(document: Any, limit: int) -> bool:
+    """Whether lists and objects nest more than `limit` levels (iterative: a deep document must not recurse)."""
+    level: list[Any] = [document]
+    for _ in range(limit):
+        level = [
+            inner
+            for value in level
+            for inner in (value.values() if isinstance(value, dict) else value if isinstance(value, list) else ())
+            if isinstance(inner, (dict, list))
+        ]
+        if not level:
+            return False
+    return True
+
+
+def parse_intake_text(text: str, label: str, *, toml: bool = False) -> Any:
+    """A JSON (or TOML) intake document within the size and nesting limits. Raises ValueError saying why not."""
+    if len(text) > MAX_INTAKE_BYTES and len(text.encode()) > MAX_INTAKE_BYTES:
+        raise ValueError(f"{label}: {len(text.encode()):,} bytes; the limit is {MAX_INTAKE_BYTES:,}")
+    try:
+        if toml:
+            import tomllib
+
+            try:
+                document = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as error:
+                raise ValueError(f"{label}: not valid TOML: {error}") from None
+        else:
+            try:
+                document = json.loads(text)
+            except json.JSONDecodeError as error:
+                raise ValueError(
+                    f"{label}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+                ) from None
+    except RecursionError:
+        document = None
+    if document is None or _deeper_than(document, MAX_INTAKE_DEPTH):
+        raise ValueError(f"{label}: nested more than {MAX_INTAKE_DEPTH} levels deep (an intake of the contract needs far fewer)")
+    return document
 
 
 _POLICY_HELP = "clinic policy file (TOML) overriding the practice-policy defaults; default: $LASERCARE_POLICY"
@@ -202,17 +256,7 @@ def read_document(name: str) -> Any:
             raise ValueError(f"{name}: cannot be read: {error}") from None
         label = name
     is_toml = name.endswith(".toml") or (name == "-" and not text.lstrip().startswith(("{", "[")))
-    if is_toml:
-        import tomllib
-
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise ValueError(f"{label}: not valid TOML: {error}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{label}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+    return parse_intake_text(text, label, toml=is_toml)
 
 
 def _write_json(plan: TreatmentPlan) -> None:
@@ -277,14 +321,14 @@ def _plan_lines(knowledge: Knowledge, on: date) -> int:
         if not line.strip():
             continue
         try:
-            intake = read_intake(json.loads(line), on)
-        except json.JSONDecodeError as error:
-            invalid += 1
-            write(dumps({"error": f"not valid JSON: {error.msg} at column {error.colno}", "line": number}) + "\n")
-            continue
+            intake = read_intake(parse_intake_text(line, f"line {number}"), on)
         except IntakeError as error:
             invalid += 1
             write(dumps({"error": str(error), "field": error.field, "line": number}) + "\n")
+            continue
+        except ValueError as error:
+            invalid += 1
+            write(dumps({"error": str(error).removeprefix(f"line {number}: "), "line": number}) + "\n")
             continue
         write(plan_to_json(make_plan(intake, on, knowledge)) + "\n")
     return EXIT_INVALID if invalid else EXIT_OK

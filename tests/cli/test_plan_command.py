@@ -394,3 +394,56 @@ def test_the_on_default_is_today(lasercare: Run, tmp_path: Path) -> None:
     before = date.today()
     plan = json.loads(lasercare("plan", "--json", str(write_json(tmp_path, INTAKE))).stdout)
     assert before <= date.fromisoformat(plan["consultation_on"]) <= before + timedelta(days=1)
+
+
+# --- hostile input: size, nesting and days out of range -----------------------------------------------------
+
+
+def deeply_nested(levels: int) -> str:
+    """An intake whose goals are a list nested `levels` deep, written as text (json.dumps itself would recurse)."""
+    return json.dumps(INTAKE)[:-1] + ', "goals": ' + "[" * levels + "]" * levels + "}"
+
+
+@pytest.mark.parametrize("levels", [40, 100_000])
+def test_a_deeply_nested_intake_is_refused_with_exit_2_and_no_traceback(lasercare: Run, levels: int) -> None:
+    result = lasercare("plan", "-", stdin=deeply_nested(levels))
+    assert result.returncode == 2
+    assert "nested more than 32 levels deep" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_deeply_nested_toml_intake_is_refused_with_exit_2(lasercare: Run, tmp_path: Path) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text("goals = " + "[" * 5000 + "]" * 5000, encoding="utf-8")
+    result = lasercare("plan", str(path))
+    assert (result.returncode, "Traceback" in result.stderr) == (2, False)
+    assert "nested more than 32 levels deep" in result.stderr
+
+
+def test_jsonl_reports_a_deeply_nested_line_and_plans_the_next(lasercare: Run) -> None:
+    result = lasercare("plan", "--jsonl", "--on", ON, stdin=jsonl(deeply_nested(100_000), json.dumps(INTAKE)))
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first == {"error": "nested more than 32 levels deep (an intake of the contract needs far fewer)", "line": 1}
+    assert "options" in second
+    assert result.returncode == 2
+
+
+def test_an_intake_over_a_megabyte_is_refused_with_its_size(lasercare: Run) -> None:
+    document = {**INTAKE, "goals": {"notes": "a" * 1_200_000}}
+    result = lasercare("plan", "-", stdin=json.dumps(document))
+    assert result.returncode == 2
+    assert "bytes; the limit is 1,000,000" in result.stderr
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2200-01-01", "1899-12-31"])
+def test_a_consultation_day_outside_what_a_plan_can_date_is_refused(lasercare: Run, day: str) -> None:
+    result = lasercare("plan", "--json", "--on", day, "-", stdin=json.dumps(INTAKE))
+    assert result.returncode == 2
+    assert "outside the days a plan can be made for (1900-01-01 to 2199-12-31)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("day", ["1900-01-01", "2199-12-31"])
+def test_the_first_and_last_days_a_plan_can_be_made_for_give_a_plan(lasercare: Run, day: str) -> None:
+    result = lasercare("plan", "--json", "--on", day, "-", stdin=json.dumps(INTAKE))
+    assert result.returncode == 0, result.stderr
