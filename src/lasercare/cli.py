@@ -108,7 +108,9 @@ def parse_intake_text(text: str, label: str, *, toml: bool = False) -> Any:
     except RecursionError:
         document = None
     if document is None or _deeper_than(document, MAX_INTAKE_DEPTH):
-        raise ValueError(f"{label}: nested more than {MAX_INTAKE_DEPTH} levels deep (an intake of the contract needs far fewer)")
+        raise ValueError(
+            f"{label}: nested more than {MAX_INTAKE_DEPTH} levels deep (an intake of the contract needs far fewer)"
+        )
     return document
 
 
