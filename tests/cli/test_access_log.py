@@ -9,18 +9,18 @@ from types import SimpleNamespace
 
 from gunicorn.config import Config
 
-from lasercare.site.access_log import AccessLog, blank_feed_secret
+from lasercare.site.access_log import AccessLog, blank_secrets
 
 SECRET = "Zq8Vh3kT0pLm2RnXcYw5sA"
 
 
 def test_the_feed_secret_is_blanked_in_a_path() -> None:
-    assert blank_feed_secret(f"GET /calendar/feed/{SECRET}.ics HTTP/1.1") == "GET /calendar/feed/….ics HTTP/1.1"
+    assert blank_secrets(f"GET /calendar/feed/{SECRET}.ics HTTP/1.1") == "GET /calendar/feed/….ics HTTP/1.1"
 
 
 def test_other_paths_are_kept_as_they_are() -> None:
     path = "GET /bookings/6f1c7a8e-9d2b-4c1e-8a57-0b3c2d1e4f50/ HTTP/1.1"
-    assert blank_feed_secret(path) == path
+    assert blank_secrets(path) == path
 
 
 def test_gunicorns_access_line_holds_no_feed_secret(tmp_path: Path) -> None:
@@ -48,9 +48,9 @@ def test_gunicorns_access_line_holds_no_feed_secret(tmp_path: Path) -> None:
 
 def test_the_patient_calendar_feed_secret_is_blanked_in_a_path() -> None:
     line = f"GET /calendar/patient/{SECRET}.ics HTTP/1.1"
-    assert blank_feed_secret(line) == "GET /calendar/patient/….ics HTTP/1.1"
+    assert blank_secrets(line) == "GET /calendar/patient/….ics HTTP/1.1"
 
 
 def test_the_unsubscribe_link_secret_is_blanked_in_a_path() -> None:
     line = f"POST /reminders/unsubscribe/{SECRET}/ HTTP/1.1"
-    assert blank_feed_secret(line) == "POST /reminders/unsubscribe/…/ HTTP/1.1"
+    assert blank_secrets(line) == "POST /reminders/unsubscribe/…/ HTTP/1.1"

@@ -296,7 +296,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every line: secrets in addresses blanked, and a refused request (4xx) in one line (site/log_secrets.py).
+    "filters": {"blank_secrets": {"()": "lasercare.site.log_secrets.BlankSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["blank_secrets"]}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
     # Even at LOG_LEVEL=DEBUG: these two log a template's whole context and SQL parameters, i.e. patient data.
     "loggers": {"django.template": {"level": "INFO"}, "django.db.backends": {"level": "INFO"}},
