@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+import pytest
 from django.test import Client
 
 from lasercare.practice.clinic.models import PolicySetting, Practice, PriceListItem, StaffUser
 from lasercare.practice.clinic.roles import Role
 from tests.web.conftest import make_staff
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as HttpResponse
 
 SignIn = Callable[[StaffUser], Client]
 
@@ -76,6 +81,40 @@ def test_a_price_in_a_currency_that_is_not_a_code_is_refused(signed_in: SignIn, 
     assert response.status_code == 200
     assert "three-letter ISO 4217 code" in response.content.decode()
     assert not PriceListItem.objects.exists()
+
+
+def _add_staff(client: Client, password: str, **person: str) -> HttpResponse:
+    return client.post(
+        "/admin/clinic/staffuser/add/",
+        {
+            "username": "newnurse",
+            "first_name": "Ada",
+            "last_name": "Obi",
+            "email": "ada.obi@riverside.example",
+            "role": "nurse",
+            "professional_title": "",
+            "password": password,
+            **person,
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("a", "This password is too short"),
+        ("password1234", "This password is too common"),
+        ("938475610293847", "This password is entirely numeric"),
+        ("ada.obi@riverside", "The password is too similar to the email address"),
+    ],
+)
+def test_the_admins_add_staff_form_refuses_a_password_the_policy_refuses(
+    signed_in: SignIn, staff: dict[Role, StaffUser], password: str, problem: str
+) -> None:
+    response = _add_staff(signed_in(staff[Role.PRACTICE_ADMIN]), password)
+    assert response.status_code == 200
+    assert problem in response.content.decode()
+    assert not StaffUser.objects.filter(username="newnurse").exists()
 
 
 def test_staff_added_by_a_practice_admin_join_their_practice_with_an_argon2_password(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 import time_machine
 from django.core import mail
 from django.test import Client
@@ -16,6 +17,7 @@ from lasercare.practice.clinic.models import StaffUser
 from lasercare.practice.clinic.roles import Role
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.portal.models import PatientAccount
+from lasercare.practice.portal.services import PortalRefused, change_password
 from tests.web.conftest import make_patient
 from tests.web.portal_helpers import PatientWithCourse, jane, portal_client
 
@@ -102,6 +104,37 @@ def test_a_weak_password_is_refused_with_the_reason_and_the_link_still_works(
     assert response.status_code == 400
     assert "too common" in response.content.decode() or "too short" in response.content.decode()
     assert client.get(link).status_code == 200
+
+
+def test_a_password_like_the_patients_email_address_is_refused_at_the_invitation(
+    client: Client, staff: dict[Role, StaffUser], patient: Patient
+) -> None:
+    patient.email = "jane.harrow@example.org"
+    patient.save()
+    link = _invite(client, staff[Role.FRONT_DESK], patient)
+    response = client.post(link, {"password": "jane.harrow@example", "repeat": "jane.harrow@example"})
+    assert response.status_code == 400
+    assert "too similar to the e-mail address" in response.content.decode()
+    assert not PatientAccount.objects.get(patient=patient).activated
+
+
+def test_a_new_password_like_the_patients_email_address_is_refused(jane: PatientWithCourse) -> None:
+    _with_password(jane.account)
+    client = portal_client(jane.account)
+    like = jane.account.email.upper() + "!"
+    response = client.post(reverse("portal_password"), {"current": PASSWORD, "password": like, "repeat": like})
+    assert response.status_code == 400
+    assert "too similar to the e-mail address" in response.content.decode()
+    jane.account.refresh_from_db()
+    assert jane.account.check_password(PASSWORD)
+
+
+def test_the_service_refuses_a_weak_password_whatever_calls_it(jane: PatientWithCourse) -> None:
+    _with_password(jane.account)
+    with pytest.raises(PortalRefused, match="too short"):
+        change_password(None, jane.account, PASSWORD, "short")
+    jane.account.refresh_from_db()
+    assert jane.account.check_password(PASSWORD)
 
 
 def _with_password(account: PatientAccount) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import password_validation
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import QuerySet
@@ -101,6 +102,21 @@ class StaffCreationForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = StaffUser
         fields = ("username", "first_name", "last_name", "email", "role", "professional_title")
+
+    def clean(self) -> dict[str, Any]:
+        # As Django's UserCreationForm: the validators see the new person's name and e-mail, so every form that
+        # sets a staff password follows AUTH_PASSWORD_VALIDATORS (this one accepted "a").
+        cleaned = super().clean() or {}
+        password = cleaned.get("password")
+        if password:
+            person = StaffUser(
+                **{key: cleaned.get(key, "") for key in ("username", "first_name", "last_name", "email")}
+            )
+            try:
+                password_validation.validate_password(password, person)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
 
     def save(self, commit: bool = True) -> StaffUser:
         user: StaffUser = super().save(commit=False)

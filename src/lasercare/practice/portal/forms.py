@@ -8,7 +8,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from lasercare.practice.portal.models import ChangeRequest
+from lasercare.practice.portal.models import ChangeRequest, PatientAccount
+from lasercare.practice.portal.passwords import password_owner
 from lasercare.practice.portal.side_effects import symptoms
 
 
@@ -24,7 +25,8 @@ class SignInLinkForm(forms.Form):
 
 
 class NewPasswordForm(forms.Form):
-    """Django's password validators apply (length, common passwords, all digits), as for staff."""
+    """Django's password validators apply (length, common passwords, all digits, and not like the patient's
+    e-mail address or name), as for staff."""
 
     password = forms.CharField(
         label=_("New password"),
@@ -36,6 +38,10 @@ class NewPasswordForm(forms.Form):
         label=_("New password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
+    def __init__(self, *args: Any, account: PatientAccount, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.account = account
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         password, repeat = cleaned.get("password"), cleaned.get("repeat")
@@ -43,7 +49,7 @@ class NewPasswordForm(forms.Form):
             self.add_error("repeat", _("The two passwords differ: type the same password twice."))
         elif password:
             try:
-                password_validation.validate_password(password)
+                password_validation.validate_password(password, user=password_owner(self.account))
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return cleaned

@@ -29,6 +29,7 @@ from lasercare.practice.portal.models import (
     RequestStatus,
     SideEffectReport,
 )
+from lasercare.practice.portal.passwords import password_problems
 from lasercare.practice.portal.side_effects import any_urgent, symptoms
 from lasercare.practice.scheduling.models import Booking, BookingStatus
 
@@ -163,6 +164,13 @@ def valid_token(token: str, purpose: str) -> PortalToken | None:
     )
 
 
+def _check_new_password(account: PatientAccount, password: str) -> None:
+    """The policy holds in the service too, whatever calls it (the form checks first and shows each problem)."""
+    problems = password_problems(account, password)
+    if problems:
+        raise PortalRefused(" ".join(problems))
+
+
 @transaction.atomic
 def accept_invitation(request: HttpRequest, token: str, password: str) -> PatientAccount:
     found = valid_token(token, PortalToken.Purpose.INVITATION)
@@ -172,6 +180,7 @@ def accept_invitation(request: HttpRequest, token: str, password: str) -> Patien
     if not claimed:  # two tabs submitting at once: only one uses the link
         raise PortalRefused(_("This invitation link has expired or was used already: ask the practice for a new one."))
     account = found.account
+    _check_new_password(account, password)
     account.set_password(password)
     account.activated_at = account.activated_at or timezone.now()
     account.save(update_fields=["password", "activated_at"])
@@ -240,6 +249,7 @@ def use_sign_in_link(request: HttpRequest, token: str) -> PatientAccount:
 def change_password(request: HttpRequest, account: PatientAccount, current: str, new: str) -> None:
     if not account.check_password(current):
         raise PortalRefused(_("Your current password is not right."))
+    _check_new_password(account, new)
     account.set_password(new)
     account.save(update_fields=["password"])
     audit(request, account, AuditAction.UPDATE, "portal_account", account.public_id, "password changed")

@@ -127,7 +127,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     found = services.valid_token(token, PortalToken.Purpose.INVITATION)
     if found is None:
         return render(request, "portal/invitation_invalid.html", {}, status=410)
-    form = NewPasswordForm(request.POST if request.method == "POST" else None)
+    form = NewPasswordForm(request.POST if request.method == "POST" else None, account=found.account)
     if request.method == "POST" and form.is_valid():
         try:
             account = services.accept_invitation(request, token, form.cleaned_data["password"])
@@ -154,7 +154,7 @@ def sign_out_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def password(request: HttpRequest) -> HttpResponse:
     account = _account(request)
-    form = ChangePasswordForm(request.POST if request.method == "POST" else None)
+    form = ChangePasswordForm(request.POST if request.method == "POST" else None, account=account)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_password(request, account, form.cleaned_data["current"], form.cleaned_data["password"])
