@@ -98,7 +98,7 @@ def ensure_postgres_database(rebuild: bool) -> None:
 
 
 def remove_sqlite_database() -> None:
-    for name in ("lasercare", "lasercare-audit"):  # the main file and the audit log's own
+    for name in ("lasercare", "lasercare-audit"):  # and the audit log's file of an installation from before
         for suffix in ("", "-wal", "-shm"):
             (BENCH_DIR / "sqlite" / f"{name}.sqlite3{suffix}").unlink(missing_ok=True)
 

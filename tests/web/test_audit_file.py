@@ -1,7 +1,8 @@
-"""On SQLite the audit log lives in a file of its own beside the main database (lasercare/site/sqlite/audit_file.py).
+"""The audit log lives in the main database file, so a change and its audit entry commit together; an installation
+whose log was in a file of its own has it merged back (lasercare/site/sqlite/audit_file.py, audit migration 0005).
 
-The suite's own database is in memory, where there is nothing to attach: these tests run Django in a child process
-on database files in a temporary folder, as `lasercare serve` does.
+The suite's own database is in memory: these tests run Django in a child process on database files in a
+temporary folder, as `lasercare serve` does.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import pytest
 
 from lasercare.site.sqlite import audit_file
 
-pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the audit file is SQLite's")
+pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the database files are SQLite's")
+MERGE = "0005_audit_log_in_the_main_database_file"
 
 
 def django(var_dir: Path, *args: str) -> str:
@@ -57,95 +59,88 @@ def var_dir(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_after_migrate_the_audit_table_is_in_its_own_file_with_its_indexes_and_triggers(var_dir: Path) -> None:
-    assert objects(var_dir / "lasercare.sqlite3") == set()
+ENTRY_AND_PATIENT_ROLLED_BACK = """
+    from datetime import date
+    from django.db import transaction
+    from lasercare.practice.audit.models import AuditEntry
+    from lasercare.practice.clinic.models import Practice
+    from lasercare.practice.patients.models import Patient
+    from lasercare.practice.patients.services import save_patient
+    practice = Practice.objects.create(name="P")
+    try:
+        with transaction.atomic():
+            save_patient(None, Patient(practice=practice, family_name="Doe", given_names="Jo", date_of_birth=date(1980, 1, 1)))
+            raise RuntimeError("the request fails after both writes")
+    except RuntimeError:
+        pass
+    print(json.dumps([Patient.objects.count(), AuditEntry.objects.count()]))
+"""
+
+
+def test_after_migrate_the_audit_table_is_in_the_main_file_with_its_indexes_and_triggers(var_dir: Path) -> None:
     assert {
         ("table", "audit_auditentry"),
         ("index", "audit_practice_at"),
         ("index", "audit_practice_patient"),
         ("trigger", "audit_no_update"),
         ("trigger", "audit_no_delete"),
-    } <= objects(var_dir / "lasercare-audit.sqlite3")
+    } <= objects(var_dir / "lasercare.sqlite3")
+    assert not (var_dir / "lasercare-audit.sqlite3").exists()
 
 
-def test_an_audit_entry_goes_to_the_audit_file_and_leaves_the_main_file_unchanged(var_dir: Path) -> None:
-    # Another process's view of the main file: data_version changes when any other connection writes to it.
-    with sqlite3.connect(var_dir / "lasercare.sqlite3") as observer:
-        before = observer.execute("PRAGMA data_version").fetchone()[0]
-        entry = run(var_dir, WRITE_ONE_ENTRY)
-        assert observer.execute("PRAGMA data_version").fetchone()[0] == before
-    with sqlite3.connect(var_dir / "lasercare-audit.sqlite3") as audit:
-        assert audit.execute("SELECT detail FROM audit_auditentry WHERE id = ?", [entry]).fetchone() == (
+def test_an_audit_entry_is_written_to_the_main_file(var_dir: Path) -> None:
+    entry = run(var_dir, WRITE_ONE_ENTRY)
+    with sqlite3.connect(var_dir / "lasercare.sqlite3") as main:
+        assert main.execute("SELECT detail FROM audit_auditentry WHERE id = ?", [entry]).fetchone() == (
             "from the test",
         )
+    assert not (var_dir / "lasercare-audit.sqlite3").exists()
 
 
-def test_the_audit_file_refuses_to_change_or_delete_an_entry(var_dir: Path) -> None:
+def test_a_patient_and_its_audit_entry_are_kept_or_lost_together(var_dir: Path) -> None:
+    assert run(var_dir, ENTRY_AND_PATIENT_ROLLED_BACK) == [0, 0]
+
+
+def test_the_main_file_refuses_to_change_or_delete_an_entry(var_dir: Path) -> None:
     run(var_dir, WRITE_ONE_ENTRY)
-    with sqlite3.connect(var_dir / "lasercare-audit.sqlite3") as audit:
+    with sqlite3.connect(var_dir / "lasercare.sqlite3") as main:
         for statement in ("UPDATE audit_auditentry SET detail = 'x'", "DELETE FROM audit_auditentry"):
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-                audit.execute(statement)
+                main.execute(statement)
 
 
-def test_the_orm_joins_the_audit_log_with_the_accounts_of_the_main_file(var_dir: Path) -> None:
-    found = run(
-        var_dir,
-        """
-        from lasercare.practice.audit.models import AuditEntry
-        from lasercare.practice.audit.services import record
-        from lasercare.practice.audit.models import AuditAction
-        from lasercare.practice.clinic.models import Practice, StaffUser
-        user = StaffUser.objects.create(username="ada", practice=Practice.objects.create(name="P"), role="clinician")
-        record(None, AuditAction.LOGIN, "account", actor=user)
-        print(json.dumps(AuditEntry.objects.select_related("actor").get(actor=user).actor.username))
-        """,
-    )
-    assert found == "ada"
-
-
-def test_a_database_from_before_keeps_its_entries_moved_to_the_audit_file_with_their_ids(tmp_path: Path) -> None:
-    migrate(tmp_path)
-    first = run(tmp_path, WRITE_ONE_ENTRY)
-    # The layout before the audit file: the table back in the main file, and no audit file.
-    connection = sqlite3.connect(tmp_path / "lasercare.sqlite3", isolation_level=None)
-    audit_file.attach(connection, str(tmp_path / "lasercare.sqlite3"))
-    audit_file.move(connection, "audit", "main")
+def _as_before_the_merge(var_dir: Path) -> None:
+    """The layout of an installation from before: the table, its indexes, triggers and rows in the audit file."""
+    connection = sqlite3.connect(var_dir / "lasercare.sqlite3", isolation_level=None)
+    audit_file.attach(connection, str(var_dir / "lasercare.sqlite3"))
+    audit_file.move(connection, "main", "audit")
+    connection.execute("DELETE FROM main.django_migrations WHERE app = 'audit' AND name = ?", [MERGE])
     connection.close()
-    (tmp_path / "lasercare-audit.sqlite3").unlink()
-    migrate(tmp_path)
-    assert objects(tmp_path / "lasercare.sqlite3") == set()
-    with sqlite3.connect(tmp_path / "lasercare-audit.sqlite3") as audit:
-        assert audit.execute("SELECT id, detail FROM audit_auditentry").fetchall() == [(first, "from the test")]
-    assert run(tmp_path, WRITE_ONE_ENTRY) == first + 1  # type: ignore[operator]
 
 
-def test_a_migration_of_the_audit_app_runs_and_the_table_returns_to_its_file(var_dir: Path) -> None:
-    entry = run(var_dir, WRITE_ONE_ENTRY)
-    migrate(var_dir, "audit", "0003")
-    # At 0003 the table still had foreign key constraints, which cannot reach across files: it stays in main.
-    assert ("table", "audit_auditentry") in objects(var_dir / "lasercare.sqlite3")
-    migrate(var_dir)
+def test_an_installation_from_before_has_its_audit_file_merged_with_ids_kept(var_dir: Path) -> None:
+    first = run(var_dir, WRITE_ONE_ENTRY)
+    _as_before_the_merge(var_dir)
     assert objects(var_dir / "lasercare.sqlite3") == set()
-    with sqlite3.connect(var_dir / "lasercare-audit.sqlite3") as audit:
-        assert audit.execute("SELECT id FROM audit_auditentry").fetchall() == [(entry,)]
-        assert ("index", "audit_practice_patient") in objects(var_dir / "lasercare-audit.sqlite3")
+    migrate(var_dir)
+    assert not (var_dir / "lasercare-audit.sqlite3").exists()
+    with sqlite3.connect(var_dir / "lasercare.sqlite3") as main:
+        assert main.execute("SELECT id, detail FROM audit_auditentry").fetchall() == [(first, "from the test")]
+    assert ("trigger", "audit_no_delete") in objects(var_dir / "lasercare.sqlite3")
+    assert run(var_dir, WRITE_ONE_ENTRY) == first + 1  # type: ignore[operator]
 
 
-def test_an_interrupted_move_finishes_without_copying_a_row_twice(tmp_path: Path) -> None:
+def test_an_interrupted_merge_finishes_without_copying_a_row_twice(tmp_path: Path) -> None:
     connection = sqlite3.connect(tmp_path / "main.sqlite3", isolation_level=None)
     audit_file.attach(connection, str(tmp_path / "main.sqlite3"))
-    connection.execute("CREATE TABLE audit_auditentry (id integer PRIMARY KEY AUTOINCREMENT, detail text)")
-    connection.execute('CREATE INDEX "audit_detail" ON "audit_auditentry" ("detail")')
-    connection.executemany("INSERT INTO main.audit_auditentry (detail) VALUES (?)", [("a",), ("b",), ("c",)])
-    # A move cut short after the table and its first row reached the audit file.
     connection.execute("CREATE TABLE audit.audit_auditentry (id integer PRIMARY KEY AUTOINCREMENT, detail text)")
-    connection.execute("INSERT INTO audit.audit_auditentry SELECT * FROM main.audit_auditentry WHERE id = 1")
-    assert audit_file.move(connection, "main", "audit") == 2
-    assert connection.execute("SELECT id, detail FROM audit.audit_auditentry").fetchall() == [
-        (1, "a"),
-        (2, "b"),
-        (3, "c"),
-    ]
-    assert audit_file.where_the_table_is(connection) == ["audit"]
-    assert connection.execute("SELECT 1 FROM audit.sqlite_master WHERE name = 'audit_detail'").fetchone() == (1,)
+    connection.execute('CREATE INDEX audit."audit_detail" ON "audit_auditentry" ("detail")')
+    connection.executemany("INSERT INTO audit.audit_auditentry (detail) VALUES (?)", [("a",), ("b",), ("c",)])
+    # A merge cut short after the table and its first row reached the main file.
+    connection.execute("CREATE TABLE main.audit_auditentry (id integer PRIMARY KEY AUTOINCREMENT, detail text)")
+    connection.execute("INSERT INTO main.audit_auditentry SELECT * FROM audit.audit_auditentry WHERE id = 1")
+    connection.execute("DETACH DATABASE audit")
+    assert audit_file.merge_into_main(connection, str(tmp_path / "main.sqlite3")) == 2
+    assert connection.execute("SELECT id, detail FROM audit_auditentry").fetchall() == [(1, "a"), (2, "b"), (3, "c")]
+    assert connection.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'audit_detail'").fetchone() == (1,)
+    assert not (tmp_path / "main-audit.sqlite3").exists()

@@ -23,7 +23,7 @@ from lasercare.practice.consultations.models import Consultation, PlanOverride, 
 from lasercare.practice.patients.course import courses
 from lasercare.practice.patients.forms import PatientForm, PatientSearchForm
 from lasercare.practice.patients.models import Patient
-from lasercare.practice.patients.services import NameMatches, read_query, search_patients
+from lasercare.practice.patients.services import NameMatches, read_query, save_patient, search_patients
 from lasercare.practice.patients.timeline import timeline
 from lasercare.practice.photos.models import SkinPhoto
 from lasercare.practice.portal.models import SideEffectReport
@@ -96,8 +96,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         patient: Patient = form.save(commit=False)
         patient.practice_id = practice
-        patient.save()
-        record(request, AuditAction.CREATE, "patient", patient.public_id, patient_ref=patient.public_id)
+        save_patient(request, patient)
         return redirect("patient", public_id=patient.public_id)
     return render(request, "patients/edit.html", {"form": form, "patient": None}, status=400 if form.errors else 200)
 
@@ -108,8 +107,7 @@ def patient_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     patient = in_practice(request, Patient.objects.all(), public_id)
     form = PatientForm(request.POST if request.method == "POST" else None, instance=patient)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        record(request, AuditAction.UPDATE, "patient", patient.public_id, patient_ref=patient.public_id)
+        save_patient(request, form.save(commit=False))
         return redirect("patient", public_id=patient.public_id)
     if request.method == "GET":
         record(request, AuditAction.VIEW, "patient", patient.public_id, patient_ref=patient.public_id)

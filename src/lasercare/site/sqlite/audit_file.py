@@ -1,21 +1,12 @@
-"""On SQLite the audit log lives in a database file of its own, attached to every connection as `audit`.
+"""The audit log's former file of its own on SQLite, merged back into the main database file.
 
-Why: every request writes an audit entry, and SQLite, seeing that another connection changed a database file,
-throws away its whole page cache for that file. With the log in the main file each worker re-read the pages of every
-query from disk after any other worker's request: some 330 reads of 4 KB for one dashboard, 2-2.5 ms of its
-7-9 ms (docs/performance.md). Written to a file of its own, the log leaves the main file's cache alone; the records
-the pages read change only when someone changes them.
-
-The ORM does not need to know: SQLite looks an unqualified table name up in `main`, then in the attached
-databases, so `audit_auditentry` finds the table in `audit` (joins with `main`'s tables included). One connection
-and one transaction cover both files, so a change and its audit entry commit together; in WAL mode a power cut
-during that commit may keep one file's part and not the other's (https://www.sqlite.org/lang_attach.html).
-
-The table has no foreign key constraints (audit migration 0004), which could not reach from one file to the other.
-Django's migrations create and alter tables in `main`. So the table moves into `main` before migrations that touch
-the audit app run (pre_migrate) and back into its file after every migrate (post_migrate), with its indexes, its
-append-only triggers and its rows. A move finishes what an interrupted one left: rows already copied are not copied
-twice.
+Until 2026-12 the audit table lived in `var/lasercare-audit.sqlite3`, attached to every connection, so that an
+audit entry did not empty the other workers' page cache for the main file (docs/performance.md, step 19). But a
+transaction over two WAL database files is not atomic: a power cut during its commit may keep one file's part and
+not the other's (https://www.sqlite.org/lang_attach.html), so a change could be kept without its audit entry.
+Every change and its entry now commit in one file. Migration audit 0005 moves an existing installation's table,
+with its indexes, its append-only triggers and its rows (ids kept), from the old file into the main one, and then
+removes the old file. A move finishes what an interrupted one left: rows already copied are not copied twice.
 """
 
 from __future__ import annotations
@@ -41,8 +32,6 @@ def path_beside(database: str) -> str:
 
 def attach(connection: sqlite3.Connection, database: str) -> None:
     connection.execute(f"ATTACH DATABASE ? AS {SCHEMA}", [path_beside(database)])
-    connection.execute(f"PRAGMA {SCHEMA}.journal_mode=WAL")
-    connection.execute(f"PRAGMA {SCHEMA}.synchronous=NORMAL")
 
 
 def is_attached(connection: sqlite3.Connection) -> bool:
@@ -106,40 +95,27 @@ def _in_schema(sql: str, schema: str) -> str:
     return f"CREATE {found.group('kind')} {schema}.{quoted}{sql[found.end() :]}"
 
 
-# --- around Django's migrate (connected by the audit app) ------------------------------------------------------
+# --- the merge (audit migration 0005) ----------------------------------------------------------------------------
 
 
-def _attached_connection(using: str) -> sqlite3.Connection | None:
-    from django.db import connections
+def merge_into_main(connection: sqlite3.Connection, database: str) -> int:
+    """Move the audit table from the file beside `database` into it, then remove that file; the rows moved.
 
-    wrapper = connections[using]
-    if wrapper.vendor != "sqlite":
-        return None
-    wrapper.ensure_connection()
-    raw: sqlite3.Connection = wrapper.connection
-    return raw if is_attached(raw) else None
-
-
-def before_migrate(using: str, plan: list[tuple[object, bool]] | None = None, **kwargs: object) -> None:
-    """Migrations of the audit app run on the table in `main`, where Django makes and alters tables."""
-    from django.db import transaction
-
-    if not any(getattr(migration, "app_label", "") == "audit" for migration, _ in plan or []):
-        return
-    connection = _attached_connection(using)
-    if connection is not None:
-        with transaction.atomic(using=using):
-            move(connection, SCHEMA, "main")
-
-
-def after_migrate(using: str, **kwargs: object) -> None:
-    from django.db import transaction
-
-    connection = _attached_connection(using)
-    if connection is None or "main" not in where_the_table_is(connection):
-        return
-    # A foreign key constraint could not be checked from the other file: the table's before migration 0004 (which
-    # made its foreign keys plain columns) stay in main, as they were.
-    if connection.execute(f"PRAGMA main.foreign_key_list({TABLE})").fetchone() is None:
-        with transaction.atomic(using=using):
-            move(connection, "main", SCHEMA)
+    Runs outside a transaction (SQLite cannot ATTACH inside one) and commits the move as one."""
+    old = Path(path_beside(database))
+    if not old.exists():
+        return 0
+    attach(connection, database)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            moved = move(connection, SCHEMA, "main")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+    finally:
+        connection.execute(f"DETACH DATABASE {SCHEMA}")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{old}{suffix}").unlink(missing_ok=True)
+    return moved
