@@ -69,7 +69,8 @@ ENTRY_AND_PATIENT_ROLLED_BACK = """
     practice = Practice.objects.create(name="P")
     try:
         with transaction.atomic():
-            save_patient(None, Patient(practice=practice, family_name="Doe", given_names="Jo", date_of_birth=date(1980, 1, 1)))
+            born = date(1980, 1, 1)
+            save_patient(None, Patient(practice=practice, family_name="Doe", given_names="Jo", date_of_birth=born))
             raise RuntimeError("the request fails after both writes")
     except RuntimeError:
         pass
