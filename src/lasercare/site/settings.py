@@ -14,12 +14,15 @@ import dj_database_url
 import django_stubs_ext
 
 from lasercare.site.env import SettingError, envbool, envint, envlist, envsecret, envstr
+from lasercare.site.private_files import keep_private
 
 # Generic admin and form classes (UserAdmin[StaffUser]) are subscriptable at run time, as the type checker sees them.
 django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(envstr("LASERCARE_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+# The databases, the key, e-mails and photos under var/: this account's only (site/private_files.py).
+keep_private(VAR_DIR)
 
 DEBUG = envbool("DEBUG", False)
 # Behind TLS (a reverse proxy) set LASERCARE_HTTPS=true: cookies become Secure, HSTS is sent and plain HTTP
