@@ -74,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from django.db import close_old_connections
 
+    from lasercare.practice.clinic.throttle import forget_old
     from lasercare.practice.reminders.sending import dispatch_due
 
     if not args.once:
@@ -84,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         if queued:
             # Counts only: a reminder's patient is never named in a log.
             print(f"lasercare reminders: {queued} reminder(s) dispatched", file=sys.stderr, flush=True)
+        # The practice's other periodic chore: failed log-ins past the throttling window count for nothing.
+        forget_old()
         if args.once:
             return 0
         waited = 0.0

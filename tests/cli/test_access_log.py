@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 from gunicorn.config import Config
 
-from lasercare.site.access_log import AccessLog, blank_secrets
+from lasercare.site.access_log import AccessLog
+from lasercare.site.log_secrets import blank_secrets
 
 SECRET = "Zq8Vh3kT0pLm2RnXcYw5sA"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -79,6 +80,25 @@ def test_reminders_run_once_dispatches_and_exits(var_dir: Path) -> None:
         check=False,
     )
     assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_each_pass_of_the_dispatcher_deletes_failed_log_ins_past_the_window(var_dir: Path) -> None:
+    database = sqlite3.connect(var_dir / "lasercare.sqlite3")
+    with database:
+        database.executemany(
+            "INSERT INTO clinic_loginfailure (account_key, address, at) VALUES (?, '192.0.2.1', ?)",
+            [("old", "2000-01-01 00:00:00"), ("recent", "2999-01-01 00:00:00")],
+        )
+    subprocess.run(
+        [sys.executable, "-m", "lasercare", "reminders", "run", "--once"],
+        env=_embedded(var_dir),
+        check=True,
+        timeout=120,
+    )
+    with database:
+        assert database.execute("SELECT account_key FROM clinic_loginfailure").fetchall() == [("recent",)]
+        database.execute("DELETE FROM clinic_loginfailure")
+    database.close()
 
 
 def test_the_dispatcher_stops_cleanly_on_sigterm(var_dir: Path) -> None:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from html.parser import HTMLParser
+from ipaddress import ip_network
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from django.test import Client
 from django.utils import timezone
 
 from lasercare.practice.audit.models import AuditAction, AuditEntry
+from lasercare.practice.clinic import throttle
 from lasercare.practice.clinic.models import LoginFailure, Practice, StaffUser
 from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations.models import TreatmentPlan
@@ -27,6 +29,7 @@ from lasercare.practice.patients.models import Patient
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as HttpResponse
+    from pytest_django.fixtures import Settings as SettingsWrapper
 
 SignIn = Callable[[StaffUser], Client]
 PASSWORD = "correct horse battery staple"
@@ -295,56 +298,112 @@ def _log_in(client: Client, password: str, username: str = "ines", address: str 
     return client.post("/login/", {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
-def test_the_right_password_is_refused_after_five_failures(client: Client, ines: StaffUser) -> None:
-    assert settings.LOGIN_FAILURE_LIMIT == 5
-    for _ in range(5):
-        assert LOCKED not in _log_in(client, "wrong").content.decode()
+def _fail(client: Client, times: int, **where: str) -> None:
+    for _ in range(times):
+        _log_in(client, "wrong", **where)
+
+
+def _some_time_later(seconds: int) -> None:
+    """Every failure so far happened `seconds` earlier than it did."""
+    for failure in LoginFailure.objects.all():
+        LoginFailure.objects.filter(pk=failure.pk).update(at=failure.at - timedelta(seconds=seconds))
+
+
+def test_after_five_failures_the_right_password_waits_thirty_seconds(client: Client, ines: StaffUser) -> None:
+    assert (settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_FIRST_WAIT_SECONDS) == (5, 30)
+    _fail(client, 5)
     response = _log_in(client, PASSWORD)
     assert response.status_code == 200
-    assert LOCKED in response.content.decode()
-    assert f"Wait {settings.LOGIN_LOCKOUT_MINUTES} minutes" in response.content.decode()
+    assert "Too many failed log-ins. Try again in 30 seconds" in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert not AuditEntry.objects.filter(action=AuditAction.LOGIN).exists()
 
 
-def test_four_failures_do_not_lock_the_account(client: Client, ines: StaffUser) -> None:
-    for _ in range(4):
-        _log_in(client, "wrong")
+def test_attempts_refused_during_a_wait_do_not_lengthen_it(client: Client, ines: StaffUser) -> None:
+    _fail(client, 5)
+    _fail(client, 10)  # all refused unread: the wait is still the first one
+    _some_time_later(31)
     assert _log_in(client, PASSWORD).status_code == 302
 
 
-def test_the_lock_holds_from_another_address(client: Client, ines: StaffUser) -> None:
-    for number in range(5):
-        _log_in(client, "wrong", address=f"198.51.100.{number + 1}")
-    assert LOCKED in _log_in(client, PASSWORD, address="192.0.2.99").content.decode()
+def test_four_failures_do_not_slow_the_account(client: Client, ines: StaffUser) -> None:
+    _fail(client, 4)
+    assert _log_in(client, PASSWORD).status_code == 302
 
 
-def test_the_lock_is_released_after_the_lockout_window(client: Client, ines: StaffUser) -> None:
-    for _ in range(5):
-        _log_in(client, "wrong")
-    assert LOCKED in _log_in(client, PASSWORD).content.decode()
-    earlier = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES, seconds=1)
-    LoginFailure.objects.update(at=earlier)
+def test_the_right_password_works_once_the_wait_has_passed(client: Client, ines: StaffUser) -> None:
+    _fail(client, 5)
+    _some_time_later(31)
     response = _log_in(client, PASSWORD)
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(ines.pk)
 
 
+def test_each_further_failure_doubles_the_wait(client: Client, ines: StaffUser) -> None:
+    _fail(client, 5)
+    _some_time_later(31)
+    _fail(client, 1)  # the sixth: one minute
+    assert "Try again in 1 minute," in _log_in(client, PASSWORD).content.decode()
+    _some_time_later(61)
+    _fail(client, 1)  # the seventh: two minutes
+    assert "Try again in 2 minutes" in _log_in(client, PASSWORD).content.decode()
+
+
+def test_the_wait_is_never_longer_than_the_window(client: Client, ines: StaffUser) -> None:
+    # Twenty failures in a row (attempts refused during a wait are not failures): 30 seconds doubled 15 times
+    # would be eleven days.
+    key, now = throttle.account_key("ines"), timezone.now()
+    LoginFailure.objects.bulk_create(LoginFailure(account_key=key, address="198.51.100.1", at=now) for _ in range(20))
+    assert f"Try again in {settings.LOGIN_LOCKOUT_MINUTES} minutes" in _log_in(client, PASSWORD).content.decode()
+
+
+def test_a_strangers_guesses_from_elsewhere_never_keep_the_owner_out_at_their_own_desk(
+    client: Client, ines: StaffUser
+) -> None:
+    assert _log_in(Client(), PASSWORD, address="192.0.2.10").status_code == 302  # Ines's desk, known from now on
+    for number in range(30):
+        _log_in(client, "wrong", address=f"198.51.100.{number + 1}")
+    assert _log_in(Client(), PASSWORD, address="192.0.2.10").status_code == 302
+
+
+def test_guesses_spread_over_many_addresses_slow_the_account_at_an_unknown_address(
+    client: Client, ines: StaffUser
+) -> None:
+    for number in range(settings.LOGIN_FAILURE_LIMIT * 2):
+        _log_in(client, "wrong", address=f"198.51.100.{number + 1}")
+    assert LOCKED in _log_in(client, PASSWORD, address="203.0.113.7").content.decode()
+
+
 def test_a_successful_log_in_clears_the_failures(client: Client, ines: StaffUser) -> None:
-    for _ in range(4):
-        _log_in(client, "wrong")
+    _fail(client, 4)
     assert _log_in(client, PASSWORD).status_code == 302
     client.logout()
-    for _ in range(4):
-        _log_in(client, "wrong")
+    _fail(client, 4)
     assert _log_in(client, PASSWORD).status_code == 302
 
 
-def test_one_address_guessing_many_accounts_is_locked_out(client: Client, ines: StaffUser) -> None:
+def test_one_address_guessing_many_accounts_waits(client: Client, ines: StaffUser) -> None:
     for number in range(settings.LOGIN_FAILURE_LIMIT * 4):
         _log_in(client, "wrong", username=f"guess{number}", address="198.51.100.66")
     assert LOCKED in _log_in(client, PASSWORD, address="198.51.100.66").content.decode()
     assert _log_in(client, PASSWORD, address="198.51.100.67").status_code == 302
+
+
+def test_the_practices_own_network_has_no_address_wide_ceiling(
+    client: Client, ines: StaffUser, settings: SettingsWrapper
+) -> None:
+    settings.LOGIN_TRUSTED_NETWORKS = (ip_network("198.51.100.0/24"),)
+    for number in range(settings.LOGIN_FAILURE_LIMIT * 4):
+        _log_in(client, "wrong", username=f"colleague{number}", address="198.51.100.66")
+    assert _log_in(client, PASSWORD, address="198.51.100.66").status_code == 302
+
+
+def test_failures_past_the_window_are_deleted_by_the_periodic_clean_up(client: Client, ines: StaffUser) -> None:
+    _fail(client, 3)
+    _some_time_later(settings.LOGIN_LOCKOUT_MINUTES * 60 + 1)
+    _fail(client, 1)
+    assert throttle.forget_old() == 3
+    assert LoginFailure.objects.count() == 1
 
 
 def test_the_username_typed_is_not_stored_with_a_failure(client: Client, ines: StaffUser) -> None:

@@ -6,6 +6,7 @@ Secrets may be given as a variable or, for container secrets, as a file named by
 from __future__ import annotations
 
 import os
+from ipaddress import IPv4Network, IPv6Network, ip_network
 
 
 class SettingError(Exception):
@@ -55,3 +56,16 @@ def envsecret(name: str, default: str | None = None) -> str | None:
         except OSError as error:
             raise SettingError(f"{name}_FILE: cannot read {path}: {error.strerror}") from None
     return os.environ.get(name, default)
+
+
+def envnetworks(name: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """Addresses or networks, comma-separated ("10.0.0.5, 192.168.1.0/24"); a setting that is not one is refused."""
+    found = []
+    for item in envlist(name, []):
+        try:
+            found.append(ip_network(item, strict=False))
+        except ValueError:
+            raise SettingError(
+                f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)"
+            ) from None
+    return tuple(found)

@@ -13,7 +13,7 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 
-from lasercare.site.env import SettingError, envbool, envint, envlist, envsecret, envstr
+from lasercare.site.env import SettingError, envbool, envint, envlist, envnetworks, envsecret, envstr
 from lasercare.site.private_files import keep_private
 
 # Generic admin and form classes (UserAdmin[StaffUser]) are subscriptable at run time, as the type checker sees them.
@@ -187,9 +187,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling (lasercare.practice.clinic.throttle): failures counted per account and per address.
+# Log-in throttling (lasercare.practice.clinic.throttle, docs/security.md): past LOGIN_FAILURE_LIMIT failures a
+# growing wait (LOGIN_FIRST_WAIT_SECONDS, doubled at each further failure, at most the window) before the next try,
+# per account and address; failures are counted over LOGIN_LOCKOUT_MINUTES. LOGIN_TRUSTED_NETWORKS (the practice's
+# own) have no address-wide ceiling.
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_FIRST_WAIT_SECONDS = envint("LOGIN_FIRST_WAIT_SECONDS", 30)
+LOGIN_TRUSTED_NETWORKS = envnetworks("LOGIN_TRUSTED_NETWORKS")
 
 # Sessions end after 30 idle minutes and at the latest after a working day.
 # The session and its account each read with one SQL statement (lasercare/practice/clinic/sessions.py).
@@ -214,7 +219,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Behind a proxy, the client's address for the audit log comes from the header the proxy sets.
+# The client's address (the audit log, log-in throttling): REMOTE_ADDR, unless the request comes from one of
+# TRUSTED_PROXIES, whose CLIENT_ADDRESS_HEADER then names the client (lasercare.practice.audit.services).
+TRUSTED_PROXIES = envnetworks("TRUSTED_PROXIES")
+CLIENT_ADDRESS_HEADER = envstr("CLIENT_ADDRESS_HEADER", "HTTP_X_FORWARDED_FOR")
+# Before TRUSTED_PROXIES: the header's last address trusted from any peer. Still honoured, for a proxy that is the
+# only way in; TRUSTED_PROXIES is safer (docs/deployment.md).
 AUDIT_CLIENT_ADDRESS_HEADER = envstr("AUDIT_CLIENT_ADDRESS_HEADER", "")
 
 LANGUAGE_CODE = "en"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from ipaddress import ip_address
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -18,16 +19,44 @@ if TYPE_CHECKING:
 
 
 def client_address(request: HttpRequest | None) -> str | None:
+    """The address of the person's device, for the audit log and for throttling log-ins.
+
+    Behind a reverse proxy REMOTE_ADDR is the proxy's. Only a peer in TRUSTED_PROXIES is believed about the client:
+    its header (X-Forwarded-For) is read from the right, past any further trusted proxies, to the first address
+    no trusted proxy vouches for. Anyone else could write any address there, and throttling by address would be
+    theirs to steer."""
     if request is None:
         return None
-    header = settings.AUDIT_CLIENT_ADDRESS_HEADER
-    if header:
-        forwarded = request.META.get(header, "")
-        if forwarded:
-            # The proxy appends the address it saw last; that is the one it vouches for.
-            return str(forwarded.split(",")[-1].strip()) or None
-    address = request.META.get("REMOTE_ADDR")
-    return str(address) if address else None
+    peer: str | None = request.META.get("REMOTE_ADDR") or None
+    legacy = settings.AUDIT_CLIENT_ADDRESS_HEADER
+    if legacy and not settings.TRUSTED_PROXIES:
+        forwarded = str(request.META.get(legacy, ""))
+        return (forwarded.split(",")[-1].strip() or peer) if forwarded else peer
+    if peer is None or not _is_trusted_proxy(peer):
+        return peer
+    for hop in reversed(request.META.get(settings.CLIENT_ADDRESS_HEADER, "").split(",")):
+        hop = hop.strip()
+        if not hop:
+            continue
+        if not _is_trusted_proxy(hop):
+            return hop if _is_address(hop) else peer
+    return peer
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_trusted_proxy(text: str) -> bool:
+    try:
+        address = ip_address(text)
+    except ValueError:
+        return False
+    return any(address in network for network in settings.TRUSTED_PROXIES)
 
 
 def record(

@@ -77,6 +77,18 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(db_index=True)
 
 
+class KnownAddress(models.Model):
+    """An address an account has logged in from: the account-wide wait, which a stranger's guesses from elsewhere
+    build up, does not hold there (lasercare.practice.clinic.throttle)."""
+
+    account_key = models.CharField(max_length=64)  # the same keyed hash as LoginFailure's
+    address = models.GenericIPAddressField()
+    last_success = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account_key", "address"], name="known_address_once")]
+
+
 class PolicySetting(models.Model):
     """One clinic-policy value that differs from lasercare's default (the keys of engine/knowledge/policy.toml)."""
 

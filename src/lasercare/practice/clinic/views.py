@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_logged_out
@@ -27,10 +26,11 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         username = self.data.get("username", "")
         address = client_address(self.request)
-        if throttle.is_locked(username, address):
+        wait = throttle.wait_before_trying(username, address)
+        if wait:
             raise forms.ValidationError(
-                _("Too many failed log-ins. Wait %(minutes)s minutes, or ask a practice admin to help.")
-                % {"minutes": settings.LOGIN_LOCKOUT_MINUTES},
+                _("Too many failed log-ins. Try again in %(wait)s, or ask a practice admin to help.")
+                % {"wait": wait.in_words()},
                 code="locked",
             )
         try:
@@ -39,7 +39,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             throttle.note_failure(username, address)
             record(self.request, AuditAction.LOGIN_FAILED, "account", detail="wrong username or password")
             raise
-        throttle.clear_failures(username)
+        throttle.note_success(username, address)
         return data
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from lasercare.practice.portal.models import ChangeRequest, PatientAccount
-from lasercare.practice.portal.passwords import password_owner
+from lasercare.practice.portal.passwords import password_problems
 from lasercare.practice.portal.side_effects import symptoms
 
 
@@ -48,10 +47,8 @@ class NewPasswordForm(forms.Form):
         if password and repeat and password != repeat:
             self.add_error("repeat", _("The two passwords differ: type the same password twice."))
         elif password:
-            try:
-                password_validation.validate_password(password, user=password_owner(self.account))
-            except forms.ValidationError as error:
-                self.add_error("password", error)
+            for problem in password_problems(self.account, password):
+                self.add_error("password", problem)
         return cleaned
 
 

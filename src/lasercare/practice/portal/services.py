@@ -193,10 +193,11 @@ def password_sign_in(request: HttpRequest, email: str, password: str) -> Patient
     whatever the password, as staff log-ins are."""
     address = client_address(request)
     email = email.strip().lower()
-    if throttle.is_locked(f"portal:{email}", address):
+    wait = throttle.wait_before_trying(f"portal:{email}", address)
+    if wait:
         raise PortalRefused(
-            _("Too many attempts. Wait %(minutes)d minutes, or ask for a sign-in link by e-mail.")
-            % {"minutes": settings.LOGIN_LOCKOUT_MINUTES}
+            _("Too many attempts. Try again in %(wait)s, or ask for a sign-in link by e-mail.")
+            % {"wait": wait.in_words()}
         )
     account = PatientAccount.objects.select_related("patient", "practice").filter(email=email, is_active=True).first()
     if account is None or not account.check_password(password):
@@ -204,7 +205,7 @@ def password_sign_in(request: HttpRequest, email: str, password: str) -> Patient
         if account is not None:
             audit(request, account, AuditAction.LOGIN_FAILED, "portal_account", account.public_id)
         raise PortalRefused(_("That e-mail address and password do not match an account. Check both and try again."))
-    throttle.clear_failures(f"portal:{email}")
+    throttle.note_success(f"portal:{email}", address)
     audit(request, account, AuditAction.LOGIN, "portal_account", account.public_id, "password")
     return account
 
@@ -214,7 +215,7 @@ def send_sign_in_link(request: HttpRequest, email: str) -> None:
     says the same whether or not it does, so it tells nobody who is a patient here."""
     address = client_address(request)
     email = email.strip().lower()
-    if throttle.is_locked(f"portal-link:{email}", address):
+    if throttle.wait_before_trying(f"portal-link:{email}", address):
         return
     throttle.note_failure(f"portal-link:{email}", address)  # counts requests: a flood of links is refused too
     account = (
