@@ -58,6 +58,14 @@ def main() -> int:
     parser.add_argument("--instructions", action="store_true", help="count instructions under valgrind")
     parser.add_argument("--profile", action="store_true", help="print cProfile's 40 costliest functions")
     parser.add_argument("--src", type=Path, help="serve the lasercare package under this folder (A/B)")
+    parser.add_argument(
+        "--other-writes",
+        type=int,
+        default=0,
+        metavar="N",
+        help="after each request, N audit entries written by another connection, as other workers' requests "
+        "write theirs (on SQLite another connection's write empties this one's page cache)",
+    )
     parser.add_argument("--serve", type=int, default=None, help=argparse.SUPPRESS)  # the child under valgrind
     args = parser.parse_args()
     if args.instructions and args.serve is None:
@@ -85,6 +93,8 @@ def count_instructions(args: argparse.Namespace) -> int:
                 args.database,
                 "--serve",
                 str(n),
+                "--other-writes",
+                str(args.other_writes),
             ]
             if args.src:
                 command += ["--src", str(args.src)]
@@ -141,6 +151,7 @@ def serve(args: argparse.Namespace) -> None:
     cookies = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
     cookies += f"; {settings.CSRF_COOKIE_NAME}={csrf_secret}"
     handler = WSGIHandler()
+    other_worker = _other_worker(args) if args.other_writes else None
 
     def request(i: int) -> None:
         method, path, body = _request(args.page, workload, i)
@@ -170,6 +181,8 @@ def serve(args: argparse.Namespace) -> None:
         b"".join(handler(environ, start_response))
         if not status[0].startswith("200"):
             raise SystemExit(f"page_cost: {method} {path} answered {status[0]}")
+        if other_worker is not None:
+            other_worker(args.other_writes)
 
     for i in range(WARM_UP):
         request(i)
@@ -195,6 +208,36 @@ def serve(args: argparse.Namespace) -> None:
         f"{args.page} on {args.database}: CPU ms per request {' / '.join(f'{r:.2f}' for r in runs)} "
         f"(three runs of {args.requests})"
     )
+
+
+def _other_worker(args: argparse.Namespace) -> Any:
+    """Writes audit entries as another gunicorn worker would: its own connection, one commit per entry."""
+    if args.database != "sqlite":
+        from django.db import connections
+
+        other = connections.create_connection("default")
+    else:
+        import sqlite3
+
+        from django.conf import settings
+
+        database = str(settings.DATABASES["default"]["NAME"])
+        other = sqlite3.connect(database, isolation_level=None)
+        beside = Path(database).with_name(Path(database).stem + "-audit.sqlite3")
+        if beside.exists():  # a checkout from before audit migration 0005 keeps the log in a file of its own
+            other.execute("ATTACH DATABASE ? AS audit", [str(beside)])
+
+    def write(count: int) -> None:
+        cursor = other.cursor()
+        for _ in range(count):
+            cursor.execute(
+                "INSERT INTO audit_auditentry (at, actor_label, action, record_type, record_id, patient_ref, detail) "
+                "VALUES (CURRENT_TIMESTAMP, 'bench', 'view', 'plan', '', '', 'another worker')"
+            )
+            if args.database != "sqlite":
+                other.commit()
+
+    return write
 
 
 def _request(page: str, workload: dict[str, Any], i: int) -> tuple[str, str, bytes]:
