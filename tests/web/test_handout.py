@@ -229,7 +229,7 @@ def test_the_dates_count_from_the_booked_first_session() -> None:
     shown = next(s for s in context["preparation"] if s["text"] == step["patient_text"])
     assert shown["on"] == due
     assert shown["when"].startswith(f"From {handout.day_words(due)}")
-    assert context["schedule"][0]["booked"] is True
+    assert context["schedule"][0]["state"] == "booked"
     assert context["schedule"][0]["when"] == f"{handout.day_words(first)}, 10:30"
     assert context["first_session"] == handout.day_words(first)
 
