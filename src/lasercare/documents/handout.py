@@ -241,7 +241,8 @@ def handout_context(
     context["schedule"] = _schedule(dates, booked)
     context["held_back_by"] = (
         [{"reason": h["reason"], "until": day_words(date.fromisoformat(h["until"]))} for h in course["held_back_by"]]
-        if is_engine_course and course.get("held_back_by")
+        # What held the first session back means nothing once it has been given.
+        if is_engine_course and course.get("held_back_by") and not (dates and dates[0].state == "held")
         else []
     )
     context["protocol_applies"] = is_engine_course
