@@ -59,3 +59,16 @@ def test_the_protocol_is_dated_only_for_the_treatment_it_was_written_for() -> No
     assert protocol_for(document, "pdl") == PROTOCOL
     assert protocol_for(document, "ipl") == {}
     assert protocol_for(document, None) == {}
+
+
+def test_an_aftercare_step_lasting_days_applies_on_each_of_them_from_the_day_after() -> None:
+    steps = [{"text": "No retinoids on the treated skin for 7 days.", "days_after": 1, "for_days": 7}]
+    step = aftercare_for(steps, 1, date(2026, 12, 10))[0]
+    assert (step.on, step.until) == (date(2026, 12, 11), date(2026, 12, 17))
+    assert [step.applies_on(date(2026, 12, d)) for d in (10, 11, 14, 17, 18)] == [False, True, True, True, False]
+
+
+def test_an_aftercare_step_of_one_day_ends_on_the_day_it_starts() -> None:
+    step = aftercare_for(PROTOCOL["aftercare"], 1, date(2026, 12, 10))[1]
+    assert step.until == step.on == date(2026, 12, 17)
+    assert not step.lasts_days

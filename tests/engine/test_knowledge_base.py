@@ -195,3 +195,27 @@ def test_a_citation_patients_may_see_carries_no_remark_about_what_could_not_be_c
         if source.for_patients:
             assert "[" not in vancouver.sub("", source.citation), source_id
             assert "not confirmed" not in source.citation and "not shown" not in source.citation, source_id
+
+
+def test_an_aftercare_step_lasting_days_runs_from_the_day_after_the_session(knowledge: Knowledge) -> None:
+    """`for_days` is a duration ("for 7 days"): the step applies on days 1 to 7, not from day 7."""
+    step = next(s for s in knowledge.steps if s.id == "nonablative-actives")
+    assert (step.days_after, step.for_days, step.last_day_after) == (1, 7, 7)
+
+
+def test_a_duration_on_a_step_that_is_not_aftercare_is_refused(knowledge_copy: Path) -> None:
+    replace_in(knowledge_copy / "protocols.toml", "days_before = 14\n", "days_before = 14\nfor_days = 7\n")
+    problems = problems_of(knowledge_copy)
+    assert any("[hydroquinone-priming].for_days: only an aftercare step lasts days" in p for p in problems)
+
+
+def test_a_step_given_both_a_day_and_a_duration_is_refused(knowledge_copy: Path) -> None:
+    replace_in(knowledge_copy / "protocols.toml", "for_days = 7\n", "for_days = 7\ndays_after = 7\n")
+    problems = problems_of(knowledge_copy)
+    assert any("[nonablative-actives].for_days: a step lasting days runs from the day after" in p for p in problems)
+
+
+def test_a_duration_of_no_days_is_refused(knowledge_copy: Path) -> None:
+    replace_in(knowledge_copy / "protocols.toml", "for_days = 7\n", "for_days = 0\n")
+    problems = problems_of(knowledge_copy)
+    assert any("[nonablative-actives].for_days: must be at least 1" in p for p in problems)

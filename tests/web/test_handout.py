@@ -229,9 +229,81 @@ def test_the_dates_count_from_the_booked_first_session() -> None:
     shown = next(s for s in context["preparation"] if s["text"] == step["patient_text"])
     assert shown["on"] == due
     assert shown["when"].startswith(f"From {handout.day_words(due)}")
-    assert context["schedule"][0]["booked"] is True
+    assert context["schedule"][0]["state"] == "booked"
     assert context["schedule"][0]["when"] == f"{handout.day_words(first)}, 10:30"
     assert context["first_session"] == handout.day_words(first)
+
+
+def _interval(document: dict[str, Any]) -> timedelta:
+    """The minimum interval of the engine's course."""
+    option = next(o for o in document["options"] if o["modality"] == document["course"]["modality"])
+    return timedelta(weeks=int(option["interval_weeks"]["min"]))
+
+
+def _at(day: date, hour: int = 10) -> datetime:
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+
+
+def test_sessions_not_booked_count_from_the_last_session_booked_never_from_the_consultation() -> None:
+    """The reported fault: session 5 booked for 10 December, sessions 6 and 7 "not before" October days."""
+    document = _engine_document()
+    course = document["course"]
+    sessions = int(course["sessions"])
+    interval = _interval(document)
+    # Every session two weeks later than the plan's earliest: the plan's own days are behind the course.
+    booked = {
+        n: _at(date.fromisoformat(course["first_on"]) + interval * (n - 1) + timedelta(weeks=2))
+        for n in range(1, sessions)
+    }
+    last = booked[sessions - 1].date()
+    context = handout.handout_context(
+        document,
+        course["modality"],
+        patient_name="Jane Doe",
+        practice_name="Riverside Skin Clinic",
+        prepared_on=last - timedelta(days=3),
+        booked=booked,
+        held=set(range(1, sessions - 1)),
+    )
+    rows = context["schedule"]
+    assert [row["state"] for row in rows] == ["held"] * (sessions - 2) + ["booked", "not_booked"]
+    assert rows[0]["when"] == handout.day_words(booked[1].date())
+    assert rows[-1]["when"] == handout.day_words(last + interval)
+
+
+def test_a_held_session_says_held_on_its_day_and_a_booked_one_booked() -> None:
+    document = _engine_document()
+    course = document["course"]
+    first = date.fromisoformat(course["first_on"])
+    interval = _interval(document)
+    context = handout.handout_context(
+        document,
+        course["modality"],
+        patient_name="Jane Doe",
+        practice_name="Riverside Skin Clinic",
+        prepared_on=first + interval - timedelta(days=1),
+        booked={1: _at(first), 2: _at(first + interval)},
+        held={1},
+    )
+    html = _words(handout.handout_html(context))
+    assert f"Held on {handout.day_words(first)}" in html
+    assert f"Booked: {handout.day_words(first + interval)}, 10:00" in html
+    assert f"Booked: {handout.day_words(first)}" not in html
+
+
+def test_an_aftercare_step_lasting_days_is_given_for_each_of_them() -> None:
+    """The reported fault: "no retinoids ... for 7 days" read "Day 7 after each session"."""
+    document = _engine_document()
+    lasting = next(s for s in document["protocol"]["aftercare"] if s.get("for_days"))
+    context = handout.handout_context(
+        document,
+        document["course"]["modality"],
+        patient_name="Jane Doe",
+        practice_name="Riverside Skin Clinic",
+        prepared_on=date(2026, 11, 27),
+    )
+    shown = next(s for s in context["aftercare"] if s["text"] == lasting["patient_text"])
+    assert shown["when"] == f"Days 1 to {lasting['for_days']} after each session"
 
 
 def test_a_draft_plans_handout_says_it_is_a_draft_and_a_plan_without_a_choice_has_no_treatment() -> None:

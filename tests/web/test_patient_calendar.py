@@ -49,6 +49,14 @@ def test_each_preparation_step_is_an_all_day_event_on_its_day_with_a_morning_ala
     assert alarm.decoded("trigger") == timedelta(hours=8)
 
 
+def test_an_aftercare_step_lasting_days_is_one_event_over_every_day_it_applies(booked: Course) -> None:
+    """The reported fault: "no retinoids ... for 7 days" was dated day 7 only; days 1 to 6 carried no warning."""
+    (event,) = [e for e in _events(patient_calendar(booked.patient)) if str(e["summary"]).startswith("Aftercare")]
+    assert event.decoded("dtstart") == SESSION_DAY + timedelta(days=1)
+    assert event.decoded("dtend") == SESSION_DAY + timedelta(days=8)  # the day after the 7th: an all-day end
+    assert str(event["summary"]).startswith("Aftercare until Thursday 17 December 2026: For 7 days, do not put")
+
+
 def test_the_calendar_names_no_patient_and_no_treatment(booked: Course) -> None:
     text = patient_calendar(booked.patient).decode()
     for private in ("Jane", "Doe", "1974", "Intense pulsed", "IPL", "Laser A", "sun spots"):

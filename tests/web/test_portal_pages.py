@@ -228,6 +228,21 @@ def test_aftercare_counts_the_days_since_the_session(jane: PatientWithCourse) ->
     assert str(step["patient_text"]).replace("'", "&#39;") in page
 
 
+def test_an_aftercare_step_lasting_days_is_read_on_each_of_them(jane: PatientWithCourse) -> None:
+    """The reported fault: "no retinoids ... for 7 days" sat under day 7, and days 1 to 6 carried no warning."""
+    jane.first.status = BookingStatus.COMPLETED
+    jane.first.save(update_fields=["status"])
+    protocol = protocol_for(jane.plan.document, chosen_modality(jane.plan))
+    lasting = next(s for s in protocol.get("aftercare", []) if s.get("for_days"))
+    last = int(lasting["days_after"]) + int(lasting["for_days"]) - 1
+    with time_machine.travel(timezone.make_aware(datetime.combine(jane.first_day + timedelta(days=3), time(9)))):
+        page = portal_client(jane.account).get(reverse("portal_aftercare")).content.decode()
+    # Each day of the list is an <li class="...">; its steps are <li> without a class.
+    (today,) = [day for day in page.split('<li class="')[1:] if day.startswith('today"')]
+    assert f"Days 1 to {last} (" in today
+    assert str(lasting["patient_text"]).replace("'", "&#39;") in today
+
+
 def test_before_the_session_aftercare_is_there_to_read_ahead(jane: PatientWithCourse) -> None:
     page = portal_client(jane.account).get(reverse("portal_aftercare")).content.decode()
     assert "still to come: read ahead" in page

@@ -41,8 +41,15 @@ def test_booking_a_session_plans_a_reminder_for_each_care_day_and_the_appointmen
         # Right after the session (it ends at 10:45), then on the mornings of the days that follow.
         "aftercare 2026-12-10": ("aftercare", moment(SESSION_DAY, 10, 45), pending),
         "aftercare 2026-12-11": ("aftercare", moment(date(2026, 12, 11), 8), pending),
-        "aftercare 2026-12-17": ("aftercare", moment(date(2026, 12, 17), 8), pending),
     }
+
+
+def test_an_aftercare_step_lasting_days_comes_on_its_first_day_and_says_its_last(booked: Course) -> None:
+    """The reported fault: "no retinoids ... for 7 days" came on day 7, and days 1 to 6 had no warning."""
+    booked.move_to(moment(date(2026, 12, 11), 9))
+    dispatch()
+    body = mail.outbox[-1].body
+    assert "Until Thursday 17 December 2026: For 7 days, do not put retinoids" in body
 
 
 def test_planning_the_same_booking_twice_plans_nothing_more(booked: Course) -> None:

@@ -32,10 +32,25 @@ class DatedStep:
     days: int  # days before (preparation) or after (aftercare) the session
     text: str
     sources: tuple[str, ...]
+    last_day: int | None = None  # aftercare lasting days ("for 7 days"): the last day after the session it applies
 
     @property
     def late(self) -> bool:
         return self.on > self.ideal
+
+    @property
+    def until(self) -> date:
+        """The last day the step applies on: `on` itself, unless it lasts days."""
+        if self.last_day is None:
+            return self.on
+        return self.session_on + timedelta(days=self.last_day)
+
+    @property
+    def lasts_days(self) -> bool:
+        return self.until > self.on
+
+    def applies_on(self, day: date) -> bool:
+        return self.on <= day <= self.until
 
 
 def protocol_for(document: Mapping[str, Any], chosen: str | None) -> Mapping[str, Any]:
@@ -75,16 +90,26 @@ def preparation_for(
 
 
 def aftercare_for(steps: Iterable[Mapping[str, Any]], session: int, session_on: date) -> list[DatedStep]:
-    """The dated aftercare steps of one session: each `days_after` it (0: the day itself)."""
+    """The dated aftercare steps of one session: each from `days_after` it (0: the day itself), and a step that
+    lasts days (`for_days`, "for 7 days") on every one of them, to its last day."""
     dated = []
     for step in steps:
         after = step.get("days_after")
         if after is None:
             continue
         on = session_on + timedelta(days=int(after))
+        lasts = step.get("for_days")
         dated.append(
             DatedStep(
-                "aftercare", session, session_on, on, on, int(after), str(step["text"]), tuple(step.get("sources", ()))
+                "aftercare",
+                session,
+                session_on,
+                on,
+                on,
+                int(after),
+                str(step["text"]),
+                tuple(step.get("sources", ())),
+                int(after) + int(lasts) - 1 if lasts else None,
             )
         )
     return dated

@@ -17,7 +17,8 @@ Three steps, each testable on its own:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,8 @@ from lasercare.engine.knowledge_base import load_knowledge
 from lasercare.engine.patient_voice import glossary_for, patient_document
 from lasercare.engine.serialize import patient_bibliography
 from lasercare.practice.consent.document import EVIDENCE_WORDS, course_sessions, findings_for, span
+from lasercare.practice.scheduling import rules
+from lasercare.practice.scheduling.session_dates import SessionDate, session_dates
 
 if TYPE_CHECKING:
     from lasercare.practice.consultations.models import TreatmentPlan
@@ -91,24 +94,34 @@ class _Citations:
         ]
 
 
-def _schedule(
-    document: Mapping[str, Any], sessions: int, is_engine_course: bool, booked: Mapping[int, datetime]
-) -> list[dict[str, Any]]:
-    earliest = (
-        {int(entry["session"]): date.fromisoformat(entry["earliest_on"]) for entry in document.get("schedule") or []}
-        if is_engine_course
-        else {}
+def _session_dates(
+    document: Mapping[str, Any],
+    modality: str,
+    sessions: int,
+    booked: Mapping[int, datetime],
+    held: Collection[int],
+    today: date,
+) -> tuple[SessionDate, ...]:
+    """Each session held, booked, or not before the earliest day it can now be (scheduling/session_dates.py, as
+    the portal dates them)."""
+    course = replace(rules.course_of(document, modality), sessions=sessions)
+    return session_dates(
+        course,
+        held={n: at.date() for n, at in booked.items() if n in held},
+        booked={n: at.date() for n, at in booked.items() if n not in held},
+        today=today,
     )
+
+
+def _schedule(dates: Iterable[SessionDate], booked: Mapping[int, datetime]) -> list[dict[str, Any]]:
     rows = []
-    for session in range(1, sessions + 1):
-        row: dict[str, Any] = {"session": session, "booked": session in booked}
-        if session in booked:
-            at = booked[session]
+    for entry in dates:
+        row: dict[str, Any] = {"session": entry.session, "state": entry.state, "when": ""}
+        if entry.state == "booked":
+            at = booked[entry.session]
             row["when"] = f"{day_words(at.date())}, {at:%H:%M}"
-        elif session in earliest:
-            row["when"] = day_words(earliest[session])
-        else:
-            row["when"] = ""
+        elif entry.on is not None:
+            row["when"] = day_words(entry.on)
         rows.append(row)
     return rows
 
@@ -141,8 +154,13 @@ def _aftercare(steps: Iterable[Mapping[str, Any]], citations: _Citations) -> lis
     shown = []
     for step in steps:
         after = step.get("days_after")
+        lasts = step.get("for_days")
         if after is None:
             when = ""
+        elif lasts and int(lasts) > 1:
+            # A step that lasts days ("for 7 days") is on each of them, not on its last only.
+            last = int(after) + int(lasts) - 1
+            when = gettext("Days %(first)d to %(last)d after each session") % {"first": int(after), "last": last}
         elif not after:
             when = gettext("Right after each session")
         else:
@@ -164,9 +182,12 @@ def handout_context(
     prepared_on: date,
     status: str = "accepted",
     booked: Mapping[int, datetime] | None = None,
+    held: Collection[int] = frozenset(),
+    today: date | None = None,
     concern_names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """What the handout says. `booked`: the course's active bookings, session number to local start time.
+    """What the handout says. `booked`: the course's active bookings, session number to local start time; `held`:
+    those of them already given; `today` (the day it is prepared when not given) dates the sessions not booked.
 
     The plan's course, schedule and protocol were made for the engine's first suitable option; when the clinician
     chose another, the handout gives that option's published course and risks, and no preparation or aftercare
@@ -198,11 +219,11 @@ def handout_context(
     course = document.get("course") or {}
     is_engine_course = course.get("modality") == option["modality"]
     sessions = course_sessions(dict(document), dict(option))
-    first: date | None = None
-    if 1 in booked:
-        first = booked[1].date()
-    elif is_engine_course and document.get("schedule"):
-        first = min(date.fromisoformat(entry["earliest_on"]) for entry in document["schedule"])
+    dates = _session_dates(document, option["modality"], sessions, booked, held, today or prepared_on)
+    if not document.get("eligible", True):
+        # No course is proposed to a patient the plan finds not eligible: no day is suggested for one.
+        dates = tuple(d if d.state != "not_booked" else replace(d, on=None) for d in dates)
+    first = dates[0].on if dates else None
 
     context["treatment"] = {
         "name": option["name"],
@@ -217,10 +238,11 @@ def handout_context(
     }
     context["first_session"] = day_words(first) if first else ""
     context["first_session_booked"] = 1 in booked
-    context["schedule"] = _schedule(document, sessions, is_engine_course, booked)
+    context["schedule"] = _schedule(dates, booked)
     context["held_back_by"] = (
         [{"reason": h["reason"], "until": day_words(date.fromisoformat(h["until"]))} for h in course["held_back_by"]]
-        if is_engine_course and course.get("held_back_by")
+        # What held the first session back means nothing once it has been given.
+        if is_engine_course and course.get("held_back_by") and not (dates and dates[0].state == "held")
         else []
     )
     context["protocol_applies"] = is_engine_course
@@ -315,17 +337,20 @@ def handout_for_plan(plan: TreatmentPlan, *, prepared_on: date) -> dict[str, Any
 
     from lasercare.practice import labels
     from lasercare.practice.consultations.services import chosen_modality
-    from lasercare.practice.scheduling.models import ACTIVE_STATUSES, Booking
+    from lasercare.practice.scheduling.models import ACTIVE_STATUSES, Booking, BookingStatus
 
     bookings = (
         Booking.objects.filter(plan=plan, status__in=ACTIVE_STATUSES, session_number__isnull=False)
         .order_by("session_number", "starts_at")
-        .values_list("session_number", "starts_at")
+        .values_list("session_number", "starts_at", "status")
     )
     booked: dict[int, datetime] = {}
-    for session, starts_at in bookings:
-        if session is not None:
-            booked.setdefault(session, timezone.localtime(starts_at))
+    held: set[int] = set()
+    for session, starts_at, status in bookings:
+        if session is not None and session not in booked:
+            booked[session] = timezone.localtime(starts_at)
+            if status == BookingStatus.COMPLETED:
+                held.add(session)
     return handout_context(
         plan.document,
         chosen_modality(plan),
@@ -334,5 +359,6 @@ def handout_for_plan(plan: TreatmentPlan, *, prepared_on: date) -> dict[str, Any
         prepared_on=prepared_on,
         status=plan.status,
         booked=booked,
+        held=held,
         concern_names={code: str(name) for code, name in labels.PATIENT_CONCERNS.items()},
     )

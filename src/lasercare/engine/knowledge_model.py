@@ -255,11 +255,19 @@ class ProtocolStep(Value):
     evidence: Evidence
     days_before: int | None = None
     days_before_policy: str | None = None
-    days_after: int | None = None
+    days_after: int | None = None  # the day after the session it starts (0: the day itself)
+    for_days: int | None = None  # a duration: the step applies on days `days_after` to `last_day_after`
     blocks_first_session: bool = False  # the first session waits until this step can be done in full
     replaces: tuple[str, ...] = ()  # steps this one stands in for when it applies (a longer test spot)
     counts_from: str | None = None  # "last_sun_exposure": the lead time runs from that date when it is known
     patient_text: str = ""  # the patient voice of `text`, with the same {placeholders}
+
+    @property
+    def last_day_after(self) -> int | None:
+        """The last day after the session the step applies on (its first, for a step of one day)."""
+        if self.days_after is None:
+            return None
+        return self.days_after + (self.for_days or 1) - 1
 
 
 class PolicyValue(Value):

@@ -891,6 +891,7 @@ def _steps(
             "days_before",
             "days_before_policy",
             "days_after",
+            "for_days",
             "blocks_first_session",
             "replaces",
             "counts_from",
@@ -920,6 +921,14 @@ def _steps(
             entry.problem("days_before", "only a preparation step is dated before the session")
         if phase != "aftercare" and days_after is not None:
             entry.problem("days_after", "only an aftercare step is dated after the session")
+        for_days = entry.integer("for_days", required=False, minimum=1)
+        if for_days is not None:
+            # A duration ("for 7 days") read as a day would put the warning on its last day and none before it.
+            if phase != "aftercare":
+                entry.problem("for_days", "only an aftercare step lasts days after the session")
+            if days_after is not None:
+                entry.problem("for_days", "a step lasting days runs from the day after the session: no days_after")
+            days_after = 1
         steps.append(
             ProtocolStep(
                 id=step_id,
@@ -932,6 +941,7 @@ def _steps(
                 days_before=days_before,
                 days_before_policy=days_before_policy,
                 days_after=days_after,
+                for_days=for_days,
                 blocks_first_session=entry.flag("blocks_first_session"),
                 replaces=entry.texts("replaces"),
                 counts_from=entry.text("counts_from", required=False, choices=_COUNTS_FROM) or None,

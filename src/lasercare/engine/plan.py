@@ -103,9 +103,17 @@ class ProtocolStepPlan(Value):
     evidence: str
     sources: tuple[str, ...]
     days_before: int | None = None
-    days_after: int | None = None
+    days_after: int | None = None  # aftercare: the day after the session it starts (0: the day itself)
+    for_days: int | None = None  # aftercare lasting days: it applies on days `days_after` to `last_day_after`
     on: date | None = None  # for preparation, the date counted back from the first session
     patient_text: str = ""  # the patient voice of `text`, its placeholders filled the same way
+
+    @property
+    def last_day_after(self) -> int | None:
+        """The last day after the session the step applies on (its first, for a step of one day)."""
+        if self.days_after is None:
+            return None
+        return self.days_after + (self.for_days or 1) - 1
 
 
 class Protocol(Value):

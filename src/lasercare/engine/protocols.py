@@ -157,6 +157,7 @@ def build_protocol(
                 sources=step.evidence.sources,
                 days_before=before,
                 days_after=step.days_after,
+                for_days=step.for_days,
                 on=on,
             )
         )

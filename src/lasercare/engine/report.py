@@ -123,6 +123,8 @@ def render_plan(plan: TreatmentPlan) -> str:
                         when = f"from today, {s.on.isoformat()} (ideally {days} before the first session): "
                     else:
                         when = f"{s.on.isoformat()} ({days} before): "
+                elif s.for_days is not None and s.days_after is not None:
+                    when = f"days {s.days_after} to {s.last_day_after} after: "
                 elif s.days_after is not None:
                     when = f"day {s.days_after} after: " if s.days_after else "right after: "
                 out.extend(_wrap(f"- {when}{s.text} [{s.evidence}] {cite(s.sources)}", "  "))

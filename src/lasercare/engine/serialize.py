@@ -105,6 +105,8 @@ def _step(step: ProtocolStepPlan) -> dict[str, Any]:
         out["days_before"] = step.days_before
     if step.days_after is not None:
         out["days_after"] = step.days_after
+    if step.for_days is not None:
+        out["for_days"] = step.for_days
     if step.on is not None:
         out["on"] = step.on.isoformat()
     return out

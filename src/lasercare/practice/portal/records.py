@@ -24,7 +24,9 @@ from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
 from lasercare.practice.photos.models import AnalysisStatus, SkinPhoto
 from lasercare.practice.portal.models import ChangeRequest, ChecklistTick, PatientAccount, RequestStatus
+from lasercare.practice.scheduling import rules as scheduling_rules
 from lasercare.practice.scheduling.models import ACTIVE_STATUSES, Booking, BookingStatus
+from lasercare.practice.scheduling.session_dates import session_dates
 
 # Plans a patient sees: those a clinician has put to them. A draft has not been reviewed with them yet.
 SHOWN_PLAN_STATUSES = (PlanStatus.PROPOSED, PlanStatus.ACCEPTED)
@@ -115,18 +117,26 @@ class Checklist:
     items: list[ChecklistItem] = field(default_factory=list)
 
 
-def _course_days(plan: TreatmentPlan, booked: Sequence[Booking]) -> tuple[dict[int, date], set[int]]:
-    """Each session's day: the booked day, else the plan's schedule (the engine's course only)."""
-    days: dict[int, date] = {}
-    if (plan.document.get("course") or {}).get("modality") == chosen_modality(plan):
-        for entry in plan.document.get("schedule") or []:
-            days[int(entry["session"])] = date.fromisoformat(entry["earliest_on"])
-    booked_sessions = set()
-    for booking in booked:
+def _course_days(plan: TreatmentPlan, bookings: Sequence[Booking], today: date) -> tuple[dict[int, date], set[int]]:
+    """Each session's day: held or booked, else the earliest day it can now be (scheduling/session_dates.py: from
+    the sessions before it and today, as the handout dates them); and the sessions held or booked."""
+    held: dict[int, date] = {}
+    booked: dict[int, date] = {}
+    for booking in bookings:
         if booking.plan_id == plan.pk and booking.session_number is not None:
-            days[booking.session_number] = timezone.localtime(booking.starts_at).date()
-            booked_sessions.add(booking.session_number)
-    return days, booked_sessions
+            day = timezone.localtime(booking.starts_at).date()
+            (held if booking.status == BookingStatus.COMPLETED else booked).setdefault(booking.session_number, day)
+    chosen = chosen_modality(plan)
+    try:
+        course = scheduling_rules.course_of(plan.document, chosen or "")
+    except scheduling_rules.NotBookable:
+        return {**booked, **held}, {*booked, *held}
+    days = {
+        entry.session: entry.on
+        for entry in session_dates(course, held=held, booked=booked, today=today)
+        if entry.on is not None
+    }
+    return days, {*booked, *held}
 
 
 def checklists(account: PatientAccount, today: date | None = None) -> list[Checklist]:
@@ -140,7 +150,7 @@ def checklists(account: PatientAccount, today: date | None = None) -> list[Check
         if shown.status != PlanStatus.ACCEPTED:
             continue
         protocol = protocol_for(patient_document(shown.document), chosen_modality(shown))
-        days, booked = _course_days(shown, bookings)
+        days, booked = _course_days(shown, bookings, today)
         upcoming = sorted((number, day) for number, day in days.items() if day >= today)
         if not upcoming or not protocol:
             continue
@@ -174,9 +184,17 @@ def _treatment_name(shown: TreatmentPlan) -> str:
 
 @dataclass
 class AftercareDay:
+    """The steps that start on one day after the session and last to the same day: one day, or days in a row
+    ("Days 1 to 7"), so a step that lasts days is read on every one of them."""
+
     on: date
     day: int  # days after the session
     steps: list[DatedStep]
+    until: date | None = None  # the last day, when the steps last days
+    last_day: int | None = None
+
+    def includes(self, today: date) -> bool:
+        return self.on <= today <= (self.until or self.on)
 
 
 @dataclass
@@ -210,16 +228,25 @@ def aftercare(account: PatientAccount, today: date | None = None) -> list[Sessio
             next_added = True
         protocol = protocol_for(patient_document(treated.document), chosen_modality(treated))
         steps = aftercare_for(protocol.get("aftercare", []), booking.session_number, session_on)
-        grouped: dict[date, list[DatedStep]] = {}
+        grouped: dict[tuple[date, date], list[DatedStep]] = {}
         for step in steps:
-            grouped.setdefault(step.on, []).append(step)
+            grouped.setdefault((step.on, step.until), []).append(step)
         shown.append(
             SessionAftercare(
                 treated,
                 _treatment_name(treated),
                 booking.session_number,
                 timezone.localtime(booking.starts_at),
-                [AftercareDay(on, (on - session_on).days, grouped[on]) for on in sorted(grouped)],
+                [
+                    AftercareDay(
+                        on,
+                        (on - session_on).days,
+                        grouped[(on, until)],
+                        until if until > on else None,
+                        (until - session_on).days if until > on else None,
+                    )
+                    for on, until in sorted(grouped)
+                ],
                 [str(s["text"]) for s in protocol.get("aftercare", []) if s.get("days_after") is None],
                 (today - session_on).days if session_on <= today else None,
             )

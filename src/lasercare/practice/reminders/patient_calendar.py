@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from icalendar import Alarm, Calendar, Event
 
+from lasercare.documents.care_dates import DatedStep
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.models import Location, StaffUser
@@ -68,7 +69,8 @@ def patient_calendar(patient: Patient) -> bytes:
         for booking in bookings:
             _add_appointment(calendar, booking, _where(booking, fallback), now)
             for (kind, day), steps in sorted(care_steps(booking).items()):
-                if kind != ReminderKind.PREPARATION:
+                if kind == ReminderKind.AFTERCARE:
+                    _add_lasting_aftercare(calendar, booking, steps, now)
                     continue
                 for number, step in enumerate(steps, start=1):
                     event = Event()
@@ -91,6 +93,30 @@ def patient_calendar(patient: Patient) -> bytes:
                     event.add_component(alarm)
                     calendar.add_component(event)
     return bytes(calendar.to_ical())
+
+
+def _add_lasting_aftercare(calendar: Calendar, booking: Booking, steps: list[DatedStep], now: datetime) -> None:
+    """The aftercare steps that last days ("for 7 days") as one event over all of them, so the phone shows the
+    step on every day it applies; the one-day steps come by e-mail and on the portal's aftercare page."""
+    for number, step in enumerate(steps, start=1):
+        if not step.lasts_days:
+            continue
+        event = Event()
+        event.add("uid", f"{booking.public_id}-aftercare-{step.on.isoformat()}-{number}@lasercare")
+        event.add("dtstamp", now.astimezone(UTC))
+        event.add("dtstart", step.on)
+        event.add("dtend", step.until + timedelta(days=1))  # the day after the last: DTEND of a whole day is exclusive
+        event.add(
+            "summary",
+            gettext("Aftercare until %(day)s: %(step)s")
+            % {"day": long_date(step.until), "step": _first_sentence(step.text)},
+        )
+        event.add(
+            "description",
+            gettext("After your appointment on %(day)s: %(step)s") % {"day": _when(booking), "step": step.text},
+        )
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
 
 
 def _add_appointment(calendar: Calendar, booking: Booking, where: str, now: datetime) -> None:

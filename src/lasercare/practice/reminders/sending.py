@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
+from lasercare.documents.care_dates import DatedStep
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.models import Location
@@ -174,6 +175,14 @@ def _place(reminder: Reminder) -> dict[str, str]:
     return {"name": location.name, "address": location.address, "phone": location.phone}
 
 
+def _step_words(step: DatedStep) -> str:
+    """A step as the e-mail lists it: one that lasts days ("for 7 days") comes on its first day and says its last,
+    so the e-mail covers every day it applies."""
+    if step.lasts_days:
+        return gettext("Until %(day)s: %(step)s") % {"day": long_date(step.until), "step": step.text}
+    return step.text
+
+
 def context_for(reminder: Reminder, token: str) -> dict[str, Any] | None:
     """What the e-mail says. Nothing of the patient's record beyond the session's time and place and the steps of
     care for the day: no name, no treatment, no finding."""
@@ -183,7 +192,7 @@ def context_for(reminder: Reminder, token: str) -> dict[str, Any] | None:
     day = starts.date()
     if reminder.kind != ReminderKind.APPOINTMENT:
         day = date.fromisoformat(reminder.step_key.split(" ", 1)[1])
-        steps = [step.text for step in care_steps(booking).get((ReminderKind(reminder.kind), day), [])]
+        steps = [_step_words(step) for step in care_steps(booking).get((ReminderKind(reminder.kind), day), [])]
         if not steps:
             return None
     return {
