@@ -11,8 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from lasercare.engine import Knowledge, load_knowledge
+
+# Speed is measured by the benchmarks under bench/, never by a test: Hypothesis's per-example deadline (200 ms) made
+# a pure property fail on a busy machine (tests/scheduling/test_session_dates.py under a loaded -n 2 run).
+settings.register_profile("lasercare", deadline=None)
+settings.load_profile("lasercare")
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS = Path(__file__).resolve().parent / "contracts"
