@@ -165,6 +165,7 @@ def handout_context(
     status: str = "accepted",
     booked: Mapping[int, datetime] | None = None,
     concern_names: Mapping[str, str] | None = None,
+    contact: object = None,
 ) -> dict[str, Any]:
     """What the handout says. `booked`: the course's active bookings, session number to local start time.
 
@@ -181,6 +182,9 @@ def handout_context(
     consultation_on = date.fromisoformat(document["consultation_on"]) if document.get("consultation_on") else None
     context: dict[str, Any] = {
         "practice_name": practice_name,
+        # How to reach the practice (lasercare.practice.clinic.contact.Contact): the "Questions or worries" section
+        # gives its number, as a link on screen.
+        "contact": contact,
         "patient_name": patient_name,
         "prepared_on": day_words(prepared_on),
         "consultation_on": day_words(consultation_on) if consultation_on else "",
@@ -314,6 +318,7 @@ def handout_for_plan(plan: TreatmentPlan, *, prepared_on: date) -> dict[str, Any
     from django.utils import timezone
 
     from lasercare.practice import labels
+    from lasercare.practice.clinic.contact import contact_for
     from lasercare.practice.consultations.services import chosen_modality
     from lasercare.practice.scheduling.models import ACTIVE_STATUSES, Booking
 
@@ -335,4 +340,5 @@ def handout_for_plan(plan: TreatmentPlan, *, prepared_on: date) -> dict[str, Any
         status=plan.status,
         booked=booked,
         concern_names={code: str(name) for code, name in labels.PATIENT_CONCERNS.items()},
+        contact=contact_for(plan.practice),
     )
