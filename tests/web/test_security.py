@@ -370,7 +370,7 @@ def test_an_idle_session_is_logged_out(client: Client, clinician: StaffUser) -> 
     response = client.get("/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login/")
-    assert client.get("/").status_code == 302
+    assert client.get("/patients/").status_code == 302
     assert AuditEntry.objects.filter(action=AuditAction.LOGOUT, actor=clinician).exists()
 
 
