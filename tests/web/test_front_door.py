@@ -61,14 +61,16 @@ def test_a_patients_missing_page_is_the_portals_own(jane: PatientWithCourse) -> 
 
 
 def test_another_patients_record_is_not_found_in_the_portals_words(jane: PatientWithCourse) -> None:
-    response = portal_client(jane.account).get(reverse("portal_consent", args=["0" * 8 + "-0000-4000-8000-" + "0" * 12]))
+    response = portal_client(jane.account).get(
+        reverse("portal_consent", args=["0" * 8 + "-0000-4000-8000-" + "0" * 12])
+    )
     assert response.status_code == 404 and "Page not found" in response.content.decode()
 
 
 def test_a_refusal_in_the_portal_is_the_portals_own(practice: Practice) -> None:
     request = RequestFactory().get("/portal/photos/")
     request.user = AnonymousUser()
-    request.session = SessionStore()  # type: ignore[assignment]
+    request.session = SessionStore()
     page = forbidden(request).content.decode()
     assert "This page is not open to you" in page and f'href="{reverse("portal_home")}"' in page
     assert "Your role does not allow" not in page
