@@ -51,3 +51,15 @@ def test_an_urgent_reports_confirmation_on_a_phone_says_whom_to_call_day_and_nig
     expect(alert.get_by_role("link", name="+44 20 7946 0999")).to_have_attribute("href", "tel:+442079460999")
     check_accessibility(page)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # The clinicians' list has it marked urgent, not overdue; a clinician reviews it (and so takes it off the list
+    # that the other portal test reads).
+    clinician = new_page("clinician")
+    clinician.goto(server.url("/side-effect-reports/"))
+    urgent = clinician.locator("li", has=clinician.locator(".urgent-mark"))
+    expect(urgent.first).to_contain_text("urgent symptom")
+    expect(clinician.get_by_text("(overdue)")).to_have_count(0)
+    urgent.last.get_by_role("link", name="Patel, Maya").click()  # the newest urgent report: this one
+    expect(clinician.get_by_text("Fever")).to_be_visible()
+    clinician.get_by_role("button", name="Mark reviewed").click()
+    expect(clinician.get_by_text("Marked as reviewed.")).to_be_visible()
