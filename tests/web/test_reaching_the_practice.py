@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import date
+from io import BytesIO
 from typing import Any
 
 import pytest
@@ -14,6 +16,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from lasercare.practice.audit.models import AuditEntry
 from lasercare.practice.clinic.contact import contact_for, tel_link
@@ -22,8 +25,9 @@ from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consent.models import ConsentStatus
 from lasercare.practice.portal.models import ChangeRequest, SideEffectReport
 from tests.web.portal_helpers import PatientWithCourse, jane, portal_client, with_course
+from tests.web.reminder_helpers import Course, booked, dispatch, moment
 
-__all__ = ["jane"]
+__all__ = ["booked", "jane"]
 
 PHONE = "+44 20 7946 0000"
 OUT_OF_HOURS = "+44 20 7946 0999"
@@ -80,6 +84,14 @@ def test_the_plan_says_whom_to_call_with_questions_or_worries(reachable: Practic
     assert 'href="tel:+442079460000"' in worries and ADVICE in worries
 
 
+def test_the_pdf_handout_gives_the_practices_number_and_out_of_hours_advice(
+    reachable: Practice, jane: PatientWithCourse
+) -> None:
+    response = portal_client(jane.account).get(reverse("portal_handout", args=[jane.plan.public_id]))
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages).split())
+    assert PHONE in text and OUT_OF_HOURS in text and ADVICE in text
+
+
 def test_the_invitation_email_gives_the_practices_number_and_out_of_hours_advice(
     reachable: Practice, client: Client, staff: dict[Role, StaffUser], jane: PatientWithCourse
 ) -> None:
@@ -88,6 +100,15 @@ def test_the_invitation_email_gives_the_practices_number_and_out_of_hours_advice
     body = str(mail.outbox[-1].body)
     assert PHONE in body and OUT_OF_HOURS in body and ADVICE in body
     assert "&amp;" not in body
+
+
+def test_a_reminder_email_gives_the_practices_number_and_out_of_hours_advice(
+    reachable: Practice, booked: Course
+) -> None:
+    booked.move_to(moment(date(2026, 12, 3), 9))
+    dispatch()
+    body = str(mail.outbox[0].body)
+    assert PHONE in body and OUT_OF_HOURS in body and ADVICE in body
 
 
 def test_the_practice_admin_sets_the_numbers_with_the_practices_details(
