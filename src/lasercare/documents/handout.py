@@ -33,6 +33,7 @@ from lasercare.engine.serialize import patient_bibliography
 from lasercare.practice.consent.document import EVIDENCE_WORDS, course_sessions, findings_for, span
 
 if TYPE_CHECKING:
+    from lasercare.practice.clinic.contact import Contact
     from lasercare.practice.consultations.models import TreatmentPlan
 
 
@@ -165,7 +166,7 @@ def handout_context(
     status: str = "accepted",
     booked: Mapping[int, datetime] | None = None,
     concern_names: Mapping[str, str] | None = None,
-    contact: object = None,
+    contact: Contact | None = None,
 ) -> dict[str, Any]:
     """What the handout says. `booked`: the course's active bookings, session number to local start time.
 
