@@ -47,7 +47,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def public_address_warning(bind: str, site_url: str) -> str:
+    """What to tell the person starting the server when the links in e-mails would not lead to it: the public
+    address (LASERCARE_SITE_URL) is unset, so e-mails link to the default, and the server listens elsewhere."""
+    from lasercare.site.public import DEFAULT
+
+    if site_url.strip() or urlsplit(DEFAULT).netloc == bind:
+        return ""
+    return (
+        f"lasercare: LASERCARE_SITE_URL is not set, so the links in e-mails (reminders, portal invitations and "
+        f"sign-in links, urgent-report alerts) point at {DEFAULT}/, but the server listens on {bind}. Set "
+        "LASERCARE_SITE_URL to the address patients and staff use, e.g. https://clinic.example.org "
+        "(docs/deployment.md)."
+    )
+
+
 def prepare(args: argparse.Namespace) -> None:
+    warning = public_address_warning(args.bind, os.environ.get("LASERCARE_SITE_URL", ""))
+    if warning:
+        print(warning, file=sys.stderr)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lasercare.site.settings")
     import django
     from django.core.management import call_command
@@ -79,7 +97,10 @@ def _demo(patients: int) -> None:
     print("\nDemo practice created. These passwords are shown once; change them under 'Password'.\n")
     for account in accounts:
         print(f"  {account.role:<22} username {account.username:<10} password {account.password}")
-    print("\nStaff sign in at /login/; the patient signs in to the patient portal at /portal/sign-in/.\n")
+    print(
+        "\nStaff sign in at /login/; the patient signs in to the patient portal at /portal/sign-in/ (both are linked "
+        "from the front door, /).\n"
+    )
 
 
 def default_workers(cpus: int, database_url: str) -> int:

@@ -34,6 +34,15 @@ def test_a_patient_uses_the_portal_on_a_phone(new_page: PageFactory, server: Dem
     page.get_by_role("link", name="Read and sign your consent").click()
     expect(page.get_by_text("No treatment").first).to_be_visible()
     check_accessibility(page)
+    # A question first: it goes to the practice and the consent stays unsigned.
+    page.get_by_role("link", name="I have a question before signing").click()
+    check_accessibility(page)
+    page.get_by_label("Your question").fill("Can I wear make-up the day after?")
+    page.get_by_role("button", name="Send my question").click()
+    expect(page.get_by_text("Your question is with the practice.")).to_be_visible()
+    expect(page.get_by_text("You sent the practice a question about this consent.")).to_be_visible()
+    expect(page.get_by_role("button", name="I consent: sign")).to_be_visible()
+    check_accessibility(page)
     page.get_by_role("button", name="I consent: sign").click()
     expect(page.locator(".errors, .errorlist").first).to_be_visible()  # no name, no signature: refused
     page.get_by_label("Your full name").fill("Maya Patel")

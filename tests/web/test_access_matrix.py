@@ -83,7 +83,9 @@ def _admin_model(model: str, practice_admin_may_add_and_delete: bool = True, app
 
 
 ROUTES: dict[str, Route] = {
-    "dashboard": Route(Action.VIEW_DASHBOARD, {GET: 200}),
+    # The front door: public; a member of staff logged in has the dashboard there (a superuser has no practice).
+    "dashboard": Route(Action.VIEW_DASHBOARD, {GET: 200}, public=True),
+    "front_door": Route(Action.VIEW_DASHBOARD, {GET: 200}, public=True),
     "todays_patients": Route(Action.VIEW_DASHBOARD, {GET: 200}),
     "follow_ups_due": Route(Action.VIEW_DASHBOARD, {GET: 200}),
     "awaiting_sign_off": Route(Action.VIEW_CLINICAL, {GET: 200}),
@@ -199,6 +201,7 @@ ROUTES: dict[str, Route] = {
     "portal_plan": Route(None, {GET: 302}, record="plan", portal=True),
     "portal_handout": Route(None, {GET: 302}, record="plan", portal=True),
     "portal_consent": Route(None, {GET: 302, POST: 302}, record="consent", portal=True),
+    "portal_consent_question": Route(None, {GET: 302, POST: 302}, record="consent", portal=True),
     "portal_preparation": Route(None, {GET: 302, POST: 302}, portal=True),
     "portal_appointments": Route(None, {GET: 302}, portal=True),
     "portal_change": Route(None, {GET: 302, POST: 302}, record="booking", portal=True),

@@ -100,10 +100,11 @@ def test_a_staff_session_does_not_open_the_portal(client: Client, staff: dict[Ro
 
 def test_a_patient_session_does_not_open_staff_pages(jane: PatientWithCourse) -> None:
     client = portal_client(jane.account)
-    for name in ("dashboard", "patients", "calendar"):
+    for name in ("patients", "calendar"):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert response["Location"].startswith("/login/")
+    assert "Staff log in" in client.get(reverse("dashboard")).content.decode()  # the front door, not the dashboard
     response = client.get(reverse("patient", args=[jane.patient.public_id]))
     assert response.status_code == 302
 

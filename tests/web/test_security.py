@@ -426,10 +426,10 @@ def test_an_idle_session_is_logged_out(client: Client, clinician: StaffUser) -> 
     client.force_login(clinician)
     assert client.get("/").status_code == 200
     _set_last_seen(client, settings.SESSION_IDLE_SECONDS + 5)
-    response = client.get("/")
+    response = client.get("/patients/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login/")
-    assert client.get("/").status_code == 302
+    assert client.get("/patients/").status_code == 302
     assert AuditEntry.objects.filter(action=AuditAction.LOGOUT, actor=clinician).exists()
 
 

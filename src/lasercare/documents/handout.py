@@ -36,6 +36,7 @@ from lasercare.practice.scheduling import rules
 from lasercare.practice.scheduling.session_dates import SessionDate, session_dates
 
 if TYPE_CHECKING:
+    from lasercare.practice.clinic.contact import Contact
     from lasercare.practice.consultations.models import TreatmentPlan
 
 
@@ -185,6 +186,7 @@ def handout_context(
     held: Collection[int] = frozenset(),
     today: date | None = None,
     concern_names: Mapping[str, str] | None = None,
+    contact: Contact | None = None,
 ) -> dict[str, Any]:
     """What the handout says. `booked`: the course's active bookings, session number to local start time; `held`:
     those of them already given; `today` (the day it is prepared when not given) dates the sessions not booked.
@@ -202,6 +204,9 @@ def handout_context(
     consultation_on = date.fromisoformat(document["consultation_on"]) if document.get("consultation_on") else None
     context: dict[str, Any] = {
         "practice_name": practice_name,
+        # How to reach the practice (lasercare.practice.clinic.contact.Contact): the "Questions or worries" section
+        # gives its number, as a link on screen.
+        "contact": contact,
         "patient_name": patient_name,
         "prepared_on": day_words(prepared_on),
         "consultation_on": day_words(consultation_on) if consultation_on else "",
@@ -336,6 +341,7 @@ def handout_for_plan(plan: TreatmentPlan, *, prepared_on: date) -> dict[str, Any
     from django.utils import timezone
 
     from lasercare.practice import labels
+    from lasercare.practice.clinic.contact import contact_for
     from lasercare.practice.consultations.services import chosen_modality
     from lasercare.practice.scheduling.models import ACTIVE_STATUSES, Booking, BookingStatus
 
@@ -361,4 +367,5 @@ def handout_for_plan(plan: TreatmentPlan, *, prepared_on: date) -> dict[str, Any
         booked=booked,
         held=held,
         concern_names={code: str(name) for code, name in labels.PATIENT_CONCERNS.items()},
+        contact=contact_for(plan.practice),
     )

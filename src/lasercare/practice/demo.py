@@ -189,7 +189,15 @@ def create_demo_practice(
 ) -> tuple[Practice, list[DemoAccount]]:
     rng = random.Random(seed)
     today = timezone.localdate()
-    practice = Practice.objects.create(name="Riverside Skin & Laser Clinic", currency="GBP")
+    practice = Practice.objects.create(
+        name="Riverside Skin & Laser Clinic",
+        currency="GBP",
+        # Numbers from Ofcom's range kept for drama (020 7946 0xxx): they reach nobody.
+        phone="+44 20 7946 0000",
+        out_of_hours_phone="+44 20 7946 0999",
+        out_of_hours_advice="When we are closed, call our out-of-hours line. In an emergency, call 999.",
+        clinical_email="clinical@riverside.example.org",
+    )
     main = Location.objects.create(
         practice=practice, name="Riverside", address="1 River Street", phone="+44 20 7946 0000"
     )

@@ -7,14 +7,16 @@ from lasercare.practice.audit.views import audit_log
 from lasercare.practice.clinic import views as clinic
 from lasercare.practice.consultations import views as consultations
 from lasercare.practice.patients import views as patients
-from lasercare.site.views import health
+from lasercare.site.views import front_door, health
 
 admin.site.site_header = "lasercare: practice configuration"
 admin.site.site_title = "lasercare configuration"
 admin.site.index_title = "Practice configuration"
 
 urlpatterns = [
-    path("", clinic.dashboard, name="dashboard"),
+    # The front door: a logged-in member of staff has their dashboard there (front_door says why).
+    path("", front_door, name="dashboard"),
+    path("", front_door, name="front_door"),
     path("today/", clinic.todays_patients, name="todays_patients"),
     path("follow-ups/", clinic.follow_ups_due, name="follow_ups_due"),
     path("plans/awaiting/", clinic.awaiting_sign_off, name="awaiting_sign_off"),

@@ -20,6 +20,23 @@ class Practice(models.Model):
     currency = models.CharField(
         max_length=3, default="EUR", validators=[CURRENCY], help_text="Three-letter ISO 4217 code, e.g. EUR"
     )
+    # How patients reach the practice: on every patient page, e-mail and PDF (docs/patient-portal.md).
+    phone = models.CharField(
+        max_length=40, blank=True, help_text="The number patients call with a question, e.g. +44 20 7946 0000"
+    )
+    out_of_hours_phone = models.CharField(
+        max_length=40, blank=True, help_text="The number patients call when the practice is closed, if there is one"
+    )
+    out_of_hours_advice = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What a patient does when the practice is closed, in plain words, e.g. 'When we are closed, call "
+        "NHS 111. In an emergency, call 999.'",
+    )
+    # Where an urgent side-effect report is announced at once (the e-mail links to the report; no clinical detail).
+    clinical_email = models.EmailField(
+        blank=True, help_text="A clinical inbox read during opening hours: urgent side-effect reports are sent there"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

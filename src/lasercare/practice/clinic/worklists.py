@@ -43,6 +43,7 @@ class Line:
     day_shown: str = ""
     seen_by: str = ""
     overdue: bool = False
+    urgent: bool = False  # a side effect the practice lists as urgent: first on the list, and said so
 
 
 @dataclass(frozen=True)
@@ -169,14 +170,15 @@ def _change_request_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[
     if not rows:
         return []
     change_path, shown = paths_of("change_request"), days_month_year()
+    # A question about a consent has no appointment: its day is the day it was asked.
     return [
         Line(
             change_path(public_id),
             f"{family}, {given}",
-            shown(timezone.localtime(starts_at).date()),
-            seen_by="cancel" if wish == "cancel" else "move",
+            shown(timezone.localtime(starts_at or created_at).date()),
+            seen_by=wish if wish in ("cancel", "question") else "move",
         )
-        for public_id, family, given, starts_at, wish in rows
+        for public_id, family, given, starts_at, wish, created_at in rows
     ]
 
 
@@ -199,7 +201,7 @@ def _side_effect_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Lin
             f"{family}, {given}",
             shown(started_on),
             seen_by="urgent" if urgent else "",
-            overdue=bool(urgent),
+            urgent=bool(urgent),
         )
         for public_id, family, given, started_on, urgent in rows
     ]
@@ -254,11 +256,11 @@ ADVERSE_EVENTS = Worklist(
 )
 CHANGE_REQUESTS = Worklist(
     route="change_requests",
-    title="Appointment change requests from the portal",
+    title="Appointment change requests and questions from the portal",
     action=Action.BOOK_SESSIONS,
-    empty="No change request waiting.",
+    empty="No change request or question waiting.",
     records=_change_request_records,
-    columns=("public_id", *_PATIENT[1:], "booking__starts_at", "wish"),
+    columns=("public_id", *_PATIENT[1:], "booking__starts_at", "wish", "created_at"),
     key="public_id",
     lines=_change_request_lines,
 )

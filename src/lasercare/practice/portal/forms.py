@@ -63,7 +63,9 @@ class ChangePasswordForm(NewPasswordForm):
 
 class ChangeRequestForm(forms.Form):
     wish = forms.ChoiceField(
-        label=_("What would you like?"), choices=ChangeRequest.Wish.choices, widget=forms.RadioSelect
+        label=_("What would you like?"),
+        choices=[(wish.value, wish.label) for wish in (ChangeRequest.Wish.MOVE, ChangeRequest.Wish.CANCEL)],
+        widget=forms.RadioSelect,
     )
     preferred_times = forms.CharField(
         label=_("Days and times that suit you"),
@@ -77,6 +79,15 @@ class ChangeRequestForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ConsentQuestionForm(forms.Form):
+    question = forms.CharField(
+        label=_("Your question"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The practice reads it and calls you back. Your consent stays unsigned until you sign it."),
     )
 
 

@@ -78,16 +78,25 @@ class RequestStatus(models.TextChoices):
 
 
 class ChangeRequest(models.Model):
-    """The patient asks to move or cancel an appointment; the front desk does it (booking rules apply there)."""
+    """What the patient asks the practice from the portal: to move or cancel an appointment (the front desk does
+    it; booking rules apply there), or a question about a consent before signing it (the consent stays unsigned,
+    and the practice answers by telephone or at the next visit). One worklist and one "handled" for both."""
 
     class Wish(models.TextChoices):
         MOVE = "move", _("Move it to another time")
         CANCEL = "cancel", _("Cancel it")
+        QUESTION = "question", _("A question before signing the consent")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey("clinic.Practice", on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="change_requests")
-    booking = models.ForeignKey("scheduling.Booking", on_delete=models.PROTECT, related_name="change_requests")
+    # An appointment's change names its booking; a question about a consent names the consent instead.
+    booking = models.ForeignKey(
+        "scheduling.Booking", on_delete=models.PROTECT, null=True, blank=True, related_name="change_requests"
+    )
+    consent = models.ForeignKey(
+        "consent.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="questions"
+    )
     wish = models.CharField(max_length=10, choices=Wish.choices)
     preferred_times = models.TextField(blank=True)
     message = models.TextField(blank=True)

@@ -86,11 +86,21 @@ def photo(account: PatientAccount, public_id: UUID | str) -> SkinPhoto:
 
 
 def open_change_requests(account: PatientAccount) -> dict[int, ChangeRequest]:
-    """Open requests by booking id."""
+    """Open requests by booking id (a question about a consent names no booking)."""
     return {
         change.booking_id: change
-        for change in ChangeRequest.objects.filter(patient_id=account.patient_id, status=RequestStatus.OPEN)
+        for change in ChangeRequest.objects.filter(
+            patient_id=account.patient_id, status=RequestStatus.OPEN, booking__isnull=False
+        )
+        if change.booking_id is not None
     }
+
+
+def question_waiting(account: PatientAccount, consent: Consent) -> bool:
+    """Whether the patient asked about this consent and the practice has not yet marked the question handled."""
+    return ChangeRequest.objects.filter(
+        patient_id=account.patient_id, consent=consent, status=RequestStatus.OPEN
+    ).exists()
 
 
 def step_key(text: str) -> str:

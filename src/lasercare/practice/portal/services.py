@@ -3,6 +3,7 @@ audits in one transaction; a refusal says why in words the reader can act on."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import date, timedelta
@@ -17,7 +18,9 @@ from django.utils.translation import gettext as _
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import client_address, record
 from lasercare.practice.clinic import throttle
+from lasercare.practice.clinic.contact import contact_for
 from lasercare.practice.clinic.models import StaffUser
+from lasercare.practice.consent.models import Consent, ConsentStatus
 from lasercare.practice.consultations.models import TreatmentPlan
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.portal import mail
@@ -31,7 +34,9 @@ from lasercare.practice.portal.models import (
 )
 from lasercare.practice.portal.passwords import password_problems
 from lasercare.practice.portal.side_effects import any_urgent, symptoms
+from lasercare.practice.portal.tasks import tell_practice_of_urgent_report
 from lasercare.practice.scheduling.models import Booking, BookingStatus
+from lasercare.site.public import public_link
 
 PORTAL = "patient portal"
 
@@ -112,13 +117,14 @@ def invite(request: HttpRequest, staff: StaffUser, patient: Patient) -> PatientA
     PortalToken.objects.filter(account=account, used_at=None, revoked_at=None).update(revoked_at=timezone.now())
     lifetime = timedelta(days=settings.PORTAL_INVITATION_DAYS)
     token = _new_token(account, PortalToken.Purpose.INVITATION, lifetime, staff)
-    link = request.build_absolute_uri(reverse("portal_invitation", args=[token]))
+    link = public_link(reverse("portal_invitation", args=[token]))
     mail.send(
         "invitation",
         email,
         patient.preferred_language,
         {
             "practice_name": patient.practice.name,
+            "contact": contact_for(patient.practice),
             "link": link,
             "expires_on": (timezone.localdate() + lifetime).strftime("%d %b %Y").lstrip("0"),
         },
@@ -227,12 +233,17 @@ def send_sign_in_link(request: HttpRequest, email: str) -> None:
         return
     minutes = settings.PORTAL_SIGN_IN_LINK_MINUTES
     token = _new_token(account, PortalToken.Purpose.SIGN_IN, timedelta(minutes=minutes), None)
-    link = request.build_absolute_uri(reverse("portal_sign_in_link", args=[token]))
+    link = public_link(reverse("portal_sign_in_link", args=[token]))
     mail.send(
         "sign_in_link",
         account.email,
         account.patient.preferred_language,
-        {"practice_name": account.practice.name, "link": link, "minutes": minutes},
+        {
+            "practice_name": account.practice.name,
+            "contact": contact_for(account.practice),
+            "link": link,
+            "minutes": minutes,
+        },
     )
     audit(request, account, AuditAction.CREATE, "portal_sign_in_link", account.public_id)
 
@@ -300,6 +311,26 @@ def request_change(
 
 
 @transaction.atomic
+def ask_about_consent(request: HttpRequest, account: PatientAccount, consent: Consent, question: str) -> ChangeRequest:
+    """The patient's question before signing: it waits on the practice's worklist with the appointment changes, and
+    the consent stays unsigned (signing it is the patient's own step, once the question is answered)."""
+    if consent.patient_id != account.patient_id:
+        raise PortalRefused(_("This consent is not yours."))
+    if consent.status != ConsentStatus.DRAFT:
+        raise PortalRefused(_("This consent is signed already. Call the practice with any question about it."))
+    asked = ChangeRequest.objects.create(
+        practice_id=account.practice_id,
+        patient_id=account.patient_id,
+        consent=consent,
+        wish=ChangeRequest.Wish.QUESTION,
+        message=question.strip(),
+    )
+    # The question's words stay in its record, never in the audit detail.
+    audit(request, account, AuditAction.CREATE, "change_request", asked.public_id, "question about a consent")
+    return asked
+
+
+@transaction.atomic
 def report_side_effect(
     request: HttpRequest,
     account: PatientAccount,
@@ -335,6 +366,9 @@ def report_side_effect(
         report.public_id,
         "urgent symptom" if report.urgent else "",
     )
+    if report.urgent:
+        # The practice is told at once, by e-mail to its clinical address, once the report is stored.
+        transaction.on_commit(functools.partial(tell_practice_of_urgent_report.enqueue, report.pk))
     return report
 
 

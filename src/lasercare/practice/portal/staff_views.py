@@ -53,7 +53,9 @@ def close(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_GET
 def change_request(request: HttpRequest, public_id: str) -> HttpResponse:
     change = in_practice(
-        request, ChangeRequest.objects.select_related("patient", "booking__practitioner", "handled_by"), public_id
+        request,
+        ChangeRequest.objects.select_related("patient", "booking__practitioner", "consent", "handled_by"),
+        public_id,
     )
     record(request, AuditAction.VIEW, "change_request", change.public_id, patient_ref=change.patient.public_id)
     return render(request, "portal/staff/change_request.html", {"change": change, "form": StaffNoteForm()})

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
     path("portal/plans/<uuid:public_id>/", views.plan_page, name="portal_plan"),
     path("portal/plans/<uuid:public_id>/handout.pdf", views.handout, name="portal_handout"),
     path("portal/consents/<uuid:public_id>/", views.consent_page, name="portal_consent"),
+    path("portal/consents/<uuid:public_id>/question/", views.consent_question, name="portal_consent_question"),
     path("portal/preparation/", views.preparation, name="portal_preparation"),
     path("portal/appointments/", views.appointments, name="portal_appointments"),
     path("portal/appointments/<uuid:public_id>/change/", views.change_appointment, name="portal_change"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lasercare.documents.handout import handout_html, plan_body_html, render_pdf
 from lasercare.practice.audit.models import AuditAction
+from lasercare.practice.clinic.contact import contact_for, practice_of_site
 from lasercare.practice.consent import services as consent_services
 from lasercare.practice.consent.forms import SignForm
 from lasercare.practice.consent.models import ConsentStatus
@@ -29,6 +30,7 @@ from lasercare.practice.portal.auth import patient_required, sign_in, sign_out, 
 from lasercare.practice.portal.forms import (
     ChangePasswordForm,
     ChangeRequestForm,
+    ConsentQuestionForm,
     NewPasswordForm,
     SideEffectForm,
     SignInForm,
@@ -60,9 +62,32 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any], status: 
     return render(
         request,
         template,
-        {"account": account, "practice_name": account.practice.name, "patient_nav": NAVIGATION, **context},
+        {
+            "account": account,
+            "practice_name": account.practice.name,
+            "contact": contact_for(account.practice),
+            "patient_nav": NAVIGATION,
+            **context,
+        },
         status=status,
     )
+
+
+def public_context(request: HttpRequest) -> dict[str, Any]:
+    """The practice's name and number on a portal page read before signing in (or on an error page): the signed-in
+    patient's practice, else the one practice this installation serves, else none."""
+    account = signed_in_account(request)
+    practice = account.practice if account is not None else practice_of_site()
+    if practice is None:
+        return {}
+    context: dict[str, Any] = {"practice_name": practice.name, "contact": contact_for(practice)}
+    if account is not None:
+        context["patient_nav"] = NAVIGATION
+    return context
+
+
+def _public_page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    return render(request, template, {**public_context(request), **context}, status=status)
 
 
 def _viewed(request: HttpRequest, kind: str, record_id: object = "", detail: str = "") -> None:
@@ -90,7 +115,7 @@ def sign_in_page(request: HttpRequest) -> HttpResponse:
                 sign_in(request, account)
                 return redirect("portal_home")
         status = 400
-    response = render(request, "portal/sign_in.html", {"form": form, "link_form": link_form}, status=status)
+    response = _public_page(request, "portal/sign_in.html", {"form": form, "link_form": link_form}, status=status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -100,9 +125,9 @@ def send_link(request: HttpRequest) -> HttpResponse:
     link_form = SignInLinkForm(request.POST, prefix="link")
     if not link_form.is_valid():
         context = {"form": SignInForm(), "link_form": link_form}
-        return render(request, "portal/sign_in.html", context, status=400)
+        return _public_page(request, "portal/sign_in.html", context, status=400)
     services.send_sign_in_link(request, link_form.cleaned_data["email"])
-    return render(request, "portal/link_sent.html", {"minutes": settings.PORTAL_SIGN_IN_LINK_MINUTES})
+    return _public_page(request, "portal/link_sent.html", {"minutes": settings.PORTAL_SIGN_IN_LINK_MINUTES})
 
 
 @require_http_methods(["GET", "POST"])
@@ -119,24 +144,30 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
     if services.valid_token(token, PortalToken.Purpose.SIGN_IN) is None:
         messages.error(request, _("This sign-in link has expired or was used already: ask for a new one below."))
         return redirect("portal_sign_in")
-    return render(request, "portal/sign_in_link.html", {})
+    return _public_page(request, "portal/sign_in_link.html", {})
 
 
 @require_http_methods(["GET", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     found = services.valid_token(token, PortalToken.Purpose.INVITATION)
     if found is None:
-        return render(request, "portal/invitation_invalid.html", {}, status=410)
+        return _public_page(request, "portal/invitation_invalid.html", {}, status=410)
     form = NewPasswordForm(request.POST if request.method == "POST" else None, account=found.account)
     if request.method == "POST" and form.is_valid():
         try:
             account = services.accept_invitation(request, token, form.cleaned_data["password"])
         except services.PortalRefused:
-            return render(request, "portal/invitation_invalid.html", {}, status=410)
+            return _public_page(request, "portal/invitation_invalid.html", {}, status=410)
         sign_in(request, account)
         messages.success(request, _("Your password is set. Welcome to your patient portal."))
         return redirect("portal_home")
-    context = {"form": form, "practice_name": found.account.practice.name, "email": found.account.email}
+    practice = found.account.practice
+    context = {
+        "form": form,
+        "practice_name": practice.name,
+        "contact": contact_for(practice),
+        "email": found.account.email,
+    }
     return render(request, "portal/invitation.html", context, status=400 if form.errors else 200)
 
 
@@ -252,8 +283,38 @@ def consent_page(request: HttpRequest, public_id: str) -> HttpResponse:
         "pad_width": WIDTH,
         "pad_height": HEIGHT,
         "withdrawal": getattr(consent, "withdrawal", None),
+        "question_waiting": consent.status == ConsentStatus.DRAFT and records.question_waiting(account, consent),
     }
     return _page(request, "portal/consent.html", context, status=status)
+
+
+@patient_required
+@require_http_methods(["GET", "POST"])
+def consent_question(request: HttpRequest, public_id: str) -> HttpResponse:
+    """ "I have a question before signing": the question goes to the practice and the consent stays unsigned."""
+    account = _account(request)
+    consent = records.consent(account, public_id)
+    if consent.status != ConsentStatus.DRAFT:
+        return redirect("portal_consent", public_id=consent.public_id)
+    form = ConsentQuestionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ask_about_consent(request, account, consent, form.cleaned_data["question"])
+        except services.PortalRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your question is with the practice. They will contact you. Your consent is not signed: sign it "
+                    "when you are ready."
+                ),
+            )
+            return redirect("portal_consent", public_id=consent.public_id)
+    if request.method == "GET":
+        _viewed(request, "consent", consent.public_id, "question form")
+    context = {"consent": consent, "form": form}
+    return _page(request, "portal/consent_question.html", context, status=400 if form.errors else 200)
 
 
 @patient_required
@@ -352,18 +413,13 @@ def report(request: HttpRequest) -> HttpResponse:
         except services.PortalRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            return _page(request, "portal/reported.html", {"report": sent, "phone": _practice_phone(account)})
+            return _page(request, "portal/reported.html", {"report": sent})
     return _page(
         request,
         "portal/report.html",
-        {"form": form, "urgent": [s for s in symptoms().values() if s.urgent], "phone": _practice_phone(account)},
+        {"form": form, "urgent": [s for s in symptoms().values() if s.urgent]},
         status=400 if form.errors else 200,
     )
-
-
-def _practice_phone(account: PatientAccount) -> str:
-    location = account.practice.locations.exclude(phone="").order_by("pk").first()
-    return location.phone if location is not None else ""
 
 
 @patient_required

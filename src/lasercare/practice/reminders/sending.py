@@ -29,21 +29,19 @@ from django.utils.translation import gettext
 from lasercare.documents.care_dates import DatedStep
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
+from lasercare.practice.clinic.contact import contact_for
 from lasercare.practice.clinic.models import Location
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.reminders.models import Reminder, ReminderKind, ReminderStatus
 from lasercare.practice.reminders.planning import care_steps
 from lasercare.practice.reminders.preferences import preference_for, token_digest
 from lasercare.practice.scheduling.models import ACTIVE_STATUSES
+from lasercare.site.public import public_link
 
 MAX_ATTEMPTS = 5
 RETRY_MINUTES = 5  # then 10, 20, 40: a mail server that is down for a restart or an hour is waited out
 CLAIM_MINUTES = 10
 BATCH = 200
-
-
-def site_url() -> str:
-    return str(getattr(settings, "LASERCARE_SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
 
 
 def dispatch_due(now: datetime | None = None, *, limit: int = BATCH) -> int:
@@ -199,13 +197,14 @@ def context_for(reminder: Reminder, token: str) -> dict[str, Any] | None:
         "kind": str(reminder.kind),
         "practice_name": reminder.practice.name,
         "place": _place(reminder),
+        "contact": contact_for(reminder.practice),
         "session_day": long_date(starts.date()),
         "session_time": f"{starts:%H:%M}",
         "day": long_date(day),
         "is_session_day": day == starts.date(),
         "steps": steps,
-        "portal_url": site_url() + "/portal/",
-        "unsubscribe_url": site_url() + reverse("reminder_unsubscribe", kwargs={"token": token}),
+        "portal_url": public_link(reverse("portal_home")),
+        "unsubscribe_url": public_link(reverse("reminder_unsubscribe", kwargs={"token": token})),
     }
 
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clinic", "0003_phototypesettingrange_device_room"),
+        ("clinic", "0004_practice_contact_and_clinical_email"),
     ]
 
     operations = [
