@@ -115,14 +115,12 @@ def prepare(clients: int) -> dict[str, Any]:
     accounts = []
     for n in range(clients):
         password = secrets.token_urlsafe(18)  # made for this run's database, kept in its folder only
-        clinician = StaffUser(
-            username=f"durable-{n}", first_name="Robin", last_name=f"Durable{n}", practice=practice
-        )
+        clinician = StaffUser(username=f"durable-{n}", first_name="Robin", last_name=f"Durable{n}", practice=practice)
         clinician.role = Role.CLINICIAN
         clinician.set_password(password)
         clinician.save()
 
-        def patient(given: str) -> Patient:
+        def patient(given: str, n: int = n) -> Patient:
             made = Patient(
                 practice=practice,
                 given_names=given,
@@ -224,11 +222,11 @@ def start_server(database: str, port: int) -> Server:
 # --- a browser's worth of HTTP: cookies, CSRF, forms ---------------------------------------------------------------
 
 
-class SignedOut(Exception):
+class SignedOutError(Exception):
     """A POST was answered with the sign-in page: not a success, and the client signs in again."""
 
 
-class ServerDown(Exception):
+class ServerDownError(Exception):
     """The connection failed or broke: the server was killed while the request was on its way."""
 
 
@@ -259,10 +257,10 @@ class Browser:
             text = response.read().decode("utf-8", "replace")
             connection.close()
         except (OSError, http.client.HTTPException) as error:
-            raise ServerDown(str(error)) from None
+            raise ServerDownError(str(error)) from None
         location = response.headers.get("Location", "")
         if method == "POST" and ("/login/" in location or "/portal/sign-in/" in location) and "sign-in" not in path:
-            raise SignedOut(location)
+            raise SignedOutError(location)
         for header in response.headers.get_all("Set-Cookie") or []:
             parsed: SimpleCookie = SimpleCookie()
             parsed.load(header)
@@ -627,10 +625,15 @@ class Client:
                 print(f"\n  {kind}: answered {page.status} {page.location}", file=sys.stderr)
 
 
-def run_client(client: Client, up: threading.Event, stop: threading.Event) -> None:
+def run_client(client: Client, up: threading.Event, stop: threading.Event, ready: threading.Barrier) -> None:
     steps = client.steps()
     step = 0
-    signed_in = False
+    # Signed in before the burst starts: two Argon2 checks per client take seconds on a busy machine.
+    try:
+        client.sign_in()
+        signed_in = True
+    finally:
+        ready.wait()
     while not stop.is_set():
         up.wait()
         if stop.is_set():
@@ -641,10 +644,10 @@ def run_client(client: Client, up: threading.Event, stop: threading.Event) -> No
                 signed_in = True
             steps[step % len(steps)]()
             step += 1
-        except SignedOut:
+        except SignedOutError:
             signed_in = False
             step += 1
-        except ServerDown:
+        except ServerDownError:
             step += 1  # the write in flight is neither acknowledged nor lost; the next one follows the restart
             time.sleep(0.05)
         except Exception as error:  # a page not as expected: counted, and the client goes on
@@ -787,12 +790,12 @@ def _verify(db: Database, ledger: Ledger) -> Check:
             check.lose("session cancelled", booking)
 
     requests = {m: uid(r) for r, m in db.rows("SELECT public_id, message FROM portal_changerequest")}
-    for marker, request in requests.items():
+    for request in requests.values():
         check.change("change request", ("create", "change_request", request) in entries, request)
     for marker in ledger.change_requests - requests.keys():
         check.lose("change request (portal)", marker)
     reports = {m: uid(r) for r, m in db.rows("SELECT public_id, description FROM portal_sideeffectreport")}
-    for marker, report in reports.items():
+    for report in reports.values():
         check.change("side-effect report", ("create", "side_effect_report", report) in entries, report)
     for marker in ledger.reports - reports.keys():
         check.lose("side-effect report (portal)", marker)
@@ -893,9 +896,11 @@ def run(database: str, args: argparse.Namespace) -> Result:
     up, stop = threading.Event(), threading.Event()
     up.set()
     clients = [Client(n, a, ledger, port, args.seed + n) for n, a in enumerate(made["clients"])]
-    threads = [threading.Thread(target=run_client, args=(c, up, stop), daemon=True) for c in clients]
+    ready = threading.Barrier(len(clients) + 1)
+    threads = [threading.Thread(target=run_client, args=(c, up, stop, ready), daemon=True) for c in clients]
     for thread in threads:
         thread.start()
+    ready.wait()
     rng = random.Random(args.seed)
     round_seconds = args.seconds / args.rounds
     killed = 0
