@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import DatabaseError, connection
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
@@ -311,6 +312,39 @@ def test_a_failed_analysis_is_recorded_with_its_reason_and_the_upload_is_kept(
     assert "truncated JPEG" in page
     assert "Analyse again" in page
     assert AuditEntry.objects.filter(actor_label="photo analysis", detail="analysis failed").exists()
+
+
+@pytest.fixture
+def audit_refuses_the_analysis() -> None:
+    """The database refuses the analysis job's audit entries, as a crash between its two writes would lose one.
+    Made inside the test's transaction, the trigger goes with its rollback."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse_analysis_entry() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'no entry for the analysis'; END $$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse_analysis_entry BEFORE INSERT ON audit_auditentry FOR EACH ROW "
+                "WHEN (NEW.actor_label = 'photo analysis') EXECUTE FUNCTION refuse_analysis_entry()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER refuse_analysis_entry BEFORE INSERT ON audit_auditentry "
+                "WHEN NEW.actor_label = 'photo analysis' BEGIN SELECT RAISE(ABORT, 'no entry for the analysis'); END"
+            )
+
+
+def test_an_analysis_is_kept_only_together_with_its_audit_entry(
+    clinician: StaffUser, consultation: Consultation, consented: PhotoConsent, audit_refuses_the_analysis: None
+) -> None:
+    photo = photo_of(consultation, clinician, portrait_jpeg(), analyse=False)
+    with pytest.raises(DatabaseError, match="no entry for the analysis"):
+        services.run_analysis(photo.pk)
+    photo.refresh_from_db()
+    assert photo.status == AnalysisStatus.RUNNING
+    assert photo.analysis is None
+    assert photo.overlay_name == ""
 
 
 def test_a_photo_whose_analysis_is_queued_shows_its_state_and_asks_again_without_javascript(
