@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
@@ -24,7 +24,7 @@ from lasercare.practice.consultations import services as consultations
 from lasercare.practice.consultations.models import Consultation, TreatmentPlan
 from lasercare.practice.photos import services
 from lasercare.practice.photos.models import AnalysisStatus, PhotoConsent, PhotoScope, SkinPhoto
-from tests.web.conftest import CONSULTATION_DAY, basic_intake, make_patient, make_staff
+from tests.web.conftest import CONSULTATION_DAY, basic_intake, make_patient, make_staff, refuse_audit_entries
 from tests.web.photo_helpers import bad_files, photo_of, plain_image, portrait_jpeg, with_gps
 
 pytestmark = pytest.mark.usefixtures("photo_storage")
@@ -314,32 +314,12 @@ def test_a_failed_analysis_is_recorded_with_its_reason_and_the_upload_is_kept(
     assert AuditEntry.objects.filter(actor_label="photo analysis", detail="analysis failed").exists()
 
 
-@pytest.fixture
-def audit_refuses_the_analysis() -> None:
-    """The database refuses the analysis job's audit entries, as a crash between its two writes would lose one.
-    Made inside the test's transaction, the trigger goes with its rollback."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "CREATE FUNCTION refuse_analysis_entry() RETURNS trigger LANGUAGE plpgsql AS "
-                "$$ BEGIN RAISE EXCEPTION 'no entry for the analysis'; END $$"
-            )
-            cursor.execute(
-                "CREATE TRIGGER refuse_analysis_entry BEFORE INSERT ON audit_auditentry FOR EACH ROW "
-                "WHEN (NEW.actor_label = 'photo analysis') EXECUTE FUNCTION refuse_analysis_entry()"
-            )
-        else:
-            cursor.execute(
-                "CREATE TRIGGER refuse_analysis_entry BEFORE INSERT ON audit_auditentry "
-                "WHEN NEW.actor_label = 'photo analysis' BEGIN SELECT RAISE(ABORT, 'no entry for the analysis'); END"
-            )
-
-
 def test_an_analysis_is_kept_only_together_with_its_audit_entry(
-    clinician: StaffUser, consultation: Consultation, consented: PhotoConsent, audit_refuses_the_analysis: None
+    clinician: StaffUser, consultation: Consultation, consented: PhotoConsent
 ) -> None:
     photo = photo_of(consultation, clinician, portrait_jpeg(), analyse=False)
-    with pytest.raises(DatabaseError, match="no entry for the analysis"):
+    refuse_audit_entries("NEW.actor_label = 'photo analysis'")
+    with pytest.raises(DatabaseError, match="the audit entry is refused"):
         services.run_analysis(photo.pk)
     photo.refresh_from_db()
     assert photo.status == AnalysisStatus.RUNNING
