@@ -919,11 +919,11 @@ def run(database: str, args: argparse.Namespace) -> Result:
                 time.sleep(0.5)
                 progress(database, number, args.rounds, ledger, time.monotonic() - started)
             up.clear()  # the clients' next writes wait for the restart; the ones in flight meet the kill
-            with ledger.lock:
-                at_kill = sum(ledger.sent.values()), sum(ledger.acknowledged.values())
             killed += server.kill()
             down = time.monotonic()
             time.sleep(0.5)  # the clients notice the broken connections
+            with ledger.lock:
+                at_kill = sum(ledger.sent.values()), sum(ledger.acknowledged.values())
             server = start_server(database, port)
             restart = time.monotonic() - down
             check = verify(database, ledger)
@@ -983,15 +983,13 @@ def table(results: list[Result]) -> str:
             "  per round, writes sent / acknowledged before the kill, and seconds from the kill to /health/ again: "
             + ", ".join(f"{x['sent']:g}/{x['acknowledged']:g} ({x['restart_seconds']:g} s)" for x in r.per_round)
         )
-        lines.append(f"  {'write':<28} {'sent':>6} {'acked':>6} {'refused':>7} {'lost':>5}")
-        for kind in KINDS:
-            lines.append(
-                f"  {kind:<28} {r.sent[kind]:>6} {r.acknowledged[kind]:>6} {r.failed[kind]:>7} {r.lost[kind]:>5}"
+        lines.append(f"  {'write':<28} {'sent':>6} {'acked':>6} {'refused':>7} {'at kill':>7} {'lost':>5}")
+        for kind in [*KINDS, "all"]:
+            sent, acked, refused, lost = (
+                sum(figures.values()) if kind == "all" else figures[kind]
+                for figures in (r.sent, r.acknowledged, r.failed, r.lost)
             )
-        lines.append(
-            f"  {'all':<28} {sum(r.sent.values()):>6} {sum(r.acknowledged.values()):>6} "
-            f"{sum(r.failed.values()):>7} {sum(r.lost.values()):>5}"
-        )
+            lines.append(f"  {kind:<28} {sent:>6} {acked:>6} {refused:>7} {sent - acked - refused:>7} {lost:>5}")
         lines.append(f"  {'change in the database':<28} {'found':>6} {'without audit entry':>20}")
         for kind, count in r.changes.items():
             lines.append(f"  {kind:<28} {count:>6} {r.unaudited.get(kind, 0):>20}")
@@ -1018,7 +1016,9 @@ def main() -> int:
     databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     results = [run(database, args) for database in databases]
     print(f"{args.clients} clients writing through the pages for {args.seconds:g} s per database, over loopback")
-    print("acked: the server answered with success; lost: acknowledged but absent after kill -9 and restart")
+    print("acked: the server answered with success; refused: it answered, but not with success; at kill: no answer")
+    print("(the write was in flight when the server was killed: present or not, it needs its audit entry);")
+    print("lost: acknowledged but absent after kill -9 and restart")
     print(table(results))
     if args.json:
         args.json.write_text(
