@@ -1,7 +1,7 @@
 """Durability: a burst of writes of every kind, `kill -9` of the whole server, a restart, and nothing acknowledged
 lost, no change without its audit entry (docs/security.md, "The audit log survives a crash").
 
-    .venv/bin/python bench/durability.py [--database sqlite|postgres|both] [--seconds 30] [--clients 6] [--rounds 3]
+    .venv/bin/python bench/durability.py [--database sqlite|postgres|both] [--seconds 30] [--clients 4] [--rounds 3]
 
 For each database it
 1. makes a fresh database (SQLite in var/bench-durability/sqlite/, PostgreSQL as the database
@@ -45,7 +45,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -368,6 +368,7 @@ class Ledger:
     errors: int = 0  # pages the clients could not read as expected
     new_patients: set[str] = field(default_factory=set)
     edits: dict[str, int] = field(default_factory=dict)  # patient -> the last edit number acknowledged
+    edits_acknowledged: dict[str, int] = field(default_factory=dict)  # patient -> how many edits were
     plans: set[str] = field(default_factory=set)  # plans made by an acknowledged consultation
     proposed: set[str] = field(default_factory=set)
     accepted: set[str] = field(default_factory=set)
@@ -375,9 +376,10 @@ class Ledger:
     cancelled: set[str] = field(default_factory=set)
     change_requests: set[str] = field(default_factory=set)  # the marker in each acknowledged request's message
     reports: set[str] = field(default_factory=set)  # the marker in each acknowledged report's description
-    # patient -> (choices acknowledged, choices sent): consecutive choices differ, so the database tells which
-    # of the sent ones it holds.
+    # patient -> (the last choice acknowledged, the last sent): consecutive choices differ, so the database tells
+    # whether it holds the last acknowledged one.
     choices: dict[str, tuple[int, int]] = field(default_factory=dict)
+    choices_acknowledged: dict[str, int] = field(default_factory=dict)  # patient -> how many were
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @contextmanager
@@ -474,6 +476,7 @@ class Client:
                 acknowledged()
                 with self.ledger.lock:
                     self.ledger.edits[patient] = number
+                    self.ledger.edits_acknowledged[patient] = self.ledger.edits_acknowledged.get(patient, 0) + 1
             else:
                 self.failed("edit patient", page)
 
@@ -493,6 +496,7 @@ class Client:
                 acknowledged()
                 with self.ledger.lock:
                     self.ledger.choices[patient] = (number, number)
+                    self.ledger.choices_acknowledged[patient] = self.ledger.choices_acknowledged.get(patient, 0) + 1
             else:
                 self.failed(kind, page)
 
@@ -722,22 +726,37 @@ def _verify(db: Database, ledger: Ledger) -> Check:
     check = Check()
     entries: dict[tuple[str, str, str], int] = {}
     details: set[tuple[str, str, str]] = set()
-    for action, kind, record_id, detail in db.rows(
-        "SELECT action, record_type, record_id, detail FROM audit_auditentry "
+    latest: dict[tuple[str, str], datetime] = {}  # (record kind, id) -> its latest create or update entry
+    for action, kind, record_id, detail, at in db.rows(
+        "SELECT action, record_type, record_id, detail, at FROM audit_auditentry "
         "WHERE action IN ('create', 'update', 'accept', 'supersede')"
     ):
         entries[(action, kind, record_id)] = entries.get((action, kind, record_id), 0) + 1
         details.add((kind, record_id, detail))
+        if action in ("create", "update"):
+            latest[(kind, record_id)] = max(moment(at), latest.get((kind, record_id), moment(at)))
 
-    patients = {uid(p): address for p, address in db.rows("SELECT public_id, address FROM patients_patient")}
-    for patient, address in patients.items():
+    def entry_since(kind: str, record_id: str, changed: object) -> bool:
+        """A record's last change (its auto_now time, stamped before the save) has an entry written after it: the
+        entry is written after the row in the same transaction, and an earlier change's entry comes before it."""
+        found = latest.get((kind, record_id))
+        return found is not None and found >= moment(changed)
+
+    patients: dict[str, str] = {}
+    for public_id, address, created, updated in db.rows(
+        "SELECT public_id, address, created_at, updated_at FROM patients_patient"
+    ):
+        patient = uid(public_id)
+        patients[patient] = address
         check.change("patient created", ("create", "patient", patient) in entries, patient)
-        edited = re.fullmatch(r"durable edit (\d+)", address)
-        if edited:
-            # The nth edit seen needs n update entries: each edit of a patient is numbered by the one client that
-            # edits it, and only an edit writes an update entry for a patient.
-            audited = entries.get(("update", "patient", patient), 0) >= int(edited[1])
-            check.change("patient edited", audited, f"{patient} edit {edited[1]}")
+        if moment(updated) > moment(created) and re.fullmatch(r"durable edit (\d+)", address):
+            # The last edit has its entry, and every acknowledged edit one (an edit in flight at a kill may or
+            # may not have been kept, so earlier edits are counted from those acknowledged).
+            audited = entry_since("patient", patient, updated)
+            audited = audited and entries.get(("update", "patient", patient), 0) >= ledger.edits_acknowledged.get(
+                patient, 0
+            )
+            check.change("patient edited", audited, f"{patient}: {address}")
     for patient in ledger.new_patients - patients.keys():
         check.lose("new patient", patient)
     for patient, number in ledger.edits.items():
@@ -803,34 +822,35 @@ def _verify(db: Database, ledger: Ledger) -> Check:
         check.lose("side-effect report (portal)", marker)
 
     choices = {
-        uid(p): bool(preparation)
-        for p, preparation in db.rows(
-            "SELECT p.public_id, r.preparation FROM reminders_reminderpreference r "
+        uid(p): (bool(preparation), changed)
+        for p, preparation, changed in db.rows(
+            "SELECT p.public_id, r.preparation, r.changed_at FROM reminders_reminderpreference r "
             "JOIN patients_patient p ON p.id = r.patient_id"
         )
     }
+    for patient, (_, changed) in choices.items():
+        audited = entry_since("reminder_preference", patient, changed)
+        audited = audited and entries.get(("update", "reminder_preference", patient), 0) >= (
+            ledger.choices_acknowledged.get(patient, 0)
+        )
+        check.change("reminder choices", audited, patient)
     for patient, (acknowledged, sent) in ledger.choices.items():
-        if patient not in choices:
-            if acknowledged:
-                check.lose("reminder choices (staff)", patient)
-            continue
         # Choice n sets `preparation` to n odd: the database holds the last acknowledged choice, or a later one
-        # that was in flight at the kill (which then needs its entry too).
-        if acknowledged and choices[patient] == bool(acknowledged % 2):
-            holds = acknowledged
-        elif sent > acknowledged:
-            holds = acknowledged + 1
-        else:
-            check.lose("reminder choices (staff)", patient)
-            continue
-        audited = entries.get(("update", "reminder_preference", patient), 0) >= holds
-        check.change("reminder choices", audited, f"{patient} choice {holds}")
+        # that was in flight at a kill.
+        held = choices.get(patient)
+        if acknowledged and (held is None or (held[0] != bool(acknowledged % 2) and sent == acknowledged)):
+            check.lose("reminder choices (staff)", f"{patient} choice {acknowledged}")
     return check
+
+
+def moment(value: object) -> datetime:
+    """A time read from either database as an aware UTC datetime (SQLite keeps text in UTC, PostgreSQL a timestamp)."""
+    found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
 
 
 def _local_start(value: object) -> str:
     """A booking's start as the bench sent it: the day and the time in the practice's zone (the server's)."""
-    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     zone = ZoneInfo(os.environ.get("TIME_ZONE", "Europe/London"))
@@ -1001,7 +1021,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--seconds", type=float, default=30, help="seconds of writes per database (default 30)")
-    parser.add_argument("--clients", type=int, default=6, help="concurrent clients (default 6)")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent clients (default 4)")
     parser.add_argument("--rounds", type=int, default=3, help="kill -9 and restart cycles per database (default 3)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--json", type=Path, help="also write the results to this file")
