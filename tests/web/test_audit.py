@@ -174,7 +174,7 @@ def _send(client: Client, method: str, url: str, data: dict[str, str]) -> Any:
 
 
 @pytest.mark.parametrize("editing", [False, True], ids=["new patient", "edited patient"])
-def test_a_patient_is_saved_only_together_with_its_audit_entry(
+def test_a_patient_is_kept_only_together_with_its_audit_entry(
     signed_in: Callable[[StaffUser], Client], clinician: StaffUser, patient: Patient, editing: bool
 ) -> None:
     refuse_audit_entries("NEW.record_type = 'patient' AND NEW.action IN ('create', 'update')")
