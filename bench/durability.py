@@ -84,7 +84,7 @@ KINDS = (
 def child_env(database: str) -> dict[str, str]:
     web_load.use_dataset(BENCH_DIR, PG_DATABASE)
     environment = web_load.bench_env(database)
-    # Requests are what this measures: their access-log lines and reminders e-mailed to nobody are not.
+    # Any e-mail the server sends (a reminder falling due) stays in memory instead of filling the data folder.
     environment["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     return environment
 
