@@ -17,7 +17,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/lasercare
 help:
 	@echo "make run     set up, create the demo practice and serve the web app on http://127.0.0.1:8000"
 	@echo "make test    set up, then run every check: lint, types, the suite on SQLite and on PostgreSQL, the vignettes"
-	@echo "make bench   print the engine's throughput and cold-start figures and the medicine recognition figures (bench/web_load.py, bench/calendar_load.py and bench/booking_race.py: the web app's)"
+	@echo "make bench   print the engine's throughput and cold-start figures and the medicine recognition figures (bench/web_load.py, bench/calendar_load.py, bench/booking_race.py and bench/durability.py: the web app's)"
 	@echo "make messages  regenerate the catalogue of patient-facing text after changing its wording"
 	@echo "make clean   remove the virtual environment and caches"
 

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from lasercare.practice.clinic.models import Location, Practice, StaffUser
@@ -63,6 +64,26 @@ def make_patient(practice: Practice, **fields: Any) -> Patient:
     }
     values.update(fields)
     return Patient.objects.create(practice=practice, **values)
+
+
+def refuse_audit_entries(when: str) -> None:
+    """Has the database refuse the audit entries matching `when` (SQL on NEW), as a crash between a change and its
+    entry would lose the entry. Made inside the test's transaction, the trigger goes with its rollback."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse_audit_entry() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'the audit entry is refused'; END $$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse_audit_entry BEFORE INSERT ON audit_auditentry FOR EACH ROW "
+                f"WHEN ({when}) EXECUTE FUNCTION refuse_audit_entry()"
+            )
+        else:
+            cursor.execute(
+                f"CREATE TRIGGER refuse_audit_entry BEFORE INSERT ON audit_auditentry WHEN ({when}) "
+                "BEGIN SELECT RAISE(ABORT, 'the audit entry is refused'); END"
+            )
 
 
 @pytest.fixture

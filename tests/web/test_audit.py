@@ -21,7 +21,7 @@ from lasercare.practice.clinic.models import Practice, StaffUser
 from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations.models import OverrideKind, TreatmentPlan
 from lasercare.practice.patients.models import Patient
-from tests.web.conftest import make_patient
+from tests.web.conftest import make_patient, refuse_audit_entries
 
 SignIn = Callable[[StaffUser], Client]
 ADDRESS = "203.0.113.7"
@@ -171,6 +171,19 @@ def _send(client: Client, method: str, url: str, data: dict[str, str]) -> Any:
     if method == "POST":
         return client.post(url, data, REMOTE_ADDR=ADDRESS)
     return client.get(url, REMOTE_ADDR=ADDRESS)
+
+
+@pytest.mark.parametrize("editing", [False, True], ids=["new patient", "edited patient"])
+def test_a_patient_is_kept_only_together_with_its_audit_entry(
+    signed_in: Callable[[StaffUser], Client], clinician: StaffUser, patient: Patient, editing: bool
+) -> None:
+    refuse_audit_entries("NEW.record_type = 'patient' AND NEW.action IN ('create', 'update')")
+    form = {"given_names": "Nova", "family_name": "Saved", "date_of_birth": "1980-02-03", "sex": "female"}
+    form |= {"phone": "", "email": "", "address": "", "preferred_language": "en"}
+    path = f"/patients/{patient.public_id}/edit/" if editing else "/patients/new/"
+    with pytest.raises(DatabaseError, match="the audit entry is refused"):
+        signed_in(clinician).post(path, form)
+    assert not Patient.objects.filter(family_name="Saved").exists()
 
 
 def test_a_refused_page_is_audited_as_denied(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import DatabaseError
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
@@ -23,7 +24,7 @@ from lasercare.practice.consultations import services as consultations
 from lasercare.practice.consultations.models import Consultation, TreatmentPlan
 from lasercare.practice.photos import services
 from lasercare.practice.photos.models import AnalysisStatus, PhotoConsent, PhotoScope, SkinPhoto
-from tests.web.conftest import CONSULTATION_DAY, basic_intake, make_patient, make_staff
+from tests.web.conftest import CONSULTATION_DAY, basic_intake, make_patient, make_staff, refuse_audit_entries
 from tests.web.photo_helpers import bad_files, photo_of, plain_image, portrait_jpeg, with_gps
 
 pytestmark = pytest.mark.usefixtures("photo_storage")
@@ -311,6 +312,19 @@ def test_a_failed_analysis_is_recorded_with_its_reason_and_the_upload_is_kept(
     assert "truncated JPEG" in page
     assert "Analyse again" in page
     assert AuditEntry.objects.filter(actor_label="photo analysis", detail="analysis failed").exists()
+
+
+def test_an_analysis_is_kept_only_together_with_its_audit_entry(
+    clinician: StaffUser, consultation: Consultation, consented: PhotoConsent
+) -> None:
+    photo = photo_of(consultation, clinician, portrait_jpeg(), analyse=False)
+    refuse_audit_entries("NEW.actor_label = 'photo analysis'")
+    with pytest.raises(DatabaseError, match="the audit entry is refused"):
+        services.run_analysis(photo.pk)
+    photo.refresh_from_db()
+    assert photo.status == AnalysisStatus.RUNNING
+    assert photo.analysis is None
+    assert photo.overlay_name == ""
 
 
 def test_a_photo_whose_analysis_is_queued_shows_its_state_and_asks_again_without_javascript(

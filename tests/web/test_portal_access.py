@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.db import DatabaseError
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +17,9 @@ from lasercare.practice.audit.models import AuditEntry
 from lasercare.practice.clinic.models import StaffUser
 from lasercare.practice.clinic.roles import Role
 from lasercare.practice.patients.models import Patient
-from lasercare.practice.portal.models import PatientAccount
+from lasercare.practice.portal.models import PatientAccount, PortalToken
 from lasercare.practice.portal.services import PortalRefused, change_password
-from tests.web.conftest import make_patient
+from tests.web.conftest import make_patient, refuse_audit_entries
 from tests.web.portal_helpers import PatientWithCourse, jane, portal_client
 
 __all__ = ["jane"]
@@ -179,6 +180,13 @@ def test_an_emailed_link_signs_the_patient_in_once(jane: PatientWithCourse) -> N
     assert client.get(reverse("portal_home")).status_code == 200
     again = Client().post(link.group(0))
     assert again.status_code == 302 and again["Location"] == reverse("portal_sign_in")
+
+
+def test_a_sign_in_link_is_kept_only_together_with_its_audit_entry(jane: PatientWithCourse) -> None:
+    refuse_audit_entries("NEW.record_type = 'portal_sign_in_link'")
+    with pytest.raises(DatabaseError, match="the audit entry is refused"):
+        Client().post(reverse("portal_send_link"), {"link-email": jane.account.email})
+    assert not PortalToken.objects.filter(account=jane.account, purpose=PortalToken.Purpose.SIGN_IN).exists()
 
 
 def test_asking_a_link_for_an_unknown_address_looks_the_same_and_sends_nothing(jane: PatientWithCourse) -> None:

@@ -231,6 +231,7 @@ def run_analysis(photo_id: int) -> SkinPhoto | None:
     if photo is None:
         return None  # deleted since it was queued
     _set_status(photo, AnalysisStatus.RUNNING, error="")
+    fields: dict[str, Any]
     try:
         analysed = analyse_photo(storage.read_bytes(photo.working_name))
         document = analysis_to_dict(analysed.result, str(photo.public_id))
@@ -240,30 +241,31 @@ def run_analysis(photo_id: int) -> SkinPhoto | None:
         Image.fromarray(render_overlay(analysed)).save(overlay, format="PNG", optimize=False)
         overlay_name = storage.save_file(f"overlays/{photo.public_id}.png", overlay.getvalue())
     except ImageError as error:
-        _set_status(photo, AnalysisStatus.FAILED, error=f"The photo could not be analysed: {error}."[:300])
-        outcome = "analysis failed"
+        status, fields = AnalysisStatus.FAILED, {"error": f"The photo could not be analysed: {error}."[:300]}
     except FileNotFoundError:
-        _set_status(photo, AnalysisStatus.FAILED, error="The photo's stored copy is missing.")
-        outcome = "analysis failed"
+        status, fields = AnalysisStatus.FAILED, {"error": "The photo's stored copy is missing."}
     except Exception as error:
         logger.exception("photo analysis failed")
-        _set_status(photo, AnalysisStatus.FAILED, error=f"The analysis stopped with an error ({type(error).__name__}).")
-        outcome = "analysis failed"
+        status = AnalysisStatus.FAILED
+        fields = {"error": f"The analysis stopped with an error ({type(error).__name__})."}
     else:
         if photo.overlay_name and photo.overlay_name != overlay_name:
             storage.remove(photo.overlay_name)  # the overlay of an earlier analysis
-        _set_status(photo, AnalysisStatus.DONE, analysis=document, overlay_name=overlay_name, error="")
-        outcome = "analysed"
-    record(
-        None,
-        AuditAction.UPDATE,
-        "skin_photo",
-        photo.public_id,
-        patient_ref=photo.patient.public_id,
-        practice_id=photo.practice_id,
-        actor_label=ANALYSIS_ACTOR,
-        detail=outcome,
-    )
+        status, fields = AnalysisStatus.DONE, {"analysis": document, "overlay_name": overlay_name, "error": ""}
+    # The results and their audit entry commit together: saved apart, a crash between the two kept an analysis
+    # of a patient's photo that no entry accounted for.
+    with transaction.atomic():
+        _set_status(photo, status, **fields)
+        record(
+            None,
+            AuditAction.UPDATE,
+            "skin_photo",
+            photo.public_id,
+            patient_ref=photo.patient.public_id,
+            practice_id=photo.practice_id,
+            actor_label=ANALYSIS_ACTOR,
+            detail="analysed" if status == AnalysisStatus.DONE else "analysis failed",
+        )
     return photo
 
 

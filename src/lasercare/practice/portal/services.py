@@ -216,9 +216,12 @@ def password_sign_in(request: HttpRequest, email: str, password: str) -> Patient
     return account
 
 
+@transaction.atomic
 def send_sign_in_link(request: HttpRequest, email: str) -> None:
     """E-mails a single-use sign-in link when the address belongs to an account that has been set up. The page
-    says the same whether or not it does, so it tells nobody who is a patient here."""
+    says the same whether or not it does, so it tells nobody who is a patient here.
+
+    The link and its audit entry commit together: should the entry fail, the link e-mailed already opens nothing."""
     address = client_address(request)
     email = email.strip().lower()
     if throttle.wait_before_trying(f"portal-link:{email}", address):
