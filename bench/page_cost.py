@@ -212,30 +212,24 @@ def serve(args: argparse.Namespace) -> None:
 
 def _other_worker(args: argparse.Namespace) -> Any:
     """Writes audit entries as another gunicorn worker would: its own connection, one commit per entry."""
+    import sqlite3
+
+    from django.conf import settings
+
     if args.database != "sqlite":
-        from django.db import connections
-
-        other = connections.create_connection("default")
-    else:
-        import sqlite3
-
-        from django.conf import settings
-
-        database = str(settings.DATABASES["default"]["NAME"])
-        other = sqlite3.connect(database, isolation_level=None)
-        beside = Path(database).with_name(Path(database).stem + "-audit.sqlite3")
-        if beside.exists():  # a checkout from before audit migration 0005 keeps the log in a file of its own
-            other.execute("ATTACH DATABASE ? AS audit", [str(beside)])
+        raise SystemExit("page_cost: --other-writes measures SQLite's page cache; PostgreSQL's is shared")
+    database = str(settings.DATABASES["default"]["NAME"])
+    other = sqlite3.connect(database, isolation_level=None)
+    beside = Path(database).with_name(Path(database).stem + "-audit.sqlite3")
+    if beside.exists():  # a checkout from before audit migration 0005 keeps the log in a file of its own
+        other.execute("ATTACH DATABASE ? AS audit", [str(beside)])
 
     def write(count: int) -> None:
-        cursor = other.cursor()
         for _ in range(count):
-            cursor.execute(
+            other.execute(
                 "INSERT INTO audit_auditentry (at, actor_label, action, record_type, record_id, patient_ref, detail) "
                 "VALUES (CURRENT_TIMESTAMP, 'bench', 'view', 'plan', '', '', 'another worker')"
             )
-            if args.database != "sqlite":
-                other.commit()
 
     return write
 
