@@ -41,6 +41,7 @@ from lasercare.practice.portal.side_effects import symptoms
 from lasercare.practice.reminders.models import PatientCalendarFeed
 from lasercare.practice.reminders.patient_calendar import issue_feed, patient_calendar, revoke_feed
 from lasercare.practice.reminders.preferences import ReminderPreferenceForm
+from lasercare.site.public import public_link
 
 NAVIGATION = [
     ("portal_home", gettext_lazy("Home")),
@@ -462,7 +463,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The calendar address no longer works."))
             return redirect("portal_calendar")
         token = issue_feed(request, account.patient, actor_label=services.portal_actor(account))
-        address = request.build_absolute_uri(reverse("patient_calendar_feed", args=[token]))
+        address = public_link(reverse("patient_calendar_feed", args=[token]))
     else:
         _viewed(request, "portal_calendar")
     has_feed = PatientCalendarFeed.objects.filter(patient=account.patient, revoked_at__isnull=True).exists()

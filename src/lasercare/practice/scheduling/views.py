@@ -29,6 +29,7 @@ from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.scheduling import calendar, feed, rules, services
 from lasercare.practice.scheduling.forms import BookingForm, CancelForm, RescheduleForm, practitioners
 from lasercare.practice.scheduling.models import Booking, BookingStatus, CalendarFeed
+from lasercare.site.public import public_link
 from lasercare.site.routes import paths_of
 
 # --- A plan's course -------------------------------------------------------------------------------------------
@@ -429,7 +430,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     practitioner = services.feed_owner(token)
     if practitioner is None:
         raise Http404
-    body = feed.ics(practitioner, request.build_absolute_uri("/"))
+    # The links in the feed are followed from a calendar app, away from this request: the public address.
+    body = feed.ics(practitioner, public_link("/"))
     record(None, AuditAction.LIST, "booking", detail="calendar feed", actor=practitioner)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
@@ -453,7 +455,7 @@ def calendar_feed_manage(request: HttpRequest) -> HttpResponse:
             except services.BookingRefused as refusal:
                 refused = str(refusal)
             else:
-                new_url = request.build_absolute_uri(reverse("calendar_feed", kwargs={"token": token}))
+                new_url = public_link(reverse("calendar_feed", kwargs={"token": token}))
     is_practitioner = user.role in services.PRACTITIONER_ROLES
     if not is_practitioner and request.method == "GET":
         refused = "Only clinicians and nurses have a calendar of their own to export."
