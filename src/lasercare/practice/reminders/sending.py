@@ -23,17 +23,18 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.models import Location
-from lasercare.practice.patients.models import Patient
+from lasercare.practice.patients.language import language_of
 from lasercare.practice.reminders.models import Reminder, ReminderKind, ReminderStatus
 from lasercare.practice.reminders.planning import care_steps
 from lasercare.practice.reminders.preferences import preference_for, token_digest
 from lasercare.practice.scheduling.models import ACTIVE_STATUSES
+from lasercare.site.jinja import show_date
 
 MAX_ATTEMPTS = 5
 RETRY_MINUTES = 5  # then 10, 20, 40: a mail server that is down for a restart or an hour is waited out
@@ -150,18 +151,9 @@ def _failed(reminder: Reminder, error: Exception, now: datetime) -> str:
     return str(reminder.status)
 
 
-def language_of(patient: Patient) -> str:
-    """The patient's preferred language when the app has it (settings.LANGUAGES), else the practice's default: a
-    language without a catalogue would give English text around dates in another language."""
-    try:
-        return translation.get_supported_language_variant(patient.preferred_language or settings.LANGUAGE_CODE)
-    except LookupError:
-        return str(settings.LANGUAGE_CODE)
-
-
 def long_date(day: date) -> str:
-    """ "Thursday 3 December 2026", the day and month named in the reader's language."""
-    return formats.date_format(day, "l j F Y")
+    """ "Thursday 3 December 2026" ("jueves 3 de diciembre de 2026"), in the reader's language."""
+    return show_date(day, "l j F Y")
 
 
 def _place(reminder: Reminder) -> dict[str, str]:
