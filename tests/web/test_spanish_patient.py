@@ -70,9 +70,9 @@ def test_a_spanish_patients_portal_pages_are_in_spanish(ana: PatientWithCourse) 
 def test_the_portals_dates_are_written_the_spanish_way(ana: PatientWithCourse) -> None:
     page = portal_client(ana.account).get(reverse("portal_appointments")).content.decode()
     with translation.override("es"):
-        written = show_date(ana.first.starts_at, "D j M")
+        written = show_date(ana.first.starts_at, "l j F Y, H:i")
     assert written in page
-    assert re.fullmatch(r"[a-zé]{3} \d{1,2} [a-z]{3}", written), written
+    assert re.fullmatch(r"[a-zéá]+ \d{1,2} de [a-z]+ de \d{4}, \d\d:\d\d", written), written
 
 
 def test_spanish_dates_read_weekday_day_month_year_in_lower_case() -> None:
