@@ -620,6 +620,7 @@ def test_the_permissions_matrix_is_the_one_the_issue_asks_for() -> None:
         Action.TAKE_PHOTOS: {Role.CLINICIAN, Role.NURSE},
         Action.VIEW_CONSULTATION_REQUESTS: {Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK},
         Action.MANAGE_REMINDERS: {Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK},
+        Action.REVIEW_TRANSLATION: {Role.CLINICIAN},
     }
 
 
