@@ -52,9 +52,11 @@ def fill(language: str, parts: dict[str, str | list[str]], *, replace: bool = Fa
         if has_translation and not replace:
             report["kept"].append(key)
             continue
-        string: str | tuple[str, ...] = tuple(given) if isinstance(message.id, tuple) else given  # type: ignore[arg-type]
-        if isinstance(message.id, tuple) and isinstance(given, str):
-            string = (given,) * catalog.num_plurals
+        string: str | tuple[str, ...]
+        if isinstance(message.id, str):
+            string = given if isinstance(given, str) else ""  # a list for a singular message is no translation
+        else:  # a plural: the language's forms (one text given for all of them counts for each)
+            string = tuple(given) if isinstance(given, list) else (given,) * catalog.num_plurals
         problems = translation_problems(message.id, string)
         if problems:
             report["refused"].append(key)

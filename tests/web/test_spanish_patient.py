@@ -5,7 +5,7 @@ the consent records the language it was signed in."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
@@ -44,6 +44,7 @@ def ana(jane: PatientWithCourse) -> PatientWithCourse:
 
 
 def _review(by: StaffUser, sha256: str | None = None) -> TranslationReview:
+    assert by.practice_id is not None
     return TranslationReview.objects.create(
         practice_id=by.practice_id,
         language="es",
@@ -114,7 +115,7 @@ def test_the_invitation_email_is_in_spanish_with_a_spanish_date(
     client.post(reverse("portal_invite", args=[ana.patient.public_id]))
     message = mail.outbox[-1]
     assert message.subject == es("Your patient portal at %(practice)s") % {"practice": "Riverside Skin Clinic"}
-    expires = timezone.localdate() + timezone.timedelta(days=settings.PORTAL_INVITATION_DAYS)
+    expires = timezone.localdate() + timedelta(days=settings.PORTAL_INVITATION_DAYS)
     with translation.override("es"):
         assert show_date(expires, "j M Y") in str(message.body)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 
 from lasercare.site import translations
 
@@ -38,6 +38,12 @@ def locale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return parts
 
 
+def _message(message_id: str | tuple[str, str]) -> Message:
+    found = translations.read_catalogue("es").get(message_id)
+    assert found is not None
+    return found
+
+
 def _part(folder: Path, name: str, content: dict[str, object]) -> None:
     (folder / name).write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
 
@@ -46,11 +52,10 @@ def test_parts_fill_the_catalogue_and_clear_fuzzy_marks(locale: Path) -> None:
     _part(locale, "out-1.json", {"Hello": "Hola", "Call %(practice)s.": "Llame a %(practice)s."})
     _part(locale, "out-2.json", {"%(num)d week": ["%(num)d semana", "%(num)d semanas"]})
     _tool().main([str(locale)])
-    catalog = translations.read_catalogue("es")
-    assert catalog.get("Hello").string == "Hola"
-    called = catalog.get("Call %(practice)s.")
+    assert _message("Hello").string == "Hola"
+    called = _message("Call %(practice)s.")
     assert (called.string, called.fuzzy) == ("Llame a %(practice)s.", False)
-    assert catalog.get(("%(num)d week", "%(num)d weeks")).string == ("%(num)d semana", "%(num)d semanas")
+    assert _message(("%(num)d week", "%(num)d weeks")).string == ("%(num)d semana", "%(num)d semanas")
 
 
 def test_filling_twice_changes_nothing(locale: Path) -> None:
@@ -70,7 +75,7 @@ def test_a_message_no_longer_in_the_code_is_not_added(locale: Path) -> None:
 def test_a_translation_with_a_renamed_placeholder_is_refused(locale: Path) -> None:
     _part(locale, "out-1.json", {"Call %(practice)s.": "Llame a %(clinica)s."})
     _tool().main([str(locale)])
-    called = translations.read_catalogue("es").get("Call %(practice)s.")
+    called = _message("Call %(practice)s.")
     assert (called.string, called.fuzzy) == ("Llame a la clínica.", True)
 
 
@@ -79,13 +84,13 @@ def test_a_confirmed_translation_is_kept_unless_replacing(locale: Path) -> None:
     _tool().main([str(locale)])
     _part(locale, "out-1.json", {"Hello": "Buenas"})
     _tool().main([str(locale)])
-    assert translations.read_catalogue("es").get("Hello").string == "Hola"
+    assert _message("Hello").string == "Hola"
     _tool().main([str(locale), "--replace"])
-    assert translations.read_catalogue("es").get("Hello").string == "Buenas"
+    assert _message("Hello").string == "Buenas"
 
 
 def test_a_part_still_being_written_is_skipped(locale: Path) -> None:
     (locale / "out-1.json").write_text('{"Hello": "Ho', encoding="utf-8")
     _part(locale, "out-2.json", {"Hello": "Hola"})
     _tool().main([str(locale)])
-    assert translations.read_catalogue("es").get("Hello").string == "Hola"
+    assert _message("Hello").string == "Hola"

@@ -174,17 +174,17 @@ def placeholders(text: str) -> list[str]:
     return sorted(_PLACEHOLDER.findall(text))
 
 
-def translation_problems(english: str | tuple[str, ...], translated: str | tuple[str, ...] | None) -> list[str]:
+def translation_problems(english: str | Sequence[str], translated: str | Sequence[str] | None) -> list[str]:
     """Why a translation cannot be used as it is; no problems for a complete, well-formed one. A plural's
     translated forms each carry the placeholders of the English plural (the singular's may omit the count)."""
-    if not translated or (isinstance(translated, tuple) and not all(translated)):
+    if not translated or (not isinstance(translated, str) and not all(translated)):
         return ["no translation"]
-    english_forms = (english,) if isinstance(english, str) else english
-    translated_forms = (translated,) if isinstance(translated, str) else translated
+    english_forms = (english,) if isinstance(english, str) else tuple(english)
+    translated_forms = (translated,) if isinstance(translated, str) else tuple(translated)
     problems = []
     for form in translated_forms:
         expected = {tuple(placeholders(e)) for e in english_forms}
-        if isinstance(english, tuple):  # a plural's singular form may name the count or write it as a word
+        if not isinstance(english, str):  # a plural's singular form may name the count or write it as a word
             expected |= {
                 tuple(p for p in placeholders(e) if p not in ("%(num)d", "%(count)d", "%d")) for e in english_forms
             }
