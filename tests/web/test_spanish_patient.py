@@ -14,14 +14,17 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from markupsafe import escape
 from pypdf import PdfReader
 
+from lasercare.engine.patient_voice import patient_document
 from lasercare.practice.audit.models import AuditEntry
 from lasercare.practice.clinic import translation_review
 from lasercare.practice.clinic.models import StaffUser, TranslationReview
 from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consent.models import ConsentStatus
 from lasercare.practice.reminders.patient_calendar import patient_calendar
+from lasercare.practice.selfassessment.knowledge_text import care_text
 from lasercare.site.jinja import show_date
 from tests.web.portal_helpers import PatientWithCourse, jane, portal_client
 
@@ -216,3 +219,14 @@ def test_staff_see_the_patients_language_with_its_review_status(
     assert "es-MX (served in Español)" in page and "clinical text not reviewed" in page
     _review(staff[Role.CLINICIAN])
     assert "clinical text reviewed by" in client.get(reverse("patient", args=[ana.patient.public_id])).content.decode()
+
+
+def test_the_preparation_steps_read_in_spanish_with_the_plans_own_figures(ana: PatientWithCourse) -> None:
+    page = portal_client(ana.account).get(reverse("portal_preparation")).content.decode()
+    steps = [str(step["text"]) for step in patient_document(ana.plan.document)["protocol"]["preparation"]]
+    assert steps
+    with translation.override("es"):
+        spanish = [care_text(text) for text in steps]
+    for english, text in zip(steps, spanish, strict=True):
+        assert text != english
+        assert escape(text) in page

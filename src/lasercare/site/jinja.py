@@ -175,5 +175,7 @@ def environment(**options: Any) -> jinja2.Environment:
     )
     env.tests["none"] = is_none
     env.globals.update({"url": url, "static": static, "cite": cite})
-    env.filters.update({"date": show_date, "get": get, "pluralize": pluralize, "kb": knowledge_text})
+    from lasercare.practice.selfassessment.knowledge_text import care_text
+
+    env.filters.update({"date": show_date, "get": get, "pluralize": pluralize, "kb": knowledge_text, "care": care_text})
     return env

@@ -34,6 +34,7 @@ from lasercare.practice.reminders.models import Reminder, ReminderKind, Reminder
 from lasercare.practice.reminders.planning import care_steps
 from lasercare.practice.reminders.preferences import preference_for, token_digest
 from lasercare.practice.scheduling.models import ACTIVE_STATUSES
+from lasercare.practice.selfassessment.knowledge_text import care_text
 from lasercare.site.jinja import show_date
 
 MAX_ATTEMPTS = 5
@@ -175,7 +176,7 @@ def context_for(reminder: Reminder, token: str) -> dict[str, Any] | None:
     day = starts.date()
     if reminder.kind != ReminderKind.APPOINTMENT:
         day = date.fromisoformat(reminder.step_key.split(" ", 1)[1])
-        steps = [step.text for step in care_steps(booking).get((ReminderKind(reminder.kind), day), [])]
+        steps = [care_text(step.text) for step in care_steps(booking).get((ReminderKind(reminder.kind), day), [])]
         if not steps:
             return None
     return {

@@ -15,7 +15,7 @@ from functools import cache
 from importlib.resources import files
 from typing import IO, Any
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from lasercare.engine.knowledge_model import Knowledge, Modality, ProtocolStep
 
@@ -151,3 +151,22 @@ def step_templates() -> Mapping[str, str]:
     from lasercare.engine.knowledge_base import load_knowledge
 
     return {step.id: step.patient_text or step.text for step in load_knowledge().steps}
+
+
+@cache
+def _filled_templates() -> tuple[str, ...]:
+    """The step templates that hold {placeholders}, which the engine fills from the clinic's policy."""
+    return tuple(template for template in step_templates().values() if "{" in template)
+
+
+def care_text(text: str) -> str:
+    """A care step's text as the plan holds it (English, its placeholders filled), in the reader's language: for the
+    pages, e-mails and calendar that show dated steps without their ids. Its template is found by reading the text
+    back against each template with placeholders; a text that matches none stays as written."""
+    translated = kb(text)
+    if translated != text or not text or (get_language() or "en").startswith("en"):
+        return translated
+    for template in _filled_templates():
+        if _reader(template).fullmatch(text):
+            return filled_text(text, template)
+    return text
