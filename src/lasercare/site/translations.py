@@ -3,8 +3,10 @@
 Every word a patient or a member of the public reads is marked for translation: `gettext`/`gettext_lazy` (as `_`)
 in Python, `{{ _("...") }}` and `{% trans %}` in the Jinja2 templates. `make messages` runs this module: it extracts
 the marked text with Babel, writes `locale/en/LC_MESSAGES/django.po` with English as its own translation (so the
-catalogue is complete and a translator starts from it), carries the translations of any other language forward
-with msgmerge's rules (Babel's `update`), and compiles every catalogue to the `.mo` file Django reads.
+catalogue is complete and a translator starts from it), starts a catalogue for each of TRANSLATED_LANGUAGES that has
+none, carries every translation forward with msgmerge's rules (Babel's `update`: a message whose English changed keeps
+its old translation marked fuzzy, which is not used), and compiles every catalogue to the `.mo` file Django reads.
+Translators' work is filled in with tools/fill_translations.py (`make translations-fill`).
 
 The test suite re-extracts and fails when the committed catalogue is behind the code (tests/web/test_translations.py).
 """
@@ -28,7 +30,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 LOCALE_DIR = PACKAGE_DIR / "locale"
 SOURCE_LANGUAGE = "en"
 # The translated languages: `make messages` starts a catalogue for each that has none yet and carries each forward.
-# settings.LANGUAGES offers the same ones to patients (tests/web/test_translations.py keeps the two in step).
+# settings.LANGUAGES offers the same ones to patients (tests/web/test_translations_spanish.py keeps them in step).
 TRANSLATED_LANGUAGES = ("es",)
 
 _METHODS = [("**/jinja2/**.html", "jinja2"), ("**/jinja2/**.txt", "jinja2"), ("**.py", "python")]
