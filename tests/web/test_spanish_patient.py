@@ -230,3 +230,14 @@ def test_the_preparation_steps_read_in_spanish_with_the_plans_own_figures(ana: P
     for english, text in zip(steps, spanish, strict=True):
         assert text != english
         assert escape(text) in page
+
+
+def test_the_consent_says_the_day_it_was_prepared_in_the_readers_way(
+    ana: PatientWithCourse, staff: dict[Role, StaffUser]
+) -> None:
+    _review(staff[Role.CLINICIAN])
+    page = portal_client(ana.account).get(_consent_url(ana)).content.decode()
+    prepared = date.fromisoformat(ana.consent.document["prepared_on"])
+    with translation.override("es"):
+        assert show_date(prepared, "j M Y") in page
+    assert ana.consent.document["prepared_on"] not in page

@@ -97,6 +97,15 @@ def _month_abbreviations(language: str | None) -> dict[int, str]:
         return {number: str(name).title() if _capitalised(language) else str(name) for number, name in MONTHS_3.items()}
 
 
+def iso_date(value: Any, format_string: str = "j M Y") -> str:
+    """`{{ doc.prepared_on|iso_date }}`: a date a stored document holds as ISO text, written as the reader's language
+    writes dates ("7 Dec 2026", "7 dic 2026"); anything else as it is."""
+    try:
+        return show_date(date.fromisoformat(str(value)), format_string)
+    except ValueError:
+        return str(value or "")
+
+
 def knowledge_text(value: Any) -> Any:
     """`{{ risk.effect|kb }}`: a text of the knowledge base (in a stored plan or consent document) in the reader's
     language, where the catalogue has it (`make messages` extracts the knowledge files' patient texts); a text that
@@ -177,5 +186,14 @@ def environment(**options: Any) -> jinja2.Environment:
     env.globals.update({"url": url, "static": static, "cite": cite})
     from lasercare.practice.selfassessment.knowledge_text import care_text
 
-    env.filters.update({"date": show_date, "get": get, "pluralize": pluralize, "kb": knowledge_text, "care": care_text})
+    env.filters.update(
+        {
+            "date": show_date,
+            "get": get,
+            "pluralize": pluralize,
+            "kb": knowledge_text,
+            "care": care_text,
+            "iso_date": iso_date,
+        }
+    )
     return env
