@@ -27,8 +27,9 @@ from lasercare.practice.reminders.patient_calendar import patient_calendar
 from lasercare.practice.selfassessment.knowledge_text import care_text
 from lasercare.site.jinja import show_date
 from tests.web.portal_helpers import PatientWithCourse, jane, portal_client
+from tests.web.reminder_helpers import Course, booked, dispatch, moment
 
-__all__ = ["jane"]
+__all__ = ["booked", "jane"]
 
 SIGNATURE = "M10 10 L40 30 L80 20 M100 50 L150 60"
 
@@ -241,3 +242,18 @@ def test_the_consent_says_the_day_it_was_prepared_in_the_readers_way(
     with translation.override("es"):
         assert show_date(prepared, "j M Y") in page
     assert ana.consent.document["prepared_on"] not in page
+
+
+def test_a_reminder_email_is_in_spanish_with_its_steps_and_dates_in_spanish(booked: Course) -> None:
+    booked.patient.preferred_language = "es"
+    booked.patient.save()
+    booked.move_to(moment(date(2026, 12, 3), 9))
+    dispatch()
+    body = str(mail.outbox[0].body)
+    with translation.override("es"):
+        assert show_date(date(2026, 12, 3), "l j F Y") in body  # "jueves 3 de diciembre de 2026"
+        assert translation.gettext("Hello,") in body
+    steps = [line[2:] for line in body.splitlines() if line.startswith("- ")]
+    assert steps
+    english = [str(s["text"]) for s in patient_document(booked.plan.document)["protocol"]["preparation"]]
+    assert not set(steps) & set(english)
