@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -291,13 +291,30 @@ def handout_context(
     return _in_reader_language(context)
 
 
+# How much a treatment does for a concern (the plan's `benefit`), said inside "(%(benefit)s benefit)".
+_BENEFIT = {
+    "strong": pgettext_lazy("benefit", "strong"),
+    "moderate": pgettext_lazy("benefit", "moderate"),
+    "modest": pgettext_lazy("benefit", "modest"),
+}
+
+
+def _hold_reason(reason: str) -> str:
+    """What holds the first session back (engine/patient_voice.py's words) in the reader's language."""
+    if reason.startswith("a waiting period (") and reason.endswith(")"):
+        return gettext("a waiting period (%(name)s)") % {"name": kb(reason[len("a waiting period (") : -1])}
+    return kb(reason)
+
+
 def _in_reader_language(context: dict[str, Any]) -> dict[str, Any]:
     """The plan's clinical texts (in English in the plan document) in the reader's language, where the catalogue has
     them: after the glossary, which finds its terms in the English."""
     treatment = context.get("treatment")
     if treatment:
         treatment["name"] = kb(treatment["name"])
-        treatment["treats"] = [{**t, "benefit": kb(t["benefit"])} for t in treatment["treats"]]
+        treatment["treats"] = [
+            {**t, "benefit": str(_BENEFIT.get(t["benefit"], t["benefit"]))} for t in treatment["treats"]
+        ]
     for part in ("preparation", "day_of", "aftercare"):
         context[part] = [{**step, "text": _step_text(step)} for step in context.get(part, [])]
     context["findings"] = [
@@ -308,7 +325,7 @@ def _in_reader_language(context: dict[str, Any]) -> dict[str, Any]:
         {**r, **{key: kb(r[key]) for key in ("effect", "rate", "lasts", "what_to_do", "evidence_words")}}
         for r in context.get("risks", [])
     ]
-    context["held_back_by"] = [{**h, "reason": kb(h["reason"])} for h in context.get("held_back_by", [])]
+    context["held_back_by"] = [{**h, "reason": _hold_reason(h["reason"])} for h in context.get("held_back_by", [])]
     context["notes"] = [kb(n) for n in context.get("notes", [])]
     context["not_eligible"] = [kb(r) for r in context.get("not_eligible", [])]
     context["glossary"] = [{"term": kb(g["term"]), "means": kb(g["means"])} for g in context.get("glossary", [])]

@@ -242,9 +242,9 @@ def _hold_reason(reason: str, findings: Iterable[Mapping[str, Any]]) -> str:
     kind, _, what = reason.partition(": ")
     if kind == "waiting period":
         names = {str(f.get("clinical_name", "")): str(f.get("name", "")) for f in findings}
-        return f"a waiting period ({names.get(what, what)})" if what in names else "a waiting period"
+        return f"a waiting period ({names.get(what, what)})" if what in names else N_("a waiting period")
     if kind == "preparation":
-        return "the preparation steps below"
+        return N_("the preparation steps below")
     return reason
 
 

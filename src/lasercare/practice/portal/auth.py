@@ -103,9 +103,12 @@ def patient_required(view: View) -> View:
         if language and not chose_language(request):
             # The language recorded for the patient, when the portal has it, over the browser's; a language the
             # patient chose with the pages' switch (kept in a cookie, read by LocaleMiddleware) over both.
-            translation.activate(language)
             request.LANGUAGE_CODE = language
-        response = view(request, *args, **kwargs)
+            with translation.override(language):
+                response = view(request, *args, **kwargs)
+            response.headers["Content-Language"] = language  # LocaleMiddleware keeps it (setdefault)
+        else:
+            response = view(request, *args, **kwargs)
         response.headers["Cache-Control"] = "no-store"
         return response
 
