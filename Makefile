@@ -12,13 +12,14 @@ ON ?=
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/lasercare
 
 # `make messages` regenerates the catalogue of patient-facing text (src/lasercare/locale) after a wording change.
-.PHONY: messages run test setup lint typecheck pytest pytest-sqlite pytest-postgres postgres browser pdf vignettes bench clean help
+.PHONY: messages translations-fill run test setup lint typecheck pytest pytest-sqlite pytest-postgres postgres browser pdf vignettes bench clean help
 
 help:
 	@echo "make run     set up, create the demo practice and serve the web app on http://127.0.0.1:8000"
 	@echo "make test    set up, then run every check: lint, types, the suite on SQLite and on PostgreSQL, the vignettes"
 	@echo "make bench   print the engine's throughput and cold-start figures and the medicine recognition figures (bench/web_load.py, bench/calendar_load.py, bench/booking_race.py and bench/durability.py: the web app's)"
 	@echo "make messages  regenerate the catalogue of patient-facing text after changing its wording"
+	@echo "make translations-fill PARTS=folder  fill the Spanish catalogue from translators' out-*.json parts"
 	@echo "make clean   remove the virtual environment and caches"
 
 $(STAMP): pyproject.toml requirements/constraints.txt
@@ -104,3 +105,13 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis build src/*.egg-info
+
+# Fill a translated catalogue from translators' parts (tools/fill_translations.py): PARTS is the folder holding
+# out-*.json. Re-runnable: run it after `make messages` and whenever more parts arrive.
+LANGUAGE ?= es
+translations-fill: setup
+	@test -n "$(PARTS)" || { echo "usage: make translations-fill PARTS=/path/to/folder [LANGUAGE=es]" >&2; exit 2; }
+	$(BIN)/python tools/fill_translations.py --language $(LANGUAGE) $(PARTS)
+	@# The project's own translations of strings added after the translators' parts were cut.
+	@if [ -d tools/translations/$(LANGUAGE) ]; then \
+		$(BIN)/python tools/fill_translations.py --language $(LANGUAGE) tools/translations/$(LANGUAGE); fi

@@ -315,6 +315,26 @@ def safety_pages(browser: Browser, server: DemoServer) -> None:
     _shot(page, "eyewear-gate")
 
 
+def language_pages(browser: Browser, server: DemoServer) -> None:
+    """The demo's portal patient switches her portal to Spanish on a phone; a clinician's Translations page."""
+    context = browser.new_context(base_url=server.base_url, viewport=PHONE, device_scale_factor=2, bypass_csp=True)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    portal_sign_in(page, server)
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Change language").click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    _shot(page, "portal-spanish-home")
+    _scroll_to(page, ".language-switch")
+    _shot(page, "portal-language-switch")
+    context.close()
+    page = _page(browser, server)
+    log_in(page, server, "clinician")
+    page.goto("/translations/")
+    _shot(page, "translation-reviews")
+    page.context.close()
+
+
 SECTIONS = {
     "clinician": clinician_pages,
     "course": course_pages,
@@ -323,6 +343,7 @@ SECTIONS = {
     "portal": portal_pages,
     "patient": patient_pages,
     "safety": safety_pages,
+    "languages": language_pages,
 }
 
 

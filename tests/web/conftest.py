@@ -6,13 +6,15 @@ real passwords. The database is real: SQLite by default, PostgreSQL when DATABAS
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 from lasercare.practice.clinic.models import Location, Practice, StaffUser
 from lasercare.practice.clinic.roles import Role
@@ -125,6 +127,14 @@ def signed_in(client: Client) -> Callable[[StaffUser], Client]:
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def english_between_tests() -> Iterator[None]:
+    """Django's LocaleMiddleware activates a request's language for the thread and leaves it active: a test client's
+    request in Spanish must not make the next test, which renders outside any request, read Spanish."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 from tests.web.photo_helpers import photo_storage  # noqa: E402,F401 - the photo tests' storage fixture

@@ -91,6 +91,10 @@ ROUTES: dict[str, Route] = {
     "awaiting_sign_off": Route(Action.VIEW_CLINICAL, {GET: 200}),
     "todays_sessions": Route(Action.VIEW_SCHEDULE, {GET: 200}),
     "adverse_events_to_review": Route(Action.VIEW_CLINICAL, {GET: 200}),
+    # The review of a translation's clinical text: the empty POST names no language.
+    "translation_reviews": Route(Action.REVIEW_TRANSLATION, {GET: 200, POST: 400}),
+    # The language switch of the patient pages: anyone, signed in or not; it only sets a cookie and goes back.
+    "set_language": Route(None, {POST: 302}, public=True),
     "login": Route(None, {GET: 200, POST: 200}, public=True),
     "logout": Route(None, {POST: 302}),
     "password_change": Route(None, {GET: 200, POST: 200}),
@@ -619,6 +623,7 @@ def test_the_permissions_matrix_is_the_one_the_issue_asks_for() -> None:
         Action.TAKE_PHOTOS: {Role.CLINICIAN, Role.NURSE},
         Action.VIEW_CONSULTATION_REQUESTS: {Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK},
         Action.MANAGE_REMINDERS: {Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK},
+        Action.REVIEW_TRANSLATION: {Role.CLINICIAN},
     }
 
 

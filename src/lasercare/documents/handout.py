@@ -23,17 +23,18 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
-from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from lasercare.engine.knowledge_base import load_knowledge
 from lasercare.engine.patient_voice import glossary_for, patient_document
 from lasercare.engine.serialize import patient_bibliography
-from lasercare.practice.consent.document import EVIDENCE_WORDS, course_sessions, findings_for, span
+from lasercare.practice.consent.document import EVIDENCE_WORDS, course_sessions, findings_for
 from lasercare.practice.scheduling import rules
 from lasercare.practice.scheduling.session_dates import SessionDate, session_dates
+from lasercare.practice.selfassessment.knowledge_text import filled_text, kb, step_templates
+from lasercare.site.jinja import show_date
 
 if TYPE_CHECKING:
     from lasercare.practice.clinic.contact import Contact
@@ -54,9 +55,29 @@ STATUS_WORDS = {
 
 
 def day_words(day: date) -> str:
-    """ "Fri 4 Dec 2026": a date no reader mistakes, whatever their country's order of day and month. The names
-    of days and months are the reader's language's."""
-    return f"{WEEKDAYS_ABBR[day.weekday()]} {day.day} {str(MONTHS_3[day.month]).title()} {day.year}"
+    """ "Fri 4 Dec 2026" ("vie 4 dic 2026"): a date no reader mistakes, whatever their country's order of day and
+    month. The names of days and months are the reader's language's."""
+    return show_date(day, "D j M Y")
+
+
+def _span(value: Mapping[str, Any] | None, unit: str) -> str:
+    """ "3 to 4 weeks", "1 day": a range of the plan document in the reader's language (`unit`: "week" or "day")."""
+    if not value:
+        return ""
+    low, high = int(value["min"]), int(value["max"])
+    if unit == "week":
+        if low == high:
+            return ngettext("%(num)d week", "%(num)d weeks", low) % {"num": low}
+        return gettext("%(low)d to %(high)d weeks") % {"low": low, "high": high}
+    if low == high:
+        return ngettext("%(num)d day", "%(num)d days", low) % {"num": low}
+    return gettext("%(low)d to %(high)d days") % {"low": low, "high": high}
+
+
+def _step_text(step: Mapping[str, Any]) -> str:
+    """A step's patient text in the reader's language: the knowledge base's translation of its template, filled
+    with the plan's own values (knowledge_text.filled_text)."""
+    return filled_text(str(step["text"]), step_templates().get(str(step.get("id", "")), ""))
 
 
 def _days(count: int) -> str:
@@ -147,7 +168,15 @@ def _preparation(
                 when = gettext("From %(day)s (%(days)s before your first session)") % words
         elif before is not None:
             when = gettext("%(days)s before your first session") % {"days": _days(int(before))}
-        shown.append({"when": when, "on": on, "text": step["text"], "sources": citations.cite(step.get("sources", []))})
+        shown.append(
+            {
+                "when": when,
+                "on": on,
+                "text": step["text"],
+                "id": step.get("id", ""),
+                "sources": citations.cite(step.get("sources", [])),
+            }
+        )
     return shown
 
 
@@ -166,12 +195,22 @@ def _aftercare(steps: Iterable[Mapping[str, Any]], citations: _Citations) -> lis
             when = gettext("Right after each session")
         else:
             when = gettext("Day %(day)d after each session") % {"day": after}
-        shown.append({"when": when, "text": step["text"], "sources": citations.cite(step.get("sources", []))})
+        shown.append(
+            {
+                "when": when,
+                "text": step["text"],
+                "id": step.get("id", ""),
+                "sources": citations.cite(step.get("sources", [])),
+            }
+        )
     return shown
 
 
 def _plain(steps: Iterable[Mapping[str, Any]], citations: _Citations) -> list[dict[str, Any]]:
-    return [{"when": "", "text": s["text"], "sources": citations.cite(s.get("sources", []))} for s in steps]
+    return [
+        {"when": "", "text": s["text"], "id": s.get("id", ""), "sources": citations.cite(s.get("sources", []))}
+        for s in steps
+    ]
 
 
 def handout_context(
@@ -219,7 +258,7 @@ def handout_context(
     option = next((o for o in document.get("options", []) if o.get("modality") == chosen), None)
     if option is None:
         context["sources"] = citations.listed()
-        return context
+        return _in_reader_language(context)
 
     course = document.get("course") or {}
     is_engine_course = course.get("modality") == option["modality"]
@@ -238,8 +277,8 @@ def handout_context(
             for c in option.get("coverage", [])
         ],
         "sessions": sessions,
-        "interval": span(option.get("interval_weeks"), "week", "weeks"),
-        "downtime": span(option.get("downtime_days"), "day", "days"),
+        "interval": _span(option.get("interval_weeks"), "week"),
+        "downtime": _span(option.get("downtime_days"), "day"),
     }
     context["first_session"] = day_words(first) if first else ""
     context["first_session_booked"] = 1 in booked
@@ -269,13 +308,54 @@ def handout_context(
             "rate": risk.get("rate", ""),
             "lasts": risk.get("lasts", ""),
             "what_to_do": risk.get("what_to_do", ""),
-            "evidence_words": EVIDENCE_WORDS.get(risk.get("evidence", ""), "not stated"),
+            "evidence_words": EVIDENCE_WORDS.get(risk.get("evidence", ""), gettext("not stated")),
             "sources": citations.cite(risk.get("sources", [])),
         }
         for risk in option.get("risks", [])
     ]
     context["sources"] = citations.listed()
     context["glossary"] = _glossary(context)
+    return _in_reader_language(context)
+
+
+# How much a treatment does for a concern (the plan's `benefit`), said inside "(%(benefit)s benefit)".
+_BENEFIT = {
+    "strong": pgettext_lazy("benefit", "strong"),
+    "moderate": pgettext_lazy("benefit", "moderate"),
+    "modest": pgettext_lazy("benefit", "modest"),
+}
+
+
+def _hold_reason(reason: str) -> str:
+    """What holds the first session back (engine/patient_voice.py's words) in the reader's language."""
+    if reason.startswith("a waiting period (") and reason.endswith(")"):
+        return gettext("a waiting period (%(name)s)") % {"name": kb(reason[len("a waiting period (") : -1])}
+    return kb(reason)
+
+
+def _in_reader_language(context: dict[str, Any]) -> dict[str, Any]:
+    """The plan's clinical texts (in English in the plan document) in the reader's language, where the catalogue has
+    them: after the glossary, which finds its terms in the English."""
+    treatment = context.get("treatment")
+    if treatment:
+        treatment["name"] = kb(treatment["name"])
+        treatment["treats"] = [
+            {**t, "benefit": str(_BENEFIT.get(t["benefit"], t["benefit"]))} for t in treatment["treats"]
+        ]
+    for part in ("preparation", "day_of", "aftercare"):
+        context[part] = [{**step, "text": _step_text(step)} for step in context.get(part, [])]
+    context["findings"] = [
+        {**f, "name": kb(f["name"]), "adjustments": [kb(a) for a in f["adjustments"]]}
+        for f in context.get("findings", [])
+    ]
+    context["risks"] = [
+        {**r, **{key: kb(r[key]) for key in ("effect", "rate", "lasts", "what_to_do", "evidence_words")}}
+        for r in context.get("risks", [])
+    ]
+    context["held_back_by"] = [{**h, "reason": _hold_reason(h["reason"])} for h in context.get("held_back_by", [])]
+    context["notes"] = [kb(n) for n in context.get("notes", [])]
+    context["not_eligible"] = [kb(r) for r in context.get("not_eligible", [])]
+    context["glossary"] = [{"term": kb(g["term"]), "means": kb(g["means"])} for g in context.get("glossary", [])]
     return context
 
 

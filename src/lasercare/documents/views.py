@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
 from lasercare.documents import handout
@@ -12,6 +12,7 @@ from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.access import in_practice, requires
 from lasercare.practice.clinic.roles import Action
 from lasercare.practice.consultations.models import TreatmentPlan
+from lasercare.practice.patients.language import language_of
 
 
 @requires(Action.VIEW_CLINICAL)
@@ -19,8 +20,11 @@ from lasercare.practice.consultations.models import TreatmentPlan
 def plan_handout(request: HttpRequest, public_id: str) -> HttpResponse:
     plan = in_practice(request, TreatmentPlan.objects.select_related("patient", "practice"), public_id)
     record(request, AuditAction.PRINT, "plan", plan.public_id, patient_ref=plan.patient.public_id, detail="handout")
-    context = handout.handout_for_plan(plan, prepared_on=timezone.localdate())
-    response = HttpResponse(handout.render_pdf(handout.handout_html(context)), content_type="application/pdf")
+    # In the patient's language: the handout is theirs, whoever prints it.
+    with translation.override(language_of(plan.patient)):
+        context = handout.handout_for_plan(plan, prepared_on=timezone.localdate())
+        html = handout.handout_html(context)
+    response = HttpResponse(handout.render_pdf(html), content_type="application/pdf")
     # No patient's name in the file's name: browsers keep downloads' names in their history.
     response["Content-Disposition"] = 'attachment; filename="handout.pdf"'
     response["Cache-Control"] = "private, no-store"

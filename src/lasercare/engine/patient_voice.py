@@ -26,12 +26,18 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # typing is not imported at run time: see values.py
     from typing import Any
 
+
+def N_(text: str) -> str:  # noqa: N802 - gettext's name for "mark for the catalogue": the engine stays pure
+    """Marks the engine's own patient notes for `make messages`; the patient pages show them translated."""
+    return text
+
+
 # The engine's own notes in the patient voice (planner.py writes both).
-PATIENT_DISAGREEMENT = (
+PATIENT_DISAGREEMENT = N_(
     "The ways of judging your skin type did not agree. Your clinician checks your skin type before treatment and "
     "plans for the darker type until then."
 )
-PATIENT_NOTHING_SUITS = (
+PATIENT_NOTHING_SUITS = N_(
     "No treatment fits your goals and your health as they are now, so nothing is booked. Your clinician will talk "
     "the choices through with you."
 )
@@ -236,9 +242,9 @@ def _hold_reason(reason: str, findings: Iterable[Mapping[str, Any]]) -> str:
     kind, _, what = reason.partition(": ")
     if kind == "waiting period":
         names = {str(f.get("clinical_name", "")): str(f.get("name", "")) for f in findings}
-        return f"a waiting period ({names.get(what, what)})" if what in names else "a waiting period"
+        return f"a waiting period ({names.get(what, what)})" if what in names else N_("a waiting period")
     if kind == "preparation":
-        return "the preparation steps below"
+        return N_("the preparation steps below")
     return reason
 
 

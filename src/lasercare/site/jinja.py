@@ -36,14 +36,46 @@ def url(name: str, *args: Any) -> str:
     return reverse(name, args=args)
 
 
+# Languages that write the names of months with a capital ("7 Dec 2026"); the others keep Django's lower case
+# ("lun 7 dic 2026"), which Django's own "M" would capitalise whatever the language.
+_CAPITALISED_MONTHS = frozenset({"en", "de"})
+# How a language writes a day with its month in full, where it differs from the English order ("7 de diciembre de
+# 2026"): the formats the patient pages use, rewritten.
+_LONG_DATES = {"es": (("j F Y", r"j \d\e F \d\e Y"),)}
+
+
+def _capitalised(language: str | None) -> bool:
+    return (language or "en").split("-")[0] in _CAPITALISED_MONTHS
+
+
+def local_format(format_string: str, value: date, language: str | None) -> str:
+    """A Django date format as the language writes it: its month abbreviations in its own case, its long dates in
+    its own words."""
+    base = (language or "en").split("-")[0]
+    for english, local in _LONG_DATES.get(base, ()):
+        format_string = format_string.replace(english, local)
+    if _capitalised(language) or "M" not in format_string:
+        return format_string
+    month = "".join(f"\\{letter}" for letter in _month_abbreviations(language)[value.month])
+    out, escaped = [], False
+    for character in format_string:
+        out.append(month if character == "M" and not escaped else character)
+        escaped = character == "\\" and not escaped
+    return "".join(out)
+
+
 def show_date(value: date | datetime | None, format_string: str = "DATE_FORMAT") -> str:
-    """Django's `date` filter: a date or time in the practice's time zone, in a Django date format."""
+    """Django's `date` filter: a date or time in the practice's time zone, in a Django date format, as the active
+    language writes dates ("7 Dec 2026", "7 dic 2026")."""
     if value is None or value == "":
         return ""
     if format_string == "j M Y" and type(value) is date:
         return day_month_year(value)
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
+    language = translation.get_language()
+    if not _capitalised(language):
+        format_string = local_format(format_string, value, language)
     return formats.date_format(value, format_string)
 
 
@@ -62,7 +94,23 @@ def days_month_year() -> Callable[[date], str]:
 @functools.cache
 def _month_abbreviations(language: str | None) -> dict[int, str]:
     with translation.override(language):
-        return {number: str(name).title() for number, name in MONTHS_3.items()}
+        return {number: str(name).title() if _capitalised(language) else str(name) for number, name in MONTHS_3.items()}
+
+
+def iso_date(value: Any, format_string: str = "j M Y") -> str:
+    """`{{ doc.prepared_on|iso_date }}`: a date a stored document holds as ISO text, written as the reader's language
+    writes dates ("7 Dec 2026", "7 dic 2026"); anything else as it is."""
+    try:
+        return show_date(date.fromisoformat(str(value)), format_string)
+    except ValueError:
+        return str(value or "")
+
+
+def knowledge_text(value: Any) -> Any:
+    """`{{ risk.effect|kb }}`: a text of the knowledge base (in a stored plan or consent document) in the reader's
+    language, where the catalogue has it (`make messages` extracts the knowledge files' patient texts); a text that
+    is not in the catalogue (a clinic's own wording, a step whose figures were filled in) stays as written."""
+    return translation.gettext(value) if isinstance(value, str) and value else value
 
 
 def get(mapping: Any, key: Any) -> Any:
@@ -136,5 +184,16 @@ def environment(**options: Any) -> jinja2.Environment:
     )
     env.tests["none"] = is_none
     env.globals.update({"url": url, "static": static, "cite": cite})
-    env.filters.update({"date": show_date, "get": get, "pluralize": pluralize})
+    from lasercare.practice.selfassessment.knowledge_text import care_text
+
+    env.filters.update(
+        {
+            "date": show_date,
+            "get": get,
+            "pluralize": pluralize,
+            "kb": knowledge_text,
+            "care": care_text,
+            "iso_date": iso_date,
+        }
+    )
     return env

@@ -211,6 +211,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
+# The language a reader chose with the switch of the patient pages (docs/patient-portal.md, "Languages").
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_SSL_REDIRECT = HTTPS and envbool("LASERCARE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
@@ -228,9 +232,10 @@ CLIENT_ADDRESS_HEADER = envstr("CLIENT_ADDRESS_HEADER", "HTTP_X_FORWARDED_FOR")
 AUDIT_CLIENT_ADDRESS_HEADER = envstr("AUDIT_CLIENT_ADDRESS_HEADER", "")
 
 LANGUAGE_CODE = "en"
-# The languages patients may read their pages in. English is the source language and its catalogue is complete;
-# a practice adds a language by translating locale/<code>/LC_MESSAGES/django.po (docs/patient-portal.md).
-LANGUAGES = [("en", "English")]
+# The languages patients may read their pages in, each named in its own language (the language switch shows these
+# names). English is the source language; Spanish is translated in locale/es (docs/patient-portal.md, "Languages").
+# site/translations.py's TRANSLATED_LANGUAGES lists the same translated ones.
+LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = envstr("TIME_ZONE", "Europe/London")
 USE_I18N = True

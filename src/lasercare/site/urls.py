@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from lasercare.documents.views import plan_handout
 from lasercare.practice.audit.views import audit_log
@@ -22,6 +23,7 @@ urlpatterns = [
     path("plans/awaiting/", clinic.awaiting_sign_off, name="awaiting_sign_off"),
     path("sessions/today/", clinic.todays_sessions, name="todays_sessions"),
     path("adverse-events/awaiting-review/", clinic.adverse_events_to_review, name="adverse_events_to_review"),
+    path("translations/", clinic.translation_reviews, name="translation_reviews"),
     path("login/", clinic.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Templates of their own: django.contrib.admin's registration/password_change_*.html would shadow ours.
@@ -59,6 +61,8 @@ urlpatterns = [
     path("", include("lasercare.practice.consent.urls")),
     path("", include("lasercare.practice.charting.urls")),
     path("", include("lasercare.practice.portal.urls")),
+    # The language switch of the patient and public pages: Django's view, which keeps the choice in a cookie.
+    path("language/", set_language, name="set_language"),
     path("", include("lasercare.practice.photos.urls")),
     path("", include("lasercare.practice.selfassessment.urls")),
     path("", include("lasercare.practice.reminders.urls")),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MinValueValidator, RegexValidator
@@ -242,3 +242,26 @@ class PhototypeSettingRange(models.Model):
     @property
     def types(self) -> tuple[str, ...]:
         return tuple(part.strip().upper() for part in self.phototypes.split(",") if part.strip())
+
+
+class TranslationReview(models.Model):
+    """A clinician's review of a language's clinical text, for this practice: "Spanish clinical text reviewed by Dr
+    X on 7 Dec 2026". It holds for the catalogue it was made on (its SHA-256): a changed translation needs a new
+    review. Until one holds, consent is presented in English to a patient of that language (translation_review.py).
+    Never edited: a later review is a new record."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(max_length=8)
+    catalogue_sha256 = models.CharField(max_length=64)
+    reviewed_by = models.ForeignKey(StaffUser, on_delete=models.PROTECT, related_name="+")
+    reviewed_on = models.DateField()
+    note = models.CharField(max_length=500, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "language", "-recorded_at"], name="translation_review_latest")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("a translation review is never edited: record a new one")
+        super().save(*args, **kwargs)

@@ -52,6 +52,7 @@ class Action(StrEnum):
     TAKE_PHOTOS = "take_photos"  # upload skin photos, record or withdraw the patient's photo consent
     VIEW_CONSULTATION_REQUESTS = "view_consultation_requests"  # requests sent from the public self-assessment
     MANAGE_REMINDERS = "manage_reminders"  # a patient's e-mail reminders and their preferences
+    REVIEW_TRANSLATION = "review_translation"  # record that a language's clinical text is reviewed, for consent
 
 
 _ALL = frozenset(Role)
@@ -79,6 +80,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.TAKE_PHOTOS: frozenset({Role.CLINICIAN, Role.NURSE}),
     Action.VIEW_CONSULTATION_REQUESTS: frozenset({Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK}),
     Action.MANAGE_REMINDERS: frozenset({Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK}),
+    Action.REVIEW_TRANSLATION: frozenset({Role.CLINICIAN}),
 }
 
 

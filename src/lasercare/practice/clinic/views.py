@@ -5,19 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.core.paginator import Paginator
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import client_address, record
-from lasercare.practice.clinic import throttle, worklists
+from lasercare.practice.clinic import throttle, translation_review, worklists
 from lasercare.practice.clinic.access import practice_id, requires, staff_user
 from lasercare.practice.clinic.roles import Action
 
@@ -156,3 +158,54 @@ def side_effect_reports(request: HttpRequest) -> HttpResponse:
 @requires(worklists.FOLLOW_UPS_DUE.action)
 def follow_ups_due(request: HttpRequest) -> HttpResponse:
     return _worklist_page(request, worklists.FOLLOW_UPS_DUE)
+
+
+class TranslationReviewForm(forms.Form):
+    language = forms.ChoiceField(choices=[])
+    reviewed_on = forms.DateField(label="Reviewed on", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="Note (optional)", max_length=500, required=False)
+    confirm = forms.BooleanField(
+        label="I have read this language's clinical text (the risks, what applies to a patient, the preparation and "
+        "aftercare, the consent's own words) and it says what the English says."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = translation_review.translated_languages()
+
+    def clean_reviewed_on(self) -> Any:
+        day = self.cleaned_data["reviewed_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError("A review cannot be dated in the future.")
+        return day
+
+
+@requires(Action.REVIEW_TRANSLATION)
+@require_http_methods(["GET", "POST"])
+def translation_reviews(request: HttpRequest) -> HttpResponse:
+    """Each translated language's review status, and a clinician's record of a review."""
+    user = staff_user(request)
+    form = TranslationReviewForm(
+        request.POST if request.method == "POST" else None, initial={"reviewed_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            translation_review.mark_reviewed(
+                request,
+                user,
+                form.cleaned_data["language"],
+                form.cleaned_data["reviewed_on"],
+                form.cleaned_data["note"],
+            )
+        except translation_review.ReviewRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "The review is recorded: consent is now presented in that language.")
+            return redirect("translation_reviews")
+    languages = translation_review.translated_languages()
+    statuses = [translation_review.review_status(practice_id(request), code) for code, _name in languages]
+    record(request, AuditAction.VIEW, "translation_review", detail=f"{len(statuses)} languages")
+    context = {"statuses": statuses, "form": form}
+    return render(request, "clinic/translation_reviews.html", context, status=400 if form.errors else 200)

@@ -21,18 +21,24 @@ from lasercare.engine.patient_voice import glossary_for, patient_document
 # 2: the patient voice (plain names, how often in words, how long a side effect lasts, what to do) and a glossary
 FORMAT = 2
 
+
+def N_(text: str) -> str:  # noqa: N802 - gettext's name for "mark for the catalogue, translate when shown"
+    """Marks English words the document stores for `make messages`: the pages show them translated (`|kb`)."""
+    return text
+
+
 # The knowledge base's evidence marks (engine/knowledge/modalities.toml), said in words for the patient.
 EVIDENCE_WORDS = {
-    "S": "known from published studies",
-    "W": "from a weaker source only, such as a clinic's advice",
-    "P": "this practice's own rule: no published figure was found",
+    "S": N_("known from published studies"),
+    "W": N_("from a weaker source only, such as a clinic's advice"),
+    "P": N_("this practice's own rule: no published figure was found"),
 }
 
 # What a finding's severity means for the treatment, in the patient's words.
 SEVERITY_WORDS = {
-    "absolute": "this treatment must not be given",
-    "relative": "your clinician must judge that this treatment is safe for you",
-    "precaution": "extra care is taken",
+    "absolute": N_("this treatment must not be given"),
+    "relative": N_("your clinician must judge that this treatment is safe for you"),
+    "precaution": N_("extra care is taken"),
 }
 
 SUITABLE = ("recommended", "acceptable")

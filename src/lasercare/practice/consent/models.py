@@ -74,6 +74,9 @@ class Consent(models.Model):
     )
     # Signed by the patient at home in the portal, signed in to their own account: no witness, and the record says so.
     signed_in_portal = models.BooleanField(default=False)
+    # The language the document was presented and signed in ("en", "es"): the patient's own once a clinician has
+    # reviewed that language's clinical text for the practice, English until then (clinic/translation_review.py).
+    signed_language = models.CharField(max_length=8, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["plan", "status"], name="consent_plan_status")]

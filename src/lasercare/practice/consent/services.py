@@ -23,6 +23,7 @@ from lasercare.practice.consent.document import (
     build_document,
     document_sha256,
 )
+from lasercare.practice.consent.language import presented_language
 from lasercare.practice.consent.models import FAMILIES, Consent, ConsentStatus, ConsentTemplate, ConsentWithdrawal
 from lasercare.practice.consent.signature import SignatureError, read_signature
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
@@ -160,7 +161,7 @@ def sign_consent(
         raise ConsentRefused("Only a clinician or nurse of this practice may witness a consent.")
     _sign(consent, typed_name, signature_svg)
     consent.witness = witness
-    consent.save(update_fields=["status", "signed_name", "signature_svg", "signed_at", "witness"])
+    consent.save(update_fields=["status", "signed_name", "signature_svg", "signed_at", "signed_language", "witness"])
     record(
         request,
         AuditAction.UPDATE,
@@ -184,7 +185,9 @@ def sign_consent_in_portal(
         raise ConsentRefused(_("This consent is not yours to sign."))
     _sign(consent, typed_name, signature_svg)
     consent.signed_in_portal = True
-    consent.save(update_fields=["status", "signed_name", "signature_svg", "signed_at", "signed_in_portal"])
+    consent.save(
+        update_fields=["status", "signed_name", "signature_svg", "signed_at", "signed_language", "signed_in_portal"]
+    )
     record(
         request,
         AuditAction.UPDATE,
@@ -216,6 +219,8 @@ def _sign(consent: Consent, typed_name: str, signature_svg: str) -> None:
         raise ConsentRefused(
             _("This consent's document has changed since it was prepared: a new one must be prepared.")
         )
+    # The language it was shown in, decided before the status changes (a signed consent is shown as signed).
+    consent.signed_language = presented_language(consent)
     consent.status = ConsentStatus.SIGNED
     consent.signed_name = typed_name
     consent.signature_svg = signature.path_data

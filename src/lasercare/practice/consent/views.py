@@ -15,12 +15,13 @@ from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.access import in_practice, practice_id, requires, staff_user
 from lasercare.practice.clinic.roles import Action
-from lasercare.practice.consent import services
+from lasercare.practice.consent import language, services
 from lasercare.practice.consent.defaults import LABEL, default_wordings
 from lasercare.practice.consent.forms import SignForm, TemplateForm, WithdrawForm
 from lasercare.practice.consent.models import FAMILIES, Consent, ConsentStatus, ConsentTemplate
 from lasercare.practice.consent.signature import HEIGHT, WIDTH
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
+from lasercare.practice.patients.language import language_of
 
 FAMILY_NAMES = dict(FAMILIES)
 
@@ -160,6 +161,11 @@ def _consent_context(consent: Consent) -> dict[str, Any]:
     return {
         "consent": consent,
         "doc": consent.document,
+        "document_html": language.document_html(consent),
+        "language_notice": language.language_notice(consent),
+        "consent_language": language.presented_language(consent),
+        "patient_language": language_of(consent.patient),
+        "signed_language": language.signed_language_name(consent),
         "withdrawal": getattr(consent, "withdrawal", None),
         "pad_width": WIDTH,
         "pad_height": HEIGHT,

@@ -17,6 +17,7 @@ from lasercare.practice.audit.services import record
 from lasercare.practice.charting.models import AdverseEvent, Outcome, SessionChart
 from lasercare.practice.clinic.access import in_practice, practice_id, requires, staff_user
 from lasercare.practice.clinic.roles import Action
+from lasercare.practice.clinic.translation_review import language_shown
 from lasercare.practice.consent.models import Consent
 from lasercare.practice.consultations import safety_services
 from lasercare.practice.consultations.models import Consultation, PlanOverride, PlanStatus, TreatmentPlan
@@ -119,7 +120,7 @@ def patient_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     user = staff_user(request)
     # The portal account rides along in the same query: the page shows whether the patient has one.
     patient = in_practice(request, Patient.objects.select_related("portal_account"), public_id)
-    context: dict[str, Any] = {"patient": patient}
+    context: dict[str, Any] = {"patient": patient, **language_shown(patient.practice_id, patient.preferred_language)}
     if user.may(Action.INVITE_TO_PORTAL):
         context["portal_account"] = getattr(patient, "portal_account", None)
     if user.may(Action.VIEW_CLINICAL):

@@ -84,6 +84,12 @@ def _language_of(account: PatientAccount) -> str | None:
     return None
 
 
+def chose_language(request: HttpRequest) -> bool:
+    """Whether the reader chose a language with the switch of the patient pages (Django's set_language cookie)."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return bool(chosen) and translation.check_for_language(chosen) and chosen in dict(settings.LANGUAGES)
+
+
 def patient_required(view: View) -> View:
     """Only a signed-in patient; anyone else goes to the portal's sign-in page. Portal pages are never cached."""
 
@@ -94,11 +100,15 @@ def patient_required(view: View) -> View:
             return redirect("portal_sign_in")
         request.account = account  # type: ignore[attr-defined]
         language = _language_of(account)
-        if language:
-            # The language recorded for the patient, when the portal has it, over the browser's.
-            translation.activate(language)
+        if language and not chose_language(request):
+            # The language recorded for the patient, when the portal has it, over the browser's; a language the
+            # patient chose with the pages' switch (kept in a cookie, read by LocaleMiddleware) over both.
             request.LANGUAGE_CODE = language
-        response = view(request, *args, **kwargs)
+            with translation.override(language):
+                response = view(request, *args, **kwargs)
+            response.headers["Content-Language"] = language  # LocaleMiddleware keeps it (setdefault)
+        else:
+            response = view(request, *args, **kwargs)
         response.headers["Cache-Control"] = "no-store"
         return response
 

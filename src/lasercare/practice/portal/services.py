@@ -22,6 +22,7 @@ from lasercare.practice.clinic.contact import contact_for
 from lasercare.practice.clinic.models import StaffUser
 from lasercare.practice.consent.models import Consent, ConsentStatus
 from lasercare.practice.consultations.models import TreatmentPlan
+from lasercare.practice.patients.language import language_of
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.portal import mail
 from lasercare.practice.portal.models import (
@@ -121,12 +122,12 @@ def invite(request: HttpRequest, staff: StaffUser, patient: Patient) -> PatientA
     mail.send(
         "invitation",
         email,
-        patient.preferred_language,
+        language_of(patient),
         {
             "practice_name": patient.practice.name,
             "contact": contact_for(patient.practice),
             "link": link,
-            "expires_on": (timezone.localdate() + lifetime).strftime("%d %b %Y").lstrip("0"),
+            "expires_on": timezone.localdate() + lifetime,
         },
     )
     record(request, AuditAction.CREATE, "portal_invitation", account.public_id, patient_ref=patient.public_id)
@@ -240,7 +241,7 @@ def send_sign_in_link(request: HttpRequest, email: str) -> None:
     mail.send(
         "sign_in_link",
         account.email,
-        account.patient.preferred_language,
+        language_of(account.patient),
         {
             "practice_name": account.practice.name,
             "contact": contact_for(account.practice),

@@ -19,10 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lasercare.documents.handout import handout_html, plan_body_html, render_pdf
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.clinic.contact import contact_for, practice_of_site
+from lasercare.practice.consent import language as consent_language
 from lasercare.practice.consent import services as consent_services
 from lasercare.practice.consent.forms import SignForm
 from lasercare.practice.consent.models import ConsentStatus
 from lasercare.practice.consent.signature import HEIGHT, WIDTH
+from lasercare.practice.patients.language import language_of
 from lasercare.practice.photos.services import photos_for_patient
 from lasercare.practice.photos.storage import CONTENT_TYPES, Variant, open_image
 from lasercare.practice.portal import records, services
@@ -41,6 +43,7 @@ from lasercare.practice.portal.side_effects import symptoms
 from lasercare.practice.reminders.models import PatientCalendarFeed
 from lasercare.practice.reminders.patient_calendar import issue_feed, patient_calendar, revoke_feed
 from lasercare.practice.reminders.preferences import ReminderPreferenceForm
+from lasercare.site.jinja import show_date
 from lasercare.site.public import public_link
 
 NAVIGATION = [
@@ -280,6 +283,10 @@ def consent_page(request: HttpRequest, public_id: str) -> HttpResponse:
     context = {
         "consent": consent,
         "doc": consent.document,
+        "document_html": consent_language.document_html(consent),
+        "language_notice": consent_language.language_notice(consent),
+        "consent_language": consent_language.presented_language(consent),
+        "patient_language": language_of(account.patient),
         "form": form,
         "pad_width": WIDTH,
         "pad_height": HEIGHT,
@@ -396,7 +403,7 @@ def aftercare(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     account = _account(request)
     bookings = [b for b in records.appointments(account) if b.starts_at <= timezone.now()][::-1]
-    sessions = [(str(b.public_id), timezone.localtime(b.starts_at).strftime("%d %b %Y, %H:%M")) for b in bookings]
+    sessions = [(str(b.public_id), show_date(b.starts_at, "j M Y, H:i")) for b in bookings]
     form = SideEffectForm(
         request.POST if request.method == "POST" else None, sessions=sessions, initial={"started_on": date.today()}
     )

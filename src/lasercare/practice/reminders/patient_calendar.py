@@ -25,12 +25,14 @@ from lasercare.documents.care_dates import DatedStep
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.models import Location, StaffUser
+from lasercare.practice.patients.language import language_of
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.reminders.models import PatientCalendarFeed, ReminderKind
 from lasercare.practice.reminders.planning import care_steps, send_hour
 from lasercare.practice.reminders.preferences import token_digest
-from lasercare.practice.reminders.sending import language_of, long_date
+from lasercare.practice.reminders.sending import long_date
 from lasercare.practice.scheduling.models import ACTIVE_STATUSES, Booking
+from lasercare.practice.selfassessment.knowledge_text import care_text
 
 REACH = timedelta(days=366)  # a year back; every booking ahead
 
@@ -73,21 +75,21 @@ def patient_calendar(patient: Patient) -> bytes:
                     _add_lasting_aftercare(calendar, booking, steps, now)
                     continue
                 for number, step in enumerate(steps, start=1):
+                    text = care_text(step.text)
                     event = Event()
                     event.add("uid", f"{booking.public_id}-preparation-{day.isoformat()}-{number}@lasercare")
                     event.add("dtstamp", now.astimezone(UTC))
                     event.add("dtstart", day)
                     event.add("dtend", day + timedelta(days=1))
-                    event.add("summary", gettext("Preparation: %(step)s") % {"step": _first_sentence(step.text)})
+                    event.add("summary", gettext("Preparation: %(step)s") % {"step": _first_sentence(text)})
                     event.add(
                         "description",
-                        gettext("For your appointment on %(day)s: %(step)s")
-                        % {"day": _when(booking), "step": step.text},
+                        gettext("For your appointment on %(day)s: %(step)s") % {"day": _when(booking), "step": text},
                     )
                     event.add("transp", "TRANSPARENT")
                     alarm = Alarm()
                     alarm.add("action", "DISPLAY")
-                    alarm.add("description", _first_sentence(step.text))
+                    alarm.add("description", _first_sentence(text))
                     # In the morning of the step's day (an all-day event starts at midnight).
                     alarm.add("trigger", timedelta(hours=send_hour()))
                     event.add_component(alarm)

@@ -18,12 +18,11 @@ import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from lasercare.documents.care_dates import DatedStep
@@ -31,11 +30,13 @@ from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.contact import contact_for
 from lasercare.practice.clinic.models import Location
-from lasercare.practice.patients.models import Patient
+from lasercare.practice.patients.language import language_of
 from lasercare.practice.reminders.models import Reminder, ReminderKind, ReminderStatus
 from lasercare.practice.reminders.planning import care_steps
 from lasercare.practice.reminders.preferences import preference_for, token_digest
 from lasercare.practice.scheduling.models import ACTIVE_STATUSES
+from lasercare.practice.selfassessment.knowledge_text import care_text
+from lasercare.site.jinja import show_date
 from lasercare.site.public import public_link
 
 MAX_ATTEMPTS = 5
@@ -149,18 +150,9 @@ def _failed(reminder: Reminder, error: Exception, now: datetime) -> str:
     return str(reminder.status)
 
 
-def language_of(patient: Patient) -> str:
-    """The patient's preferred language when the app has it (settings.LANGUAGES), else the practice's default: a
-    language without a catalogue would give English text around dates in another language."""
-    try:
-        return translation.get_supported_language_variant(patient.preferred_language or settings.LANGUAGE_CODE)
-    except LookupError:
-        return str(settings.LANGUAGE_CODE)
-
-
 def long_date(day: date) -> str:
-    """ "Thursday 3 December 2026", the day and month named in the reader's language."""
-    return formats.date_format(day, "l j F Y")
+    """ "Thursday 3 December 2026" ("jueves 3 de diciembre de 2026"), in the reader's language."""
+    return show_date(day, "l j F Y")
 
 
 def _place(reminder: Reminder) -> dict[str, str]:
@@ -177,8 +169,8 @@ def _step_words(step: DatedStep) -> str:
     """A step as the e-mail lists it: one that lasts days ("for 7 days") comes on its first day and says its last,
     so the e-mail covers every day it applies."""
     if step.lasts_days:
-        return gettext("Until %(day)s: %(step)s") % {"day": long_date(step.until), "step": step.text}
-    return step.text
+        return gettext("Until %(day)s: %(step)s") % {"day": long_date(step.until), "step": care_text(step.text)}
+    return care_text(step.text)
 
 
 def context_for(reminder: Reminder, token: str) -> dict[str, Any] | None:

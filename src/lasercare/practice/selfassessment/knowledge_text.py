@@ -8,13 +8,14 @@ the knowledge files, the Fitzpatrick questionnaire and patient_wording.toml into
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Collection, Iterator, Mapping
 from functools import cache
 from importlib.resources import files
 from typing import IO, Any
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from lasercare.engine.knowledge_model import Knowledge, Modality, ProtocolStep
 
@@ -103,3 +104,69 @@ def extract_toml(
     document = tomllib.loads(fileobj.read().decode("utf-8"))
     for text in _strings(document):
         yield 1, None, text, []
+
+
+_FIELD = re.compile(r"\\\{([a-z_][a-z0-9_]*)\\\}")
+
+
+@cache
+def _reader(template: str) -> re.Pattern[str]:
+    """A pattern that reads the values back out of a text filled from `template` (each {name} a group)."""
+    seen: set[str] = set()
+
+    def group(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in seen:
+            return f"(?P={name})"
+        seen.add(name)
+        return f"(?P<{name}>.+?)"
+
+    return re.compile(_FIELD.sub(group, re.escape(template)), re.DOTALL)
+
+
+def filled_text(text: str, template: str = "") -> str:
+    """A knowledge text in the reader's language, including one the engine filled from a template with
+    {placeholders} (a step's clinic-policy weeks, the treatment's name): the translated template, filled with the
+    values read back from the English text (a value that is itself knowledge text is translated too). A text that
+    matches neither the catalogue nor the template is left as written rather than guessed at."""
+    translated = kb(text)
+    if translated != text or "{" not in template:
+        return translated
+    translated_template = kb(template)
+    if translated_template == template:
+        return text
+    found = _reader(template).fullmatch(text)
+    if found is None:
+        return text
+    values = {name: kb(value) for name, value in found.groupdict().items()}
+    try:
+        return translated_template.format_map(values)
+    except (KeyError, ValueError, IndexError):
+        return text
+
+
+@cache
+def step_templates() -> Mapping[str, str]:
+    """Each protocol step's patient template by id, for `filled_text`."""
+    from lasercare.engine.knowledge_base import load_knowledge
+
+    return {step.id: step.patient_text or step.text for step in load_knowledge().steps}
+
+
+@cache
+def _filled_templates() -> tuple[str, ...]:
+    """The step templates that hold {placeholders}, which the engine fills from the clinic's policy."""
+    return tuple(template for template in step_templates().values() if "{" in template)
+
+
+def care_text(text: str) -> str:
+    """A care step's text as the plan holds it (English, its placeholders filled), in the reader's language: for the
+    pages, e-mails and calendar that show dated steps without their ids. Its template is found by reading the text
+    back against each template with placeholders; a text that matches none stays as written."""
+    translated = kb(text)
+    if translated != text or not text or (get_language() or "en").startswith("en"):
+        return translated
+    for template in _filled_templates():
+        if _reader(template).fullmatch(text):
+            return filled_text(text, template)
+    return text

@@ -1,0 +1,22 @@
+"""The language a patient reads: the one recorded for them, when lasercare has a catalogue for it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+
+from lasercare.practice.patients.models import Patient
+
+
+def language_of(patient: Patient) -> str:
+    """The patient's preferred language when the app has it (settings.LANGUAGES; "es-MX" reads "es"), else the
+    practice's default: a language without a catalogue would give English text around dates in another language."""
+    try:
+        return translation.get_supported_language_variant(patient.preferred_language or settings.LANGUAGE_CODE)
+    except LookupError:
+        return str(settings.LANGUAGE_CODE)
+
+
+def language_name(code: str) -> str:
+    """ "Español": the language as settings.LANGUAGES names it, in itself."""
+    return dict(settings.LANGUAGES).get(code, code)
