@@ -89,7 +89,8 @@ def knowledge_codes() -> frozenset[str]:
     knowledge = load_knowledge()
     found = {*knowledge.modalities, *knowledge.findings, *codes.CONCERNS, *knowledge.medication_classes}
     found |= {step.id for step in knowledge.steps}
-    found |= {f"family:{m.family}" for m in knowledge.modalities.values()} | {m.family for m in knowledge.modalities.values()}
+    families = {m.family for m in knowledge.modalities.values()}
+    found |= families | {f"family:{family}" for family in families}
     prose = _prose()
     return frozenset(
         code
@@ -100,9 +101,7 @@ def knowledge_codes() -> frozenset[str]:
 
 def codes_in(text: str) -> list[str]:
     """The knowledge codes written as words in `text` (case-sensitive: a code is lower case; 'IPL' is a name)."""
-    return sorted(
-        code for code in knowledge_codes() if re.search(rf"(?<![\w/.-]){re.escape(code)}(?![\w/-])", text)
-    )
+    return sorted(code for code in knowledge_codes() if re.search(rf"(?<![\w/.-]){re.escape(code)}(?![\w/-])", text))
 
 
 def crawl(

@@ -77,9 +77,14 @@ def test_no_public_page_shows_a_knowledge_code(demo: Practice) -> None:
 
 def test_no_portal_page_of_the_demo_shows_a_knowledge_code(demo: Practice) -> None:
     account = PatientAccount.objects.get(patient__in=Patient.objects.filter(practice=demo))
-    pages = crawl(portal_client(account), ["/portal/"], lambda path: path.startswith("/portal/") and not (
-        re.search(r"sign-out|sign-in|password|\.(ics|jpg|png|pdf)$|/change/$", path)
-    ))
+    pages = crawl(
+        portal_client(account),
+        ["/portal/"],
+        lambda path: (
+            path.startswith("/portal/")
+            and not (re.search(r"sign-out|sign-in|password|\.(ics|jpg|png|pdf)$|/change/$", path))
+        ),
+    )
     assert len(pages) > 5
     assert leaks(pages) == {}
 
