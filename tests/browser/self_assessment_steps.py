@@ -59,6 +59,7 @@ def fill_in_the_self_assessment(page: Page, shot: Shot = _none) -> None:
     page.get_by_role("group", name="Are you pregnant or breastfeeding?").get_by_label("No", exact=True).check()
     page.get_by_role("group", name="Have you ever taken isotretinoin").get_by_label("No, never").check()
     page.get_by_role("group", name="Do you get cold sores").get_by_label("Yes", exact=True).check()
+    page.get_by_role("group", name="Do you have a cold sore right now?").get_by_label("No", exact=True).check()
     page.get_by_role("group", name="Have you ever had keloids").get_by_label("No", exact=True).check()
     page.get_by_role("button", name="See which treatments could suit me").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your self-assessment")
