@@ -119,6 +119,13 @@ def test_no_patient_page_shows_an_iso_date(reading: Reading) -> None:
     assert {path: dates for path, dates in found.items() if dates} == {}
 
 
+def test_no_patient_page_counts_one_in_the_plural(reading: Reading) -> None:
+    # "0 to 1 days" and "0-1 days" are ranges, rightly plural; "1 days before" is not.
+    one = re.compile(r"(?<!to )(?<![-–])\b1 (?:days|weeks|sessions|months)\b")
+    found = {path: one.findall(text) for path, text in reading.texts.items()}
+    assert {path: words for path, words in found.items() if words} == {}
+
+
 @pytest.mark.xfail(
     strict=True,
     reason="Session dates in order on the plan and handout: being fixed on another branch (drop this mark on merge)",
