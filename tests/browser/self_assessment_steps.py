@@ -46,19 +46,31 @@ def read_about_treatments(page: Page, shot: Shot = _none) -> None:
 
 
 def fill_in_the_self_assessment(page: Page, shot: Shot = _none) -> None:
-    page.get_by_role("link", name="Start the self-assessment").first.click()
+    page.goto("/self-assessment/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Which laser or light treatments could suit you?")
     check_accessibility(page)
     shot(page, "patient-self-assessment")
+    answer_the_self_assessment(page)
+
+
+def answer_the_self_assessment(
+    page: Page,
+    concerns: tuple[str, ...] = ("Sun spots (lentigines)", "Fine lines"),
+    isotretinoin: str = "No, never",
+    cold_sores: str = "Yes",
+    cold_sore_now: str = "No",
+) -> None:
+    """Every question answered as labelled, from the open form to the result page."""
     page.get_by_label("Your age").fill("46")
-    page.get_by_role("checkbox", name="Sun spots (lentigines)").check()
-    page.get_by_role("checkbox", name="Fine lines").check()
+    for concern in concerns:
+        page.get_by_role("checkbox", name=concern).check()
     for question, answer in SKIN.items():
         page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
     page.get_by_label("How long could your skin look treated").select_option(label="Up to 3 days")
     page.get_by_role("group", name="Are you pregnant or breastfeeding?").get_by_label("No", exact=True).check()
-    page.get_by_role("group", name="Have you ever taken isotretinoin").get_by_label("No, never").check()
-    page.get_by_role("group", name="Do you get cold sores").get_by_label("Yes", exact=True).check()
+    page.get_by_role("group", name="Have you ever taken isotretinoin").get_by_label(isotretinoin).check()
+    page.get_by_role("group", name="Do you get cold sores").get_by_label(cold_sores, exact=True).check()
+    page.get_by_role("group", name="Do you have a cold sore right now?").get_by_label(cold_sore_now, exact=True).check()
     page.get_by_role("group", name="Have you ever had keloids").get_by_label("No", exact=True).check()
     page.get_by_role("button", name="See which treatments could suit me").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your self-assessment")

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PageFactory
 from tests.browser.self_assessment_steps import (
+    answer_the_self_assessment,
     ask_for_a_consultation,
     fill_in_the_self_assessment,
     front_desk_handles_the_request,
@@ -62,5 +63,32 @@ def test_a_missing_answer_is_shown_beside_its_question_on_a_phone(new_page: Page
     expect(page.get_by_role("alert").first).to_contain_text("Some answers need a look")
     expect(page.get_by_role("group", name="Eye colour")).to_contain_text("your skin type needs all ten answers")
     expect(page.get_by_label("Your age")).to_have_value("46")
+    check_accessibility(page)
+    no_sideways_scrolling(page)
+
+
+def test_on_a_phone_a_treatment_a_health_answer_bears_on_carries_a_caution(new_page: PageFactory) -> None:
+    page = new_page(width=PHONE["width"], height=PHONE["height"])
+    page.goto("/self-assessment/")
+    answer_the_self_assessment(page, concerns=("Acne scars",), isotretinoin="Yes, I take it now", cold_sores="No")
+    could = page.get_by_role("region", name="Kinds of treatment that could suit you")
+    caution = could.get_by_role("note", name="Caution for Fractional CO2 laser")
+    expect(caution).to_be_visible()
+    expect(caution).to_contain_text("Isotretinoin tablets now or in the last 6 months")
+    expect(caution).to_contain_text("Talk over the leaflet's advice with your clinician")
+    screening = page.get_by_role("region", name="What your health answers mean for treatment")
+    expect(screening).to_contain_text("This is about: Full CO2 laser resurfacing")
+    check_accessibility(page)
+    no_sideways_scrolling(page)
+
+
+def test_on_a_phone_a_cold_sore_now_makes_treatment_wait(new_page: PageFactory) -> None:
+    page = new_page(width=PHONE["width"], height=PHONE["height"])
+    page.goto("/self-assessment/")
+    answer_the_self_assessment(page, cold_sores="No", cold_sore_now="Yes")
+    screening = page.get_by_role("region", name="What your health answers mean for treatment")
+    expect(screening).to_contain_text("A skin infection or open wound where you would be treated")
+    expect(screening).to_contain_text("treatment waits")
+    expect(page.get_by_text("laser and light treatment would have to wait for now")).to_be_visible()
     check_accessibility(page)
     no_sideways_scrolling(page)

@@ -31,10 +31,24 @@ def test_acutan_stopped_five_weeks_ago_contraindicates_full_ablation_and_holds_n
 ) -> None:
     stopped = (ON - timedelta(weeks=5)).isoformat()
     plan = plan_for(wrinkles(history={"medications": [{"name": "Acutane 40mg", "stopped_on": stopped}]}), knowledge)
-    assert {f.severity for f in findings(plan, "isotretinoin_recent")} == {"absolute"}
+    graded = {f.severity: set(f.applies_to) for f in findings(plan, "isotretinoin_recent")}
+    assert graded == {"absolute": {"co2_full", "erbium_full"}, "precaution": {"co2_fractional", "erbium_fractional"}}
     assert option(plan, "co2_full").suitability == "contraindicated"
     assert option(plan, "erbium_full").suitability == "contraindicated"
     assert plan.chosen is not None and plan.chosen.family != "ablative_full"
+
+
+def test_isotretinoin_puts_the_labels_advice_beside_fractional_resurfacing_without_ruling_it_out(
+    knowledge: Knowledge,
+) -> None:
+    # The label advises avoiding laser resurfacing; the systematic review found no reason to delay fractional
+    # ablative lasers: a precaution that names both, with the option's suitability left as it was.
+    plan = plan_for(wrinkles(history={"medications": [{"name": "isotretinoin"}]}), knowledge)
+    precaution = next(f for f in findings(plan, "isotretinoin_recent") if f.severity == "precaution")
+    assert {"isotretinoin-label", "spring-2017"} <= set(precaution.sources)
+    assert "no justification to delay fractional ablative" in precaution.rationale
+    assert option(plan, "co2_fractional").suitability in ("recommended", "acceptable")
+    assert "findings" not in option(plan, "co2_fractional").decided_by
 
 
 def test_an_uncertain_name_raises_uncertain_medication_and_is_read_as_the_riskier_medicine(

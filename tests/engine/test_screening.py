@@ -15,7 +15,8 @@ def test_isotretinoin_stopped_five_months_ago_still_counts(knowledge: Knowledge)
         history={"medications": [{"name": "isotretinoin", "current": False, "stopped_on": "2026-07-01"}]},
     )
     plan = plan_for(doc, knowledge)
-    assert [f.severity for f in findings(plan, "isotretinoin_recent")] == ["absolute"]
+    # Absolute for full resurfacing; a precaution (the label's advice) beside fractional resurfacing.
+    assert [f.severity for f in findings(plan, "isotretinoin_recent")] == ["absolute", "precaution"]
     assert option(plan, "co2_full").suitability == "contraindicated"
 
 

@@ -17,6 +17,7 @@ ANSWERS: dict[str, Any] = {
     "isotretinoin": "never",
     "isotretinoin_stopped_on": "",
     "cold_sores": "no",
+    "cold_sore_now": "no",
     "keloids": "no",
     "medications": "",
     "last_sun_exposure_on": "",

@@ -67,7 +67,7 @@ def test_the_minimum_interval_is_enforced_on_the_server(signed_in: SignIn, setup
 def test_a_waiting_period_is_enforced_on_the_server(signed_in: SignIn, setup: Setup) -> None:
     response = signed_in(setup.nurse).post(book_url(setup), form(setup, 1, setup.day(1) - timedelta(days=1)))
     assert response.status_code == 400
-    assert "waiting period: preparation: retinoid pause" in response.content.decode()
+    assert "waiting period: the preparation (retinoid pause)" in response.content.decode()
     assert not Booking.objects.exists()
 
 

@@ -608,7 +608,7 @@ def test_template_pages_and_saves_are_audited(signed_in: SignIn, admin: StaffUse
     actions = list(
         AuditEntry.objects.filter(record_type="consent_template").order_by("pk").values_list("action", "detail")
     )
-    assert actions == [("list", "0 families with a template"), ("create", "pigment version 1")]
+    assert actions == [("list", "0 families with a template"), ("create", "Pigment laser version 1")]
 
 
 def test_a_second_patients_plan_is_consented_to_separately(

@@ -2,8 +2,9 @@
 
 Drawn on the working copy (about 1.2 megapixels; enough to see every spot, and small enough to send). Spots are
 outlined in yellow, red areas tinted and outlined in magenta, the skin mask's edge traced in cyan, the face
-regions boxed in white and the chart boxed in green; a legend line says what was found. PNGs are written by
-OpenCV, which writes no metadata.
+regions boxed in white and the chart boxed in green. No words are drawn: the overlay is shown to the patient too
+(the portal's photos), and the figures ("ITA 44.4, calibrated") and region codes ("right_cheek") are the staff's;
+the photo's page gives them in words beside the picture. PNGs are written by OpenCV, which writes no metadata.
 """
 
 from __future__ import annotations
@@ -40,21 +41,11 @@ def render_overlay(photo: AnalysedPhoto) -> npt.NDArray[np.uint8]:
         cv2.drawContours(image, contours, -1, colour, 1 if colour == SKIN_EDGE_COLOUR else thickness)
     result = photo.result
     if result.face is not None:
-        for name, (x0, y0, x1, y1) in region_boxes(image.shape[:2], result.face).items():
+        for x0, y0, x1, y1 in region_boxes(image.shape[:2], result.face).values():
             cv2.rectangle(image, (x0, y0), (x1, y1), REGION_COLOUR, 1)
-            cv2.putText(image, name, (x0 + 3, y0 + 14), cv2.FONT_HERSHEY_SIMPLEX, 0.4, REGION_COLOUR, 1, cv2.LINE_AA)
     chart = result.calibration.chart_box
     if chart is not None:
         cv2.rectangle(image, (chart.x, chart.y), (chart.x + chart.width, chart.y + chart.height), CHART_COLOUR, 2)
-    metrics = result.metrics
-    lines = (
-        f"ITA {metrics.ita_deg:.1f} ({result.ita_category}), {'calibrated' if result.calibrated else 'uncalibrated'}",
-        f"spots {metrics.spots.count} ({100 * metrics.spots.area_fraction:.1f}% of skin), "
-        f"red {100 * metrics.redness.area_fraction:.1f}% of skin",
-    )
-    cv2.rectangle(image, (0, 0), (image.shape[1], 40), (0, 0, 0), -1)
-    for row, text in enumerate(lines):
-        cv2.putText(image, text, (6, 16 + 18 * row), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 255), 1, cv2.LINE_AA)
     return image
 
 

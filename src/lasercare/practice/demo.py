@@ -287,6 +287,16 @@ def _review(rng: random.Random, plan: TreatmentPlan, clinician: StaffUser) -> No
                 modality=options[1]["modality"],
                 reason="Patient prefers fewer clinic visits; discussed the trade-off.",
             )
+        elif roll < 0.65 and (acceptable := [o for o in options[1:] if o["suitability"] == "acceptable"]):
+            services.override_plan(
+                None,
+                clinician,
+                plan,
+                kind=OverrideKind.SUITABILITY,
+                modality=acceptable[-1]["modality"],
+                suitability="not_advised",
+                reason="Bruised badly after a similar treatment elsewhere.",
+            )
         if roll < 0.65:
             services.propose_plan(None, clinician, plan)
         elif roll < 0.9:

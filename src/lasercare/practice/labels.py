@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from lasercare.engine.knowledge_model import Knowledge
 
 CONCERNS = {
     "fine_lines": _("Fine lines"),
@@ -90,3 +98,88 @@ FINDING_SEVERITY = {
     "precaution": _("Precaution"),
 }
 EVIDENCE = {"S": _("established"), "W": _("weaker source"), "P": _("practice-policy default")}
+
+# ---------------------------------------------------------------------------------------------------------------
+# The knowledge base's codes in the staff's words. Stored plan documents and the engine's sentences carry codes
+# (a modality, a finding, a condition, a medicine class); a page never shows one: it shows them through these.
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _knowledge() -> Knowledge:
+    from lasercare.engine import load_knowledge
+
+    return load_knowledge()
+
+
+def modality_name(code: str) -> str:
+    """A treatment's name from the knowledge base ("Fractional ablative CO2 laser (10,600 nm)")."""
+    modality = _knowledge().modalities.get(code)
+    return modality.name if modality is not None else code.replace("_", " ")
+
+
+def modality_names(codes: Iterable[str]) -> str:
+    """Several treatments' names, or "all treatments" for the engine's "all"."""
+    codes = list(codes)
+    if not codes or "all" in codes:
+        return str(_("all treatments"))
+    return "; ".join(modality_name(code) for code in codes)
+
+
+def finding_name(code: str) -> str:
+    finding = _knowledge().findings.get(code)
+    return finding.name if finding is not None else code.replace("_", " ")
+
+
+def medicine_class(code: str) -> str:
+    """A medicine class's label ("Tetracyclines ..."), risk class or allergy class."""
+    knowledge = _knowledge()
+    found = knowledge.medication_classes.get(code) or knowledge.allergy_classes.get(code)
+    return found.label if found is not None else code.replace("_", " ")
+
+
+def medicine_classes(codes: Iterable[str]) -> str:
+    return "; ".join(medicine_class(code) for code in codes)
+
+
+def _code_words() -> dict[str, str]:
+    knowledge = _knowledge()
+    words: dict[str, str] = {}
+    words.update({code: str(label).lower() for code, label in CONCERNS.items()})
+    words.update({code: str(label).lower() for code, label in CONDITIONS.items()})
+    words.update({code: m.name for code, m in knowledge.modalities.items()})
+    words.update({code: f.name for code, f in knowledge.findings.items()})
+    return words
+
+
+# The engine's sentences that name codes: "history of hsv, keloids", "concern: pih", "Ranked below kpt_532",
+# "melasma_risk (relative): ...", "Contraindicated: pregnancy (absolute)".
+_LISTS = re.compile(r"\b(history of|concerns?:) ([a-z0-9_]+(?:, [a-z0-9_]+)*)")
+_ONE = re.compile(
+    r"\b(Ranked below) ([a-z0-9_]+)\b|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)*) \((absolute|relative|precaution)\)"
+)
+_ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_CODE = re.compile(r"(?<![\w/.-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/-])")
+
+
+def in_words(text: str) -> str:
+    """An engine sentence (a rationale, what raised a finding, what holds a session back) with every code of the
+    knowledge base it names in words. Works on stored plans too: their documents keep the codes."""
+    if not text:
+        return text
+    words = _code_words()
+
+    def listed(match: re.Match[str]) -> str:
+        named = ", ".join(words.get(code, code) for code in match.group(2).split(", "))
+        return f"{match.group(1)} {named}"
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1):
+            return f"{match.group(1)} {words.get(match.group(2), match.group(2))}"
+        return f"{words.get(match.group(3), match.group(3))} ({match.group(4)})"
+
+    from lasercare.site.jinja import iso_day
+
+    text = _ONE.sub(one, _LISTS.sub(listed, text))
+    text = _ISO_DAY.sub(lambda m: iso_day(m.group(0)), text)
+    return _CODE.sub(lambda m: words.get(m.group(0), m.group(0)), text)

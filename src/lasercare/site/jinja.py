@@ -85,6 +85,13 @@ def day_month_year(day: date) -> str:
     return f"{day.day} {_month_abbreviations(translation.get_language())[day.month]} {day.year}"
 
 
+def iso_day(value: str | date | None) -> str:
+    """A date of an engine document ("2026-12-07") as the pages write dates ("7 Dec 2026")."""
+    if not value:
+        return ""
+    return day_month_year(value if isinstance(value, date) else date.fromisoformat(str(value)[:10]))
+
+
 def days_month_year() -> Callable[[date], str]:
     """`day_month_year` bound to the active language, for a list of many dates (the language is looked up once)."""
     months = _month_abbreviations(translation.get_language())
@@ -194,6 +201,18 @@ def environment(**options: Any) -> jinja2.Environment:
             "kb": knowledge_text,
             "care": care_text,
             "iso_date": iso_date,
+            "day": iso_day,
+        }
+    )
+    # Codes never reach a page: these give the knowledge base's words for them (lasercare.practice.labels).
+    from lasercare.practice import labels
+
+    env.filters.update(
+        {
+            "in_words": labels.in_words,
+            "modality_name": labels.modality_name,
+            "modality_names": labels.modality_names,
+            "medicine_classes": labels.medicine_classes,
         }
     )
     return env

@@ -88,7 +88,8 @@ def save_template_version(
         "consent_template",
         template.pk,
         actor=user,
-        detail=f"{family} version {template.version}",
+        # The audit log is read by people: the family by its name, not its code.
+        detail=f"{dict(FAMILIES).get(family, family)} version {template.version}",
     )
     return template
 

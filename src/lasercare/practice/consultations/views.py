@@ -128,13 +128,16 @@ def _preview(form: IntakeForm, patient: Patient) -> dict[str, Any]:
         )
     preview = None
     findings: list[dict[str, Any]] = []
+    marked: dict[str, list[dict[str, Any]]] = {}
     if form.intake is not None:
         preview = services.preview(patient, form.intake, form.cleaned_data["held_on"])
         if preview.plan is not None:
             findings = _most_severe_first(preview.plan["findings"])
+            marked = _findings_by_option(preview.plan)
     return {
         "preview": preview,
         "findings": findings,
+        "marked": marked,
         "score": form.questionnaire_score(),
         "medications": medications,
         "allergies": allergies,
@@ -146,13 +149,29 @@ _SEVERITY_ORDER = {"absolute": 0, "relative": 1, "precaution": 2}
 
 
 def _most_severe_first(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One line per finding for the side panel: a finding graded per modality group shows its gravest grade."""
+    """One line per finding for the side panel: a finding graded per modality group shows its gravest grade, with
+    the treatments that grade is for (an absolute finding for full resurfacing only must not read as one for all)."""
     gravest: dict[str, dict[str, Any]] = {}
     for finding in findings:
         known = gravest.get(finding["code"])
         if known is None or _SEVERITY_ORDER[finding["severity"]] < _SEVERITY_ORDER[known["severity"]]:
-            gravest[finding["code"]] = finding
+            gravest[finding["code"]] = {**finding, "applies_to": list(finding.get("applies_to") or [])}
+        elif known["severity"] == finding["severity"]:
+            known["applies_to"] += [m for m in finding.get("applies_to") or [] if m not in known["applies_to"]]
     return sorted(gravest.values(), key=lambda f: _SEVERITY_ORDER[f["severity"]])
+
+
+def _findings_by_option(plan: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Per option, the findings that apply to it, gravest first: shown beside the option in the side panel."""
+    marked: dict[str, list[dict[str, Any]]] = {}
+    for finding in sorted(plan["findings"], key=lambda f: _SEVERITY_ORDER[f["severity"]]):
+        applies = finding.get("applies_to") or ["all"]
+        for option in plan.get("options", []):
+            if "all" in applies or option["modality"] in applies:
+                shown = marked.setdefault(option["modality"], [])
+                if all(f["code"] != finding["code"] for f in shown):
+                    shown.append(finding)
+    return marked
 
 
 @requires(Action.RECORD_CONSULTATION)

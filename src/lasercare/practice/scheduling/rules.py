@@ -69,7 +69,7 @@ def course_of(document: Mapping[str, Any], modality: str) -> Course:
         floors.append(Floor(date.fromisoformat(engine_course["first_on"]), "the first day the plan's course allows"))
     # The holds are the patient's preparation (a retinoid pause, a recent procedure): they hold back any laser.
     for hold in engine_course.get("held_back_by") or []:
-        floors.append(Floor(date.fromisoformat(hold["until"]), f"waiting period: {hold['reason']}"))
+        floors.append(Floor(date.fromisoformat(hold["until"]), _hold_words(str(hold["reason"]))))
     for finding in document.get("findings", []):
         applies = finding.get("applies_to") or []
         if finding.get("wait_until") and ("all" in applies or modality in applies):
@@ -120,6 +120,14 @@ class Window:
         if self.latest is not None and day > self.latest:
             found.append(f"Session {self.session} cannot be after {day_text(self.latest)}: {self.latest_because}.")
         return tuple(found)
+
+
+def _hold_words(reason: str) -> str:
+    """The engine words a hold "waiting period: NAME" or "preparation: STEP": said once, not prefixed again."""
+    kind, _, what = reason.partition(": ")
+    if kind == "preparation":
+        return f"waiting period: the preparation ({what})"
+    return reason
 
 
 def _weeks(count: int) -> str:

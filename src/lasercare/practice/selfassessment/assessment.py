@@ -56,6 +56,9 @@ def intake_from(answers: Mapping[str, Any], practice: Practice) -> dict[str, Any
     conditions = list(answers.get("conditions", []))
     if answers.get("cold_sores") == "yes":
         conditions.append("hsv")
+    if answers.get("cold_sore_now") == "yes":
+        # Someone with a cold sore now gets cold sores, whatever they answered above.
+        conditions += [c for c in ("hsv", "active_infection") if c not in conditions]
     if answers.get("keloids") == "yes":
         conditions.append("keloids")
     history: dict[str, Any] = {}
@@ -84,6 +87,16 @@ class FindingShown:
     rationale: str
     evidence: str
     rules_out_all: bool  # an absolute finding for every treatment: treatment waits
+    affects: str = ""  # the kinds of treatment it is for, in words ("all treatments" for every one)
+
+
+@dataclass(frozen=True)
+class Caution:
+    """A finding as it bears on one treatment: shown on that treatment's card, so no option reads as free of it."""
+
+    finding: str
+    what: str  # what it means for this treatment, by the finding's severity for it
+    care: list[str]  # what is done about it (the knowledge base's adjustments, in the patient voice)
 
 
 @dataclass(frozen=True)
@@ -97,6 +110,7 @@ class OptionShown:
     downtime_days: str
     reasons: list[str]  # why it is unlikely to suit, or what to discuss, in plain words
     risks: list[tuple[str, str, str]]  # effect, rate, evidence in words
+    cautions: list[Caution] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -126,12 +140,16 @@ def assess(answers: Mapping[str, Any], practice: Practice, on: date) -> Result:
 
 def _result(plan: TreatmentPlan, knowledge: Knowledge, answers: Mapping[str, Any]) -> Result:
     findings = _findings(plan, knowledge)
-    by_modality: dict[str, list[str]] = {}
-    for finding in plan.findings:
+    by_modality: dict[str, list[Caution]] = {}
+    order = {"absolute": 0, "relative": 1, "precaution": 2}
+    for finding in sorted(plan.findings, key=lambda f: order.get(f.severity, 3)):
         targets = knowledge.modalities if "all" in finding.applies_to else finding.applies_to
+        name = kb(finding.patient_name or finding.name)
         for code in targets:
-            if finding.severity in ("absolute", "relative"):
-                by_modality.setdefault(code, []).append(kb(finding.patient_name or finding.name))
+            shown = by_modality.setdefault(code, [])
+            if all(c.finding != name for c in shown):
+                care = [kb(a) for a in (finding.patient_adjustments or finding.adjustments)]
+                shown.append(Caution(name, _CAUTION[finding.severity](), care))
     could = [_option(o, knowledge, by_modality, answers) for o in plan.options if o.suitability in COULD_SUIT]
     unlikely = [_option(o, knowledge, by_modality, answers) for o in plan.options if o.suitability not in COULD_SUIT]
     chosen = plan.chosen
@@ -184,12 +202,32 @@ def _findings(plan: TreatmentPlan, knowledge: Knowledge) -> list[FindingShown]:
             rationale=kb(definition.patient_rationale or definition.rationale),
             evidence=evidence_words(definition.evidence.level),
             rules_out_all=finding.severity == "absolute" and "all" in finding.applies_to,
+            affects=_affects(plan, finding.code, knowledge),
         )
     return list(seen.values())
 
 
+_CAUTION = {
+    "absolute": lambda: _("This treatment waits, or is not used, because of this."),
+    "relative": lambda: _("The clinician must first judge whether this treatment is safe for you."),
+    "precaution": lambda: _("This treatment needs extra care because of this. Talk it over with the clinician."),
+}
+
+
+def _affects(plan: TreatmentPlan, code: str, knowledge: Knowledge) -> str:
+    """The treatments a finding bears on (over all its rules), by their patient names, or "all treatments"."""
+    targets: list[str] = []
+    for finding in plan.findings:
+        if finding.code != code:
+            continue
+        if "all" in finding.applies_to:
+            return _("all treatments")
+        targets += [m for m in finding.applies_to if m not in targets]
+    return ", ".join(patient_name(knowledge.modalities[m]) for m in targets if m in knowledge.modalities)
+
+
 def _option(
-    option: TreatmentOption, knowledge: Knowledge, by_modality: dict[str, list[str]], answers: Mapping[str, Any]
+    option: TreatmentOption, knowledge: Knowledge, by_modality: dict[str, list[Caution]], answers: Mapping[str, Any]
 ) -> OptionShown:
     modality = knowledge.modalities[option.modality]
     treats = [
@@ -206,10 +244,6 @@ def _option(
         reason = _factor(factor, option, answers)
         if reason:
             reasons.append(reason)
-    for name in by_modality.get(option.modality, []):
-        reasons.append(
-            _("Something in your answers needs the clinician's judgement first: %(finding)s.") % {"finding": name}
-        )
     return OptionShown(
         modality=option.modality,
         name=patient_name(modality),
@@ -225,6 +259,7 @@ def _option(
             else (kb(r.effect), kb(r.rate), evidence_words(r.evidence.level))
             for r in option.risks
         ],
+        cautions=by_modality.get(option.modality, []),
     )
 
 

@@ -103,6 +103,14 @@ class AssessmentForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Answer this question.")},
     )
+    # A cold sore now is an active herpes lesion: the knowledge base's `active_infection` finding (treatment waits
+    # until it has healed), asked in words a person uses about their lip.
+    cold_sore_now = forms.ChoiceField(
+        label=_("Do you have a cold sore right now?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Answer this question.")},
+    )
     keloids = forms.ChoiceField(
         label=_("Have you ever had keloids or raised, thickened scars?"),
         choices=YES_NO,
