@@ -123,3 +123,46 @@ def test_stored_copy_has_no_metadata() -> None:
     assert b"Exif" not in copy
     assert not stored.getexif()
     assert stored.size == (320, 240)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "TIFF"])
+def test_a_photo_above_its_formats_limit_is_refused_with_what_to_do(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / f"large.{fmt.lower()}"
+    Image.new("1", (8200, 6200)).save(path, format=fmt)  # 50.8 megapixels, a small file: refused from its header
+    with pytest.raises(ImageError, match=rf"50.8 megapixels, limit 50 megapixels for {fmt}.*export it as JPEG"):
+        load_photo(path)
+
+
+def test_the_largest_accepted_jpeg_is_analysed_and_its_stored_copy_halved() -> None:
+    from lasercare.imaging import analyse_photo
+
+    data = _jpeg_bytes(Image.new("RGB", (10320, 7744), (180, 140, 120)))  # 79.9 megapixels
+    assert analyse_photo(data).result.width == 10320
+    assert Image.open(io.BytesIO(stripped_copy(data))).size == (5160, 3872)  # at most DISPLAY_MAX_PIXELS
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "TIFF"])
+def test_a_photo_at_its_formats_limit_loads(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / f"limit.{fmt.lower()}"
+    Image.new("RGB", (8160, 6120), (180, 140, 120)).save(path, format=fmt)  # 49.9 megapixels
+    photo = load_photo(path)
+    assert (photo.width, photo.height, photo.format) == (8160, 6120, fmt)
+    assert max(photo.rgb.shape[:2]) == 1280
+    assert tuple(photo.rgb[100, 100]) == (180, 140, 120)
+    assert Image.open(io.BytesIO(stripped_copy(path))).size == (4080, 3060)  # halved under 40 megapixels
+
+
+def test_a_16_bit_greyscale_png_is_scaled_to_8_bits_not_clipped(tmp_path: Path) -> None:
+    path = tmp_path / "grey16.png"
+    Image.fromarray(np.full((300, 400), 0x8040, dtype=np.uint16)).save(path)
+    assert Image.open(path).mode == "I;16"
+    assert tuple(load_photo(path).rgb[10, 10]) == (128, 128, 128)
+    assert Image.open(io.BytesIO(stripped_copy(path))).getpixel((10, 10)) == (128, 128, 128)
+
+
+def test_a_large_16_bit_greyscale_png_is_reduced_with_its_values_scaled(tmp_path: Path) -> None:
+    path = tmp_path / "grey16.png"
+    Image.fromarray(np.full((3000, 4000), 0xC000, dtype=np.uint16)).save(path)
+    photo = load_photo(path)
+    assert max(photo.rgb.shape[:2]) == 1280
+    assert tuple(photo.rgb[10, 10]) == (192, 192, 192)
