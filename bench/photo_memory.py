@@ -84,7 +84,7 @@ elif fmt == "PNG" and mode == "I;16":
 elif fmt == "PNG":
     Image.fromarray(big).save(path, format="PNG", compress_level=9, exif=exif.tobytes())
 elif fmt == "TIFF":
-    Image.fromarray(big).save(path, format="TIFF", compression="tiff_adobe_deflate", exif=exif.tobytes())
+    Image.fromarray(big).save(path, format="TIFF", compression="tiff_adobe_deflate")  # libtiff takes no EXIF block
 else:
     from pillow_heif import register_heif_opener
     register_heif_opener()
@@ -217,9 +217,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"| {r['case']} | {r['pixels']} {r['mode']} | {r['file_mb']} MB | {r['baseline_mb']:.0f} | "
                 f"{r['peak_mb']:.0f} | {r['peak_hwm_mb']:.0f} | {r['seconds']:.1f} | {r['outcome']} |"
             )
-        print(
-            f"\nlimit {args.limit_mb:.0f} MB: {'exceeded by ' + ', '.join(r['case'] for r in failed) if failed else 'met'}"
-        )
+        verdict = "exceeded by " + ", ".join(r["case"] for r in failed) if failed else "met"
+        print(f"\nlimit {args.limit_mb:.0f} MB: {verdict}")
     return 1 if failed else 0
 
 
