@@ -43,6 +43,7 @@ CASES: dict[str, tuple[str, int, int, str]] = {
     "png-rgb16": ("PNG", 10240, 7700, "RGB16"),
     "png-grey16": ("PNG", 10240, 7700, "I;16"),
     "tiff-rgb8": ("TIFF", 10240, 7700, "RGB"),
+    "tiff-grey16": ("TIFF", 10240, 7700, "I;16"),
     "heic": ("HEIF", 10240, 7700, "RGB"),
     # at the lower limit of the formats that cannot be decoded reduced (FORMAT_MAX_PIXELS, 50 megapixels)
     "png-rgb16-50mp": ("PNG", 8160, 6120, "RGB16"),
@@ -83,6 +84,10 @@ elif fmt == "PNG" and mode == "I;16":
     Image.fromarray(grey).save(path, format="PNG", compress_level=9)
 elif fmt == "PNG":
     Image.fromarray(big).save(path, format="PNG", compress_level=9, exif=exif.tobytes())
+elif fmt == "TIFF" and mode == "I;16":
+    grey = cv2.cvtColor(big, cv2.COLOR_RGB2GRAY).astype(np.uint16) * 257
+    del big
+    Image.fromarray(grey).save(path, format="TIFF", compression="tiff_adobe_deflate")
 elif fmt == "TIFF":
     Image.fromarray(big).save(path, format="TIFF", compression="tiff_adobe_deflate")  # libtiff takes no EXIF block
 else:

@@ -5,9 +5,12 @@ inflate to gigabytes is refused), decoded once, turned upright by its EXIF orien
 carries a colour profile, and reduced to a working copy of at most `working_long_side` pixels on the long side:
 every measurement runs on that copy (a 12-megapixel photo would take many times longer and measure the same
 things, see docs/imaging.md). JPEGs are decoded straight at a reduced scale (libjpeg's DCT scaling), which is
-what keeps a 12-megapixel photo inside its time budget.
+what keeps a 12-megapixel photo inside its time budget; other formats are reduced by a whole factor right after
+decoding. No full-size copy is made beyond the decoded image itself (an 80-megapixel upload stays under 600 MB
+in a web worker, docs/imaging.md): that is also why HEIC has a lower pixel limit (FORMAT_MAX_PIXELS).
 
-Stored copies (`stripped_copy`) keep the pixels only: no EXIF (GPS, camera serial, date), no XMP, no comments.
+Stored copies (`stripped_copy`) keep the pixels only: no EXIF (GPS, camera serial, date), no XMP, no comments;
+they are at most DISPLAY_MAX_PIXELS (a larger photo is halved).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 try:  # HEIC/HEIF, what iPhones save by default
     from pillow_heif import register_heif_opener
@@ -33,10 +36,16 @@ except ImportError:  # pragma: no cover - pillow-heif is a dependency; without i
     HEIF_SUPPORTED = False
 
 DEFAULT_MAX_PIXELS = 80_000_000  # above any clinic camera's normal output; below Pillow's own bomb warning
-# Each format's own limit, for what one upload may cost a web worker (at most 600 MB, docs/imaging.md): a JPEG is
-# decoded straight at a reduced scale, so it may reach the general limit; PNG, TIFF and HEIF are decoded at full
-# size first (4 bytes a pixel in memory), so theirs are lower. A caller's lower max_pixels still wins.
-FORMAT_MAX_PIXELS = {"JPEG": DEFAULT_MAX_PIXELS, "PNG": 50_000_000, "TIFF": 50_000_000, "HEIF": 50_000_000}
+# Each format's own limit, for what one upload may cost a web worker (at most 600 MB, docs/imaging.md). A JPEG
+# is decoded straight at a reduced scale; PNG and TIFF are decoded at full size (4 bytes a pixel) and reduced at
+# once, which stays under it at the general limit (bench/photo_memory.py). libheif decodes a HEIC into a buffer
+# of its own that Pillow then copies, twice the memory, so HEIC's limit is lower. A caller's max_pixels still wins.
+FORMAT_MAX_PIXELS = {
+    "JPEG": DEFAULT_MAX_PIXELS,
+    "PNG": DEFAULT_MAX_PIXELS,
+    "TIFF": DEFAULT_MAX_PIXELS,
+    "HEIF": 50_000_000,
+}
 # The stored copy the app shows: a photo above this is reduced (halved, or more) so that it is at most this size.
 DISPLAY_MAX_PIXELS = 40_000_000
 MIN_SIDE = 64  # below this there is no face to measure
@@ -113,23 +122,10 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     limit = FORMAT_MAX_PIXELS[kind]
     if width * height > limit:
         raise ImageError(
-            f"image too large for a {kind} file: {width * height / 1e6:.1f} megapixels, limit {limit / 1e6:.0f} "
-            f"megapixels for {kind} (up to {DEFAULT_MAX_PIXELS / 1e6:.0f} as JPEG): export it as JPEG, or reduce it"
+            f"image too large for a {kind} file: {width * height / 1e6:.1f} megapixels, limit {limit / 1e6:g} "
+            f"megapixels for {kind} (up to {DEFAULT_MAX_PIXELS / 1e6:g} as JPEG): export it as JPEG, or reduce it"
         )
     return image
-
-
-def _high_byte_greyscale(image: Image.Image) -> bool:
-    """Have a 16-bit greyscale PNG decoded straight into 8 bits (its high byte): half the memory, no 32-bit copies.
-
-    False when the file is not laid out for it (an interlaced PNG, a TIFF): _to_8bit converts those afterwards."""
-    if not isinstance(image, ImageFile.ImageFile) or image.format != "PNG" or image.mode not in ("I;16B", "I;16"):
-        return False
-    if len(image.tile) != 1 or image.tile[0].args != "I;16B":
-        return False
-    image.tile = [image.tile[0]._replace(args="L;16B")]  # Pillow's unpacker keeping each pixel's high byte
-    image._mode = "L"
-    return True
 
 
 def _decode(image: Image.Image, kind: str, working_long_side: int) -> Image.Image:
@@ -142,7 +138,6 @@ def _decode(image: Image.Image, kind: str, working_long_side: int) -> Image.Imag
         if ratio < 1:
             # rounded up, and no further: draft keeps a scale only when the photo is a whole multiple of this
             image.draft("RGB", (math.ceil(image.size[0] * ratio), math.ceil(image.size[1] * ratio)))
-    _high_byte_greyscale(image)
     try:
         image.load()
     except (OSError, SyntaxError, ValueError) as error:
@@ -163,14 +158,16 @@ def _decode(image: Image.Image, kind: str, working_long_side: int) -> Image.Imag
 
 def _to_8bit(image: Image.Image) -> Image.Image:
     """16-bit greyscale as 8-bit, each pixel's high byte (Pillow's own conversion would clip at 255 instead of
-    scaling), through a view of the high bytes rather than 32-bit copies."""
+    scaling), a band of rows at a time so that no full-size 16- or 32-bit array is made."""
     if image.mode not in ("I;16", "I;16B", "I;16L"):
         return image
+    width, height = image.size
+    high = np.empty((height, width), dtype=np.uint8)
+    for top in range(0, height, 256):
+        band = np.asarray(image.crop((0, top, width, min(height, top + 256))))
+        high[top : top + band.shape[0]] = band >> 8
     info = image.info
-    array = np.asarray(image)
-    high = array.view(np.uint8).reshape(*array.shape, 2)[..., 0 if array.dtype.byteorder == ">" else 1]
-    del array
-    image = Image.fromarray(np.ascontiguousarray(high), "L")
+    image = Image.fromarray(high, "L")
     image.info = info
     return image
 
