@@ -169,3 +169,13 @@ def test_a_large_16_bit_greyscale_png_is_reduced_with_its_values_scaled(tmp_path
     photo = load_photo(path)
     assert max(photo.rgb.shape[:2]) == 1280
     assert tuple(photo.rgb[10, 10]) == (192, 192, 192)
+
+
+@pytest.mark.parametrize("mode", ["P", "CMYK", "1"])
+def test_a_large_photo_in_another_mode_is_reduced_with_its_colours(tmp_path: Path, mode: str) -> None:
+    path = tmp_path / f"large-{mode}.tiff"
+    Image.new("RGB", (4000, 3000), (255, 255, 255) if mode == "1" else (200, 40, 40)).convert(mode).save(path)
+    photo = load_photo(path)
+    assert max(photo.rgb.shape[:2]) == 1280
+    colours = np.asarray(Image.open(path).convert("RGB"), dtype=np.float64)  # a palette's dithering, averaged
+    assert np.abs(photo.rgb[10:-10, 10:-10].mean(axis=(0, 1)) - colours.mean(axis=(0, 1))).max() < 2

@@ -128,6 +128,10 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     return image
 
 
+# The modes Image.reduce averages as they are (CMYK and YCbCr too: converting first would be a full-size copy).
+REDUCIBLE_MODES = ("L", "LA", "La", "RGB", "RGBA", "RGBa", "RGBX", "CMYK", "YCbCr", "LAB", "I", "F")
+
+
 def _decode(image: Image.Image, kind: str, working_long_side: int) -> Image.Image:
     """The photo decoded, reduced by a whole factor where the format allows, its long side still at least
     `working_long_side`: a JPEG by libjpeg's DCT scaling (1/2, 1/4, 1/8) as it is decoded, any other format by
@@ -148,7 +152,9 @@ def _decode(image: Image.Image, kind: str, working_long_side: int) -> Image.Imag
     image = _to_8bit(image)
     factor = max(image.size) // working_long_side
     if factor >= 2:
-        if image.mode not in ("L", "RGB", "RGBA", "LA", "I", "F"):
+        if image.mode == "1":
+            image = image.convert("L")
+        elif image.mode not in REDUCIBLE_MODES:  # a palette's indices cannot be averaged: its colours can
             image = image.convert("RGB")
         info = image.info
         image = image.reduce(factor)
