@@ -123,3 +123,59 @@ def test_stored_copy_has_no_metadata() -> None:
     assert b"Exif" not in copy
     assert not stored.getexif()
     assert stored.size == (320, 240)
+
+
+def test_a_heic_above_its_formats_limit_is_refused_with_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A HEIC of 50 megapixels takes minutes to encode: the test lowers HEIC's limit under a small one instead.
+    from lasercare.imaging import loading
+
+    monkeypatch.setitem(loading.FORMAT_MAX_PIXELS, "HEIF", 70_000)
+    data = io.BytesIO()
+    _photo(320, 240).save(data, format="HEIF")  # 76,800 pixels
+    with pytest.raises(ImageError, match=r"0.1 megapixels, limit 0.07 megapixels for HEIF.*export it as JPEG"):
+        load_photo(data.getvalue())
+
+
+def test_the_largest_accepted_jpeg_is_analysed_and_its_stored_copy_halved() -> None:
+    from lasercare.imaging import analyse_photo
+
+    data = _jpeg_bytes(Image.new("RGB", (10320, 7744), (180, 140, 120)))  # 79.9 megapixels
+    assert analyse_photo(data).result.width == 10320
+    assert Image.open(io.BytesIO(stripped_copy(data))).size == (5160, 3872)  # at most DISPLAY_MAX_PIXELS
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "TIFF"])
+def test_the_largest_accepted_png_and_tiff_load(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / f"limit.{fmt.lower()}"
+    Image.new("RGB", (10320, 7744), (180, 140, 120)).save(path, format=fmt)  # 79.9 megapixels
+    photo = load_photo(path)
+    assert (photo.width, photo.height, photo.format) == (10320, 7744, fmt)
+    assert max(photo.rgb.shape[:2]) == 1280
+    assert tuple(photo.rgb[100, 100]) == (180, 140, 120)
+    assert Image.open(io.BytesIO(stripped_copy(path))).size == (5160, 3872)  # halved under 40 megapixels
+
+
+def test_a_16_bit_greyscale_png_is_scaled_to_8_bits_not_clipped(tmp_path: Path) -> None:
+    path = tmp_path / "grey16.png"
+    Image.fromarray(np.full((300, 400), 0x8040, dtype=np.uint16)).save(path)
+    assert Image.open(path).mode == "I;16"
+    assert tuple(load_photo(path).rgb[10, 10]) == (128, 128, 128)
+    assert Image.open(io.BytesIO(stripped_copy(path))).getpixel((10, 10)) == (128, 128, 128)
+
+
+def test_a_large_16_bit_greyscale_png_is_reduced_with_its_values_scaled(tmp_path: Path) -> None:
+    path = tmp_path / "grey16.png"
+    Image.fromarray(np.full((3000, 4000), 0xC000, dtype=np.uint16)).save(path)
+    photo = load_photo(path)
+    assert max(photo.rgb.shape[:2]) == 1280
+    assert tuple(photo.rgb[10, 10]) == (192, 192, 192)
+
+
+@pytest.mark.parametrize("mode", ["P", "CMYK", "1"])
+def test_a_large_photo_in_another_mode_is_reduced_with_its_colours(tmp_path: Path, mode: str) -> None:
+    path = tmp_path / f"large-{mode}.tiff"
+    Image.new("RGB", (4000, 3000), (255, 255, 255) if mode == "1" else (200, 40, 40)).convert(mode).save(path)
+    photo = load_photo(path)
+    assert max(photo.rgb.shape[:2]) == 1280
+    colours = np.asarray(Image.open(path).convert("RGB"), dtype=np.float64)  # a palette's dithering, averaged
+    assert np.abs(photo.rgb[10:-10, 10:-10].mean(axis=(0, 1)) - colours.mean(axis=(0, 1))).max() < 2

@@ -123,6 +123,17 @@ def checked_bytes(upload: UploadedFile[bytes]) -> tuple[bytes, LoadedPhoto]:
     return data, loaded
 
 
+def prepared_upload(upload: UploadedFile[bytes]) -> tuple[bytes, LoadedPhoto, bytes]:
+    """The upload's bytes, the photo as read, and the copy without metadata to store: all the pixel work of an
+    upload (bench/photo_memory.py measures its memory); PhotoRefused says why a file cannot be used."""
+    data, loaded = checked_bytes(upload)
+    try:
+        copy = stripped_copy(data)
+    except ImageError as error:
+        raise PhotoRefused(f"This file cannot be used as a photo: {error}.") from None
+    return data, loaded, copy
+
+
 def upload_photo(
     request: HttpRequest | None,
     user: StaffUser,
@@ -143,11 +154,7 @@ def upload_photo(
     consent = current_photo_consent(patient)
     if consent is None:
         raise PhotoRefused("The patient has not consented to photographs: record their photo consent first.")
-    data, loaded = checked_bytes(upload)
-    try:
-        copy = stripped_copy(data)
-    except ImageError as error:
-        raise PhotoRefused(f"This file cannot be used as a photo: {error}.") from None
+    data, loaded, copy = prepared_upload(upload)
     photo = SkinPhoto(
         practice_id=owner.practice_id,
         patient=patient,
@@ -224,6 +231,17 @@ def _set_status(photo: SkinPhoto, status: AnalysisStatus, **fields: Any) -> None
     photo.save(update_fields=["status", "status_changed_at", *fields])
 
 
+def analysis_outputs(copy: bytes, public_id: str) -> tuple[dict[str, Any], bytes]:
+    """The analysis document and the overlay (PNG) of a stored copy: all the pixel work of the analysis job."""
+    analysed = analyse_photo(copy)
+    document = analysis_to_dict(analysed.result, public_id)
+    overlay = io.BytesIO()
+    from PIL import Image
+
+    Image.fromarray(render_overlay(analysed)).save(overlay, format="PNG", optimize=False)
+    return document, overlay.getvalue()
+
+
 def run_analysis(photo_id: int) -> SkinPhoto | None:
     """Analyse a stored photo: its measurements and overlay, or the reason it failed. The upload is never lost: a
     failure only marks the photo, which can be analysed again."""
@@ -233,13 +251,8 @@ def run_analysis(photo_id: int) -> SkinPhoto | None:
     _set_status(photo, AnalysisStatus.RUNNING, error="")
     fields: dict[str, Any]
     try:
-        analysed = analyse_photo(storage.read_bytes(photo.working_name))
-        document = analysis_to_dict(analysed.result, str(photo.public_id))
-        overlay = io.BytesIO()
-        from PIL import Image
-
-        Image.fromarray(render_overlay(analysed)).save(overlay, format="PNG", optimize=False)
-        overlay_name = storage.save_file(f"overlays/{photo.public_id}.png", overlay.getvalue())
+        document, overlay = analysis_outputs(storage.read_bytes(photo.working_name), str(photo.public_id))
+        overlay_name = storage.save_file(f"overlays/{photo.public_id}.png", overlay)
     except ImageError as error:
         status, fields = AnalysisStatus.FAILED, {"error": f"The photo could not be analysed: {error}."[:300]}
     except FileNotFoundError:
