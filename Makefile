@@ -38,8 +38,7 @@ setup: $(STAMP)
 browser: node_modules/.installed
 	@command -v chromium >/dev/null || { \
 		echo "Installing Debian's chromium for the browser tests"; \
-		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -q && \
-		DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -q chromium; }
+		tools/apt_install.sh chromium; }
 	@command -v chromium >/dev/null || { echo "chromium is missing and could not be installed" >&2; exit 1; }
 
 # The PDF handout: WeasyPrint lays out text with Debian's Pango in the DejaVu fonts, and the tests render a page to
@@ -51,8 +50,7 @@ pdf:
 		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'ok installed' || echo $$package; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian's" $$missing "for the PDF handout"; \
-		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -q && \
-		DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -q $$missing; fi
+		tools/apt_install.sh $$missing; fi
 	@for package in $(PDF_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'ok installed' || \
 		{ echo "$$package is missing and could not be installed" >&2; exit 1; }; done
