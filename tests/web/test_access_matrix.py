@@ -695,6 +695,37 @@ def test_url_answers_role(
         assert leaked == [], f"{method} {url} as {who} shows {leaked}"
 
 
+def _allowed_own(route: Route) -> str:
+    """Someone of the record's practice whom the route lets in, or an anonymous visitor for a public page."""
+    if route.public or route.portal:
+        return "anonymous"
+    if route.action is None:
+        return "own:clinician"
+    return f"own:{next(role for role in Role if role in PERMISSIONS[route.action]).value}"
+
+
+HEAD_CASES = [
+    pytest.param(key, id=re.sub(r"[^a-z0-9_:]+", "_", key))
+    for key in URLS
+    if key in ROUTES and GET in ROUTES[key].methods and not ROUTES[key].admin
+]
+
+
+@pytest.mark.parametrize("key", HEAD_CASES)
+def test_head_is_answered_wherever_get_is(
+    key: str, client: Client, practice: Practice, other_practice: Practice, records: dict[str, Any]
+) -> None:
+    route = ROUTES[key]
+    url = url_for(key, route, records)
+    user = user_for(_allowed_own(route), practice, other_practice)
+    if user is not None:
+        client.force_login(user)
+    got = client.get(url)
+    head = client.head(url)
+    assert head.status_code == got.status_code, f"HEAD {url}: {head.status_code}, GET: {got.status_code}"
+    assert head.content == b""
+
+
 def test_front_desk_sees_contact_details_but_no_clinical_content(
     signed_in: Any, staff: dict[Role, StaffUser], plan: TreatmentPlan
 ) -> None:

@@ -90,7 +90,7 @@ def _bound_values(form: ChartForm) -> dict[str, Any]:
 
 
 @requires(Action.CHART_SESSION)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def chart_new(request: HttpRequest, public_id: str) -> HttpResponse:
     user = staff_user(request)
     plan = _plan(request, public_id)
@@ -228,7 +228,7 @@ def _chart_context(user: Any, chart: SessionChart, check: services.Check, **extr
 
 
 @requires(Action.CHART_SESSION)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def chart_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     user = staff_user(request)
     chart = _chart(request, public_id)
@@ -331,7 +331,7 @@ def _plan_charts(plan: TreatmentPlan) -> list[SessionChart]:
 
 
 @requires(Action.RECORD_ADVERSE_EVENT)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def adverse_event_new(request: HttpRequest, public_id: str) -> HttpResponse:
     user = staff_user(request)
     plan = _plan(request, public_id)
@@ -451,7 +451,7 @@ def _concerns(plan: TreatmentPlan) -> list[str]:
 
 
 @requires(Action.RECORD_OUTCOME)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def outcome_new(request: HttpRequest, public_id: str) -> HttpResponse:
     user = staff_user(request)
     plan = in_practice(request, TreatmentPlan.objects.select_related("patient", "consultation"), public_id)

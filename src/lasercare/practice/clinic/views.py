@@ -183,7 +183,7 @@ class TranslationReviewForm(forms.Form):
 
 
 @requires(Action.REVIEW_TRANSLATION)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def translation_reviews(request: HttpRequest) -> HttpResponse:
     """Each translated language's review status, and a clinician's record of a review."""
     user = staff_user(request)

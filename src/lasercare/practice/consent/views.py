@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
@@ -27,7 +27,7 @@ FAMILY_NAMES = dict(FAMILIES)
 
 
 @requires(Action.MANAGE_CONSENT_TEMPLATES)
-@require_GET
+@require_safe
 def consent_templates(request: HttpRequest) -> HttpResponse:
     latest: dict[str, ConsentTemplate] = {}
     for template in ConsentTemplate.objects.filter(practice_id=practice_id(request)).order_by("family", "version"):
@@ -38,7 +38,7 @@ def consent_templates(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.MANAGE_CONSENT_TEMPLATES)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def consent_template_new(request: HttpRequest, family: str) -> HttpResponse:
     if family not in FAMILY_NAMES:
         raise Http404
@@ -124,7 +124,7 @@ def plan_consent_prepare(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @requires(Action.VIEW_CLINICAL)
-@require_GET
+@require_safe
 def plan_consent(request: HttpRequest, public_id: str) -> HttpResponse:
     plan = _plan(request, public_id)
     consents = list(
@@ -194,7 +194,7 @@ def _render_consent(
 
 
 @requires(Action.VIEW_CLINICAL)
-@require_GET
+@require_safe
 def consent_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     consent = _consent(request, public_id)
     record(request, AuditAction.VIEW, "consent", consent.public_id, patient_ref=consent.patient.public_id)
@@ -254,7 +254,7 @@ def consent_withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @requires(Action.VIEW_CLINICAL)
-@require_GET
+@require_safe
 def consent_print(request: HttpRequest, public_id: str) -> HttpResponse:
     consent = _consent(request, public_id)
     record(request, AuditAction.PRINT, "consent", consent.public_id, patient_ref=consent.patient.public_id)

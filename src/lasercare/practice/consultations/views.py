@@ -44,7 +44,7 @@ def _latest_intake(patient: Patient) -> dict[str, Any] | None:
 
 
 @requires(Action.RECORD_CONSULTATION)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def consultation_new(request: HttpRequest, public_id: str) -> HttpResponse:
     user = staff_user(request)
     assert user.practice is not None

@@ -59,7 +59,7 @@ class CountedAhead(Paginator[Patient]):
 
 
 @requires(Action.VIEW_PATIENT_LIST)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def patient_list(request: HttpRequest) -> HttpResponse:
     """The list, or search results. A search is POSTed: names and dates of birth never go into a URL."""
     practice = practice_id(request)  # the id only: the practice's own row is not needed
@@ -90,7 +90,7 @@ def _page_number(text: str | None) -> int:
 
 
 @requires(Action.EDIT_PATIENT)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def patient_new(request: HttpRequest) -> HttpResponse:
     practice = practice_id(request)
     form = PatientForm(request.POST if request.method == "POST" else None)
@@ -103,7 +103,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.EDIT_PATIENT)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def patient_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     patient = in_practice(request, Patient.objects.all(), public_id)
     form = PatientForm(request.POST if request.method == "POST" else None, instance=patient)

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
@@ -41,7 +41,7 @@ def _photos() -> QuerySet[SkinPhoto]:
 
 
 @requires(Action.TAKE_PHOTOS)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def photo_consent(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = staff_user(request)
     patient = in_practice(request, Patient.objects.all(), public_id)
@@ -126,14 +126,14 @@ def _upload(
 
 
 @requires(Action.TAKE_PHOTOS)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def consultation_photo_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     consultation = in_practice(request, Consultation.objects.select_related("patient").defer("intake"), public_id)
     return _upload(request, consultation=consultation)
 
 
 @requires(Action.TAKE_PHOTOS)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def booking_photo_new(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     booking = in_practice(request, Booking.objects.select_related("patient", "plan").defer("plan__document"), public_id)
     return _upload(request, booking=booking)
@@ -147,7 +147,7 @@ def _photo(request: HttpRequest, public_id: uuid.UUID) -> SkinPhoto:
 
 
 @requires(Action.VIEW_CLINICAL)
-@require_GET
+@require_safe
 def photo_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     photo = _photo(request, public_id)
     if request.headers.get("HX-Request"):
@@ -194,14 +194,14 @@ def _image(request: HttpRequest, public_id: uuid.UUID, variant: storage.Variant)
 
 
 @requires(Action.VIEW_CLINICAL)
-@require_GET
+@require_safe
 def photo_image(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The photo as shown: the stored copy without metadata (the original is never served)."""
     return _image(request, public_id, "photo")
 
 
 @requires(Action.VIEW_CLINICAL)
-@require_GET
+@require_safe
 def photo_overlay(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return _image(request, public_id, "overlay")
 
@@ -221,7 +221,7 @@ def photo_analyse(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @requires(Action.VIEW_CLINICAL)
-@require_GET
+@require_safe
 def photo_compare(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """This photo beside another of the same patient's (`?with=` its opaque id), with each metric's change; without
     one, the patient's analysed photos to choose from."""

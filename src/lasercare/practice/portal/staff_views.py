@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
@@ -50,7 +50,7 @@ def close(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @requires(Action.BOOK_SESSIONS)
-@require_GET
+@require_safe
 def change_request(request: HttpRequest, public_id: str) -> HttpResponse:
     change = in_practice(
         request,
@@ -73,7 +73,7 @@ def change_request_handled(request: HttpRequest, public_id: str) -> HttpResponse
 
 
 @requires(Action.VIEW_CLINICAL)
-@require_GET
+@require_safe
 def side_effect_report(request: HttpRequest, public_id: str) -> HttpResponse:
     report = in_practice(
         request, SideEffectReport.objects.select_related("patient", "booking", "plan", "reviewed_by"), public_id

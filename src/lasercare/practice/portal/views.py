@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lasercare.documents.handout import handout_html, plan_body_html, render_pdf
 from lasercare.practice.audit.models import AuditAction
@@ -102,7 +102,7 @@ def _viewed(request: HttpRequest, kind: str, record_id: object = "", detail: str
 # --- signing in --------------------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign_in_page(request: HttpRequest) -> HttpResponse:
     if signed_in_account(request) is not None:
         return redirect("portal_home")
@@ -134,7 +134,7 @@ def send_link(request: HttpRequest) -> HttpResponse:
     return _public_page(request, "portal/link_sent.html", {"minutes": settings.PORTAL_SIGN_IN_LINK_MINUTES})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
     """GET only shows a button: mail scanners that open links must not use up the patient's single-use link."""
     if request.method == "POST":
@@ -151,7 +151,7 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
     return _public_page(request, "portal/sign_in_link.html", {})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     found = services.valid_token(token, PortalToken.Purpose.INVITATION)
     if found is None:
@@ -186,7 +186,7 @@ def sign_out_page(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def password(request: HttpRequest) -> HttpResponse:
     account = _account(request)
     form = ChangePasswordForm(request.POST if request.method == "POST" else None, account=account)
@@ -206,7 +206,7 @@ def password(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     account = _account(request)
     now = timezone.now()
@@ -229,7 +229,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-@require_GET
+@require_safe
 def plan_page(request: HttpRequest, public_id: str) -> HttpResponse:
     account = _account(request)
     shown = records.plan(account, public_id)
@@ -240,7 +240,7 @@ def plan_page(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @patient_required
-@require_GET
+@require_safe
 def handout(request: HttpRequest, public_id: str) -> HttpResponse:
     account = _account(request)
     shown = records.plan(account, public_id)
@@ -253,7 +253,7 @@ def handout(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @patient_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def consent_page(request: HttpRequest, public_id: str) -> HttpResponse:
     account = _account(request)
     consent = records.consent(account, public_id)
@@ -297,7 +297,7 @@ def consent_page(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @patient_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def consent_question(request: HttpRequest, public_id: str) -> HttpResponse:
     """ "I have a question before signing": the question goes to the practice and the consent stays unsigned."""
     account = _account(request)
@@ -326,7 +326,7 @@ def consent_question(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @patient_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def preparation(request: HttpRequest) -> HttpResponse:
     account = _account(request)
     if request.method == "POST":
@@ -345,7 +345,7 @@ def preparation(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-@require_GET
+@require_safe
 def appointments(request: HttpRequest) -> HttpResponse:
     account = _account(request)
     now = timezone.now()
@@ -363,7 +363,7 @@ def appointments(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def change_appointment(request: HttpRequest, public_id: str) -> HttpResponse:
     account = _account(request)
     booking = records.appointment(account, public_id)
@@ -389,7 +389,7 @@ def change_appointment(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @patient_required
-@require_GET
+@require_safe
 def aftercare(request: HttpRequest) -> HttpResponse:
     account = _account(request)
     _viewed(request, "portal_aftercare")
@@ -399,7 +399,7 @@ def aftercare(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     account = _account(request)
     bookings = [b for b in records.appointments(account) if b.starts_at <= timezone.now()][::-1]
@@ -431,7 +431,7 @@ def report(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-@require_GET
+@require_safe
 def photos(request: HttpRequest) -> HttpResponse:
     account = _account(request)
     _viewed(request, "portal_photos")
@@ -439,7 +439,7 @@ def photos(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-@require_GET
+@require_safe
 def photo_image(request: HttpRequest, public_id: str, variant: str) -> HttpResponse:
     """One of the patient's own analysed photos (its copy without metadata) or its overlay; never the original."""
     account = _account(request)
@@ -457,7 +457,7 @@ def photo_image(request: HttpRequest, public_id: str, variant: str) -> HttpRespo
 
 
 @patient_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def calendar(request: HttpRequest) -> HttpResponse:
     """Add the appointments and preparation dates to the patient's own calendar: a file to open once, or a private
     address their calendar app follows. A new address is shown once (only its digest is kept); making one stops the
@@ -478,7 +478,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-@require_GET
+@require_safe
 def calendar_file(request: HttpRequest) -> HttpResponse:
     account = _account(request)
     data = patient_calendar(account.patient)
@@ -489,7 +489,7 @@ def calendar_file(request: HttpRequest) -> HttpResponse:
 
 
 @patient_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reminders(request: HttpRequest) -> HttpResponse:
     account = _account(request)
     form = ReminderPreferenceForm.for_patient(account.patient, request.POST if request.method == "POST" else None)

@@ -8,7 +8,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
@@ -21,7 +21,7 @@ from lasercare.practice.reminders.preferences import ReminderPreferenceForm, pre
 
 
 @requires(Action.MANAGE_REMINDERS)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def patient_reminders(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The patient's planned, sent and failed reminders, and their preferences (POST changes them)."""
     patient = in_practice(request, Patient.objects.all(), public_id)
@@ -53,7 +53,7 @@ def patient_reminders(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reminder_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The link in every reminder: GET asks to confirm (a mail scanner that follows links opts no one out), POST
     opts the patient out of every reminder."""
@@ -71,7 +71,7 @@ def reminder_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def patient_calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The patient's calendar for their calendar app. No log-in: the secret in the address is the credential."""
     patient = calendars.feed_patient(token)

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
@@ -101,7 +101,7 @@ def _course_context(
 
 
 @requires(Action.VIEW_SCHEDULE)
-@require_GET
+@require_safe
 def plan_course(request: HttpRequest, public_id: UUID) -> HttpResponse:
     plan = _plan(request, public_id)
     session = request.GET.get("session", "")
@@ -207,7 +207,7 @@ def _booking_page(
 
 
 @requires(Action.VIEW_SCHEDULE)
-@require_GET
+@require_safe
 def booking_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _booking_page(request, _booking(request, public_id))
 
@@ -349,7 +349,7 @@ def _calendar_lines(found: QuerySet[Booking], *, by_room: bool) -> list[Calendar
 
 
 @requires(Action.VIEW_SCHEDULE)
-@require_GET
+@require_safe
 def calendar_view(request: HttpRequest) -> HttpResponse:
     """One practitioner's or one room's day or week. The bookings are read through the (practitioner or room,
     starts_at) index, one query whatever their number; the choosers are two more."""
@@ -423,7 +423,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 # --- The iCalendar feed ----------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A practitioner's bookings for a calendar app. No log-in: the secret in the address is the credential, and
     the events name no patient (docs/_drafts/scheduling.md says why)."""
@@ -439,7 +439,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @requires(Action.VIEW_SCHEDULE)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def calendar_feed_manage(request: HttpRequest) -> HttpResponse:
     """Whether the signed-in practitioner has a feed; POST makes a new address (shown once) or revokes it."""
     user = staff_user(request)

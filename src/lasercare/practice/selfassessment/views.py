@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lasercare.engine import IntakeError, load_knowledge
 from lasercare.practice.audit.models import AuditAction
@@ -44,7 +44,7 @@ def _public(context: dict[str, Any]) -> dict[str, Any]:
 # --- information pages -----------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def learn_index(request: HttpRequest) -> HttpResponse:
     knowledge = load_knowledge()
     return render(
@@ -54,7 +54,7 @@ def learn_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def learn_topic(request: HttpRequest, topic: str) -> HttpResponse:
     if topic not in learn.TOPICS:
         raise Http404
@@ -76,7 +76,7 @@ def learn_topic(request: HttpRequest, topic: str) -> HttpResponse:
     return render(request, "selfassessment/learn_topic.html", _public(context))
 
 
-@require_GET
+@require_safe
 def learn_treatment(request: HttpRequest, modality: str) -> HttpResponse:
     knowledge = load_knowledge()
     if modality not in knowledge.modalities:
@@ -102,7 +102,7 @@ def _practice(public_id: UUID) -> Practice:
         raise Http404 from None
 
 
-@require_GET
+@require_safe
 def self_assessment_start(request: HttpRequest) -> HttpResponse:
     """The only practice's self-assessment, or the list of practices to choose from."""
     practices = list(Practice.objects.order_by("name")[:200])
@@ -121,7 +121,7 @@ def _form_page(request: HttpRequest, practice: Practice, form: AssessmentForm, s
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def self_assessment(request: HttpRequest, practice: UUID) -> HttpResponse:
     """The questions. A POST comes from the result page's "Change my answers" and fills them in again."""
     found = _practice(practice)
@@ -196,7 +196,7 @@ def consultation_request_send(request: HttpRequest, practice: UUID) -> HttpRespo
     return redirect("consultation_request_sent", found.public_id)
 
 
-@require_GET
+@require_safe
 def consultation_request_sent(request: HttpRequest, practice: UUID) -> HttpResponse:
     found = _practice(practice)
     return render(
@@ -212,7 +212,7 @@ PAGE_SIZE = 50
 
 
 @requires(Action.VIEW_CONSULTATION_REQUESTS)
-@require_GET
+@require_safe
 def consultation_requests(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")
     requests = ConsultationRequest.objects.filter(practice_id=practice_id(request)).select_related("handled_by")
@@ -237,7 +237,7 @@ def consultation_requests(request: HttpRequest) -> HttpResponse:
 
 
 @requires(Action.VIEW_CONSULTATION_REQUESTS)
-@require_GET
+@require_safe
 def consultation_request_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _detail(request, in_practice(request, ConsultationRequest.objects.all(), public_id), StatusForm())
 
