@@ -10,7 +10,7 @@ from typing import Any
 
 import time_machine
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLPattern, reverse
 from django.utils import timezone
 from icalendar import Calendar
 from pypdf import PdfReader
@@ -312,13 +312,28 @@ def test_a_report_reviewed_already_keeps_the_first_reviewers_name_and_note(
     assert (report.reviewed_by, report.review_note) == (staff[Role.CLINICIAN], "Expected; reassured")
 
 
+def _patient_pages() -> list[str]:
+    """Every portal page of the resolver without a record in its address that a visitor is sent to sign in for."""
+    from lasercare.practice.portal import urls
+
+    names = [p.name for p in urls.urlpatterns if isinstance(p, URLPattern) and p.name and not p.pattern.converters]
+    anonymous = Client()
+    return [
+        name
+        for name in names
+        if (answer := anonymous.get(reverse(name))).status_code == 302 and "/portal/sign-in/" in answer["Location"]
+    ]
+
+
 def test_every_portal_page_read_is_audited_as_the_patient(jane: PatientWithCourse) -> None:
     client = portal_client(jane.account)
-    for name in ("portal_home", "portal_preparation", "portal_appointments", "portal_aftercare"):
+    pages = _patient_pages()
+    assert {"portal_home", "portal_report", "portal_photos", "portal_aftercare"} <= set(pages)
+    for name in pages:
         before = AuditEntry.objects.count()
-        client.get(reverse(name))
+        assert client.get(reverse(name)).status_code == 200, name
         entry = AuditEntry.objects.order_by("-pk").first()
-        assert AuditEntry.objects.count() == before + 1
+        assert AuditEntry.objects.count() == before + 1, f"{name} was read without an audit entry"
         assert entry is not None and entry.actor_label.startswith("patient portal")
         assert entry.patient_ref == str(jane.patient.public_id)
 

@@ -199,6 +199,8 @@ def password(request: HttpRequest) -> HttpResponse:
             sign_in(request, account)  # the session follows the new password; others end
             messages.success(request, _("Your password is changed."))
             return redirect("portal_home")
+    if request.method != "POST":
+        _viewed(request, "portal_account", detail="password form")
     return _page(request, "portal/password.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -422,6 +424,8 @@ def report(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(refusal))
         else:
             return _page(request, "portal/reported.html", {"report": sent})
+    if request.method != "POST":
+        _viewed(request, "portal_side_effect_form")  # it lists the patient's sessions
     return _page(
         request,
         "portal/report.html",
