@@ -103,7 +103,7 @@ def test_a_session_comes_at_least_the_interval_after_the_one_before() -> None:
     (problem,) = win.problems(date(2026, 12, 30))
     assert problem == (
         "Session 2 cannot be before 31 Dec 2026: at least 3 weeks after session 1 on 10 Dec 2026 "
-        "(interval of Intense pulsed light)."
+        "(the treatment's minimum interval)."
     )
 
 
@@ -118,7 +118,7 @@ def test_a_session_comes_at_least_the_interval_before_the_next_booked_one() -> N
     assert win.latest == date(2027, 1, 8)
     assert win.problems(date(2027, 1, 9)) == (
         "Session 2 cannot be after 8 Jan 2027: at least 3 weeks before session 3 on 29 Jan 2027 "
-        "(interval of Intense pulsed light).",
+        "(the treatment's minimum interval).",
     )
     assert win.problems(date(2027, 1, 8)) == ()
 

@@ -46,10 +46,12 @@ def equip(practice: Practice, location: Location, admin: StaffUser) -> dict[str,
         Room.objects.create(practice=practice, location=location, name=f"Treatment room {number}")
     modalities = load_knowledge().modalities
     devices = {}
-    for code, modality in sorted(modalities.items()):
+    for number, (code, modality) in enumerate(sorted(modalities.items()), start=1):
         devices[code] = Device.objects.create(
             practice=practice,
-            name=modality.name.split(" (")[0][:90],
+            # As a clinic names its machines, not after the treatment: the front desk books by the name, and a
+            # treatment's name is clinical content it does not see (docs/security.md).
+            name=f"Device {number}",
             manufacturer="Demo",
             model=f"Demo {code.upper().replace('_', ' ')}",
             serial_number=f"DEMO-{code.upper()}",

@@ -29,6 +29,12 @@ class PractitionerChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.display_name} ({obj.role_label})"
 
 
+class DeviceChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        # The clinic's own name for the machine; its model and modality are clinical detail (docs/security.md).
+        return str(obj.name)
+
+
 def practitioners(practice_id: int) -> QuerySet[StaffUser]:
     return StaffUser.objects.filter(practice_id=practice_id, role__in=PRACTITIONER_ROLES, is_active=True).order_by(
         "first_name", "last_name", "username"
@@ -64,7 +70,7 @@ class BookingForm(_When):
     session_number = forms.TypedChoiceField(label=_("Session"), coerce=int, choices=[])
     practitioner = PractitionerChoice(queryset=StaffUser.objects.none(), label=_("Practitioner"))
     room = forms.ModelChoiceField(queryset=Room.objects.none(), label=_("Room"))
-    device = forms.ModelChoiceField(queryset=Device.objects.none(), label=_("Device"))
+    device = DeviceChoice(queryset=Device.objects.none(), label=_("Device"))
 
     field_order = ["session_number", "day", "start", "minutes", "practitioner", "room", "device", "early_reason"]
 

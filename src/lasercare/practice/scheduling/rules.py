@@ -139,7 +139,8 @@ def window(course: Course, session: int, booked: Iterable[Booked]) -> Window:
     others = [b for b in booked if b.session != session]
     candidates: list[tuple[date, str]] = [(floor.on, floor.reason) for floor in course.floors]
     before = max((b for b in others if b.session < session), key=lambda b: b.session, default=None)
-    interval_words = f"interval of {course.name}"
+    # The front desk reads these reasons: the treatment's name is not theirs to see (docs/security.md).
+    interval_words = "the treatment's minimum interval"
     if before is not None:
         gap = session - before.session
         weeks = course.interval_weeks * gap
