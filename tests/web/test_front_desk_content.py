@@ -6,6 +6,7 @@ The access matrix checks who may open which page; this checks what the page says
 from __future__ import annotations
 
 import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -36,6 +37,7 @@ def demo(db: None) -> None:
 
 
 def _pages(booking: Booking) -> dict[str, str]:
+    assert booking.plan is not None
     return {
         "calendar (day)": reverse("calendar"),
         "calendar (week)": reverse("calendar") + "?view=week",
