@@ -50,7 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def public_address_warning(bind: str, site_url: str) -> str:
     """What to tell the person starting the server when the links in e-mails would not lead to it: the public
     address (LASERCARE_SITE_URL) is unset, so e-mails link to the default, and the server listens elsewhere."""
-    from lasercare.site.public import DEFAULT
+    from lasercare.web.public import DEFAULT
 
     if site_url.strip() or urlsplit(DEFAULT).netloc == bind:
         return ""

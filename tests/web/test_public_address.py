@@ -16,7 +16,7 @@ from lasercare.practice.clinic.roles import Role
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.portal.models import PatientAccount
 from lasercare.serve_cli import public_address_warning
-from lasercare.site.public import public_link
+from lasercare.web.public import public_link
 
 
 def test_an_invitation_links_to_the_public_address_not_the_host_it_was_sent_from(

@@ -25,7 +25,7 @@ from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consent.models import ConsentStatus
 from lasercare.practice.reminders.patient_calendar import patient_calendar
 from lasercare.practice.selfassessment.knowledge_text import care_text
-from lasercare.site.jinja import show_date
+from lasercare.web.dates import show_date
 from tests.web.portal_helpers import PatientWithCourse, jane, portal_client
 from tests.web.reminder_helpers import Course, booked, dispatch, moment
 

@@ -34,7 +34,7 @@ from lasercare.practice.consent.document import EVIDENCE_WORDS, course_sessions,
 from lasercare.practice.scheduling import rules
 from lasercare.practice.scheduling.session_dates import SessionDate, session_dates
 from lasercare.practice.selfassessment.knowledge_text import filled_text, kb, step_templates
-from lasercare.site.jinja import show_date
+from lasercare.web.dates import show_date
 
 if TYPE_CHECKING:
     from lasercare.practice.clinic.contact import Contact

@@ -12,7 +12,7 @@ from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.access import in_practice, requires
 from lasercare.practice.clinic.roles import Action
 from lasercare.practice.consultations.models import TreatmentPlan
-from lasercare.practice.patients.language import language_of
+from lasercare.web.languages import language_of
 
 
 @requires(Action.VIEW_CLINICAL)

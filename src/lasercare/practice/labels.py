@@ -178,7 +178,7 @@ def in_words(text: str) -> str:
             return f"{match.group(1)} {words.get(match.group(2), match.group(2))}"
         return f"{words.get(match.group(3), match.group(3))} ({match.group(4)})"
 
-    from lasercare.site.jinja import iso_day
+    from lasercare.web.dates import iso_day
 
     text = _ONE.sub(one, _LISTS.sub(listed, text))
     text = _ISO_DAY.sub(lambda m: iso_day(m.group(0)), text)

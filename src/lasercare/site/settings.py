@@ -286,7 +286,7 @@ EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "lasercare <reminders@localhost>")
 # The app's public address, as patients and staff reach it: every link in an e-mail is made from it
-# (lasercare.site.public). Unset, it is http://127.0.0.1:8000, and `lasercare serve` warns when it listens elsewhere.
+# (lasercare.web.public). Unset, it is http://127.0.0.1:8000, and `lasercare serve` warns when it listens elsewhere.
 LASERCARE_SITE_URL = envstr("LASERCARE_SITE_URL", "")
 # The hour of the morning (practice time zone) a reminder's day starts with.
 LASERCARE_REMINDER_HOUR = envint("LASERCARE_REMINDER_HOUR", 8)

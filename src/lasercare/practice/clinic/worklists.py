@@ -24,8 +24,8 @@ from lasercare.practice.clinic.models import display_name
 from lasercare.practice.clinic.roles import Action
 from lasercare.practice.consultations.models import Consultation, PlanStatus, TreatmentPlan
 from lasercare.practice.scheduling.models import Booking, BookingStatus
-from lasercare.site.jinja import days_month_year
 from lasercare.site.routes import paths_of
+from lasercare.web.dates import days_month_year
 
 FOLLOW_UP_OVERDUE_DAYS = 30  # an overdue follow-up stays on the list this long (practice policy, not clinical)
 FOLLOW_UP_AHEAD_DAYS = 7  # and one due soon appears this many days ahead

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from lasercare.practice.clinic.translation_review import consent_language
 from lasercare.practice.consent.models import Consent, ConsentStatus
-from lasercare.practice.patients.language import language_name, language_of
+from lasercare.web.languages import language_name, language_of
 
 
 def presented_language(consent: Consent) -> str:

@@ -21,7 +21,7 @@ from lasercare.practice.consent.forms import SignForm, TemplateForm, WithdrawFor
 from lasercare.practice.consent.models import FAMILIES, Consent, ConsentStatus, ConsentTemplate
 from lasercare.practice.consent.signature import HEIGHT, WIDTH
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
-from lasercare.practice.patients.language import language_of
+from lasercare.web.languages import language_of
 
 FAMILY_NAMES = dict(FAMILIES)
 

@@ -22,7 +22,6 @@ from lasercare.practice.clinic.contact import contact_for
 from lasercare.practice.clinic.models import StaffUser
 from lasercare.practice.consent.models import Consent, ConsentStatus
 from lasercare.practice.consultations.models import TreatmentPlan
-from lasercare.practice.patients.language import language_of
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.portal import mail
 from lasercare.practice.portal.models import (
@@ -37,7 +36,8 @@ from lasercare.practice.portal.passwords import password_problems
 from lasercare.practice.portal.side_effects import any_urgent, symptoms
 from lasercare.practice.portal.tasks import tell_practice_of_urgent_report
 from lasercare.practice.scheduling.models import Booking, BookingStatus
-from lasercare.site.public import public_link
+from lasercare.web.languages import language_of
+from lasercare.web.public import public_link
 
 PORTAL = "patient portal"
 

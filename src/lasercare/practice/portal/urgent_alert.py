@@ -15,7 +15,7 @@ from django.utils import timezone
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
 from lasercare.practice.portal.models import SideEffectReport
-from lasercare.site.public import public_link
+from lasercare.web.public import public_link
 
 
 def compose(report: SideEffectReport) -> EmailMessage | None:

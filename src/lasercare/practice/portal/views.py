@@ -24,7 +24,6 @@ from lasercare.practice.consent import services as consent_services
 from lasercare.practice.consent.forms import SignForm
 from lasercare.practice.consent.models import ConsentStatus
 from lasercare.practice.consent.signature import HEIGHT, WIDTH
-from lasercare.practice.patients.language import language_of
 from lasercare.practice.photos.services import photos_for_patient
 from lasercare.practice.photos.storage import CONTENT_TYPES, Variant, open_image
 from lasercare.practice.portal import records, services
@@ -43,8 +42,9 @@ from lasercare.practice.portal.side_effects import symptoms
 from lasercare.practice.reminders.models import PatientCalendarFeed
 from lasercare.practice.reminders.patient_calendar import issue_feed, patient_calendar, revoke_feed
 from lasercare.practice.reminders.preferences import ReminderPreferenceForm
-from lasercare.site.jinja import show_date
-from lasercare.site.public import public_link
+from lasercare.web.dates import show_date
+from lasercare.web.languages import language_of
+from lasercare.web.public import public_link
 
 NAVIGATION = [
     ("portal_home", gettext_lazy("Home")),

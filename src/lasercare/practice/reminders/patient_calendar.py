@@ -25,7 +25,6 @@ from lasercare.documents.care_dates import DatedStep
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.models import Location, StaffUser
-from lasercare.practice.patients.language import language_of
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.reminders.models import PatientCalendarFeed, ReminderKind
 from lasercare.practice.reminders.planning import care_steps, send_hour
@@ -33,6 +32,7 @@ from lasercare.practice.reminders.preferences import token_digest
 from lasercare.practice.reminders.sending import long_date
 from lasercare.practice.scheduling.models import ACTIVE_STATUSES, Booking
 from lasercare.practice.selfassessment.knowledge_text import care_text
+from lasercare.web.languages import language_of
 
 REACH = timedelta(days=366)  # a year back; every booking ahead
 

@@ -30,14 +30,14 @@ from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.contact import contact_for
 from lasercare.practice.clinic.models import Location
-from lasercare.practice.patients.language import language_of
 from lasercare.practice.reminders.models import Reminder, ReminderKind, ReminderStatus
 from lasercare.practice.reminders.planning import care_steps
 from lasercare.practice.reminders.preferences import preference_for, token_digest
 from lasercare.practice.scheduling.models import ACTIVE_STATUSES
 from lasercare.practice.selfassessment.knowledge_text import care_text
-from lasercare.site.jinja import show_date
-from lasercare.site.public import public_link
+from lasercare.web.dates import show_date
+from lasercare.web.languages import language_of
+from lasercare.web.public import public_link
 
 MAX_ATTEMPTS = 5
 RETRY_MINUTES = 5  # then 10, 20, 40: a mail server that is down for a restart or an hour is waited out

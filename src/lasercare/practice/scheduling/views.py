@@ -29,8 +29,8 @@ from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.scheduling import calendar, feed, rules, services
 from lasercare.practice.scheduling.forms import BookingForm, CancelForm, RescheduleForm, practitioners
 from lasercare.practice.scheduling.models import Booking, BookingStatus, CalendarFeed
-from lasercare.site.public import public_link
 from lasercare.site.routes import paths_of
+from lasercare.web.public import public_link
 
 # --- A plan's course -------------------------------------------------------------------------------------------
 

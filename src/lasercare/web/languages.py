@@ -1,11 +1,18 @@
-"""The language a patient reads: the one recorded for them, when lasercare has a catalogue for it."""
+"""The language a patient reads: the one recorded for them, when lasercare has a catalogue for it.
+
+A base the patient record, the consent and the portal use alike (it needs only the patient's recorded language).
+"""
 
 from __future__ import annotations
+
+from typing import Protocol
 
 from django.conf import settings
 from django.utils import translation
 
-from lasercare.practice.patients.models import Patient
+
+class Patient(Protocol):
+    preferred_language: str
 
 
 def language_of(patient: Patient) -> str:
