@@ -134,6 +134,8 @@ def _serve(var_dir: Path, database_url: str | None, patients: int) -> Iterator[D
         "LASERCARE_VAR_DIR": str(var_dir),
         "PYTHONUNBUFFERED": "1",
         "LASERCARE_ACCESS_LOG": str(var_dir / "access.log"),
+        # As a deployment sets it: the links in e-mails and the calendar addresses come from the public address.
+        "LASERCARE_SITE_URL": base_url,
     }
     env.pop("DATABASE_URL", None)
     if database_url:
