@@ -139,7 +139,7 @@ def _chart_session(page: Page, plan_url: str, passes: str) -> None:
     choose_eyewear(page, patient="IPL patient shields (patient)", operator="IPL goggles 1 (anyone)")
 
 
-def _handout(page: Page, plan_url: str) -> None:
+def _handout(page: Page, plan_url: str, name: str = "handout") -> None:
     """The patient handout's first page, as pdftoppm renders the PDF the plan page offers."""
     response = page.request.get(plan_url + "handout.pdf")
     assert response.ok and response.headers["content-type"] == "application/pdf"
@@ -147,10 +147,10 @@ def _handout(page: Page, plan_url: str) -> None:
         pdf = Path(folder) / "handout.pdf"
         pdf.write_bytes(response.body())
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(IMAGES / "handout")],
+            ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(IMAGES / name)],
             check=True,
         )
-    print(f"docs/images/handout.png  {(IMAGES / 'handout.png').stat().st_size // 1024} KB")
+    print(f"docs/images/{name}.png  {(IMAGES / f'{name}.png').stat().st_size // 1024} KB")
 
 
 def course_pages(browser: Browser, server: DemoServer) -> None:
@@ -261,6 +261,9 @@ def portal_pages(browser: Browser, server: DemoServer) -> None:
     _shot(page, "portal-plan")
     _scroll_to(page, "h2:has-text('Possible side effects')")
     _shot(page, "portal-plan-risks")
+    handout = page.locator("a[href$='handout.pdf']").first.get_attribute("href")
+    assert handout is not None
+    _handout(page, handout.removesuffix("handout.pdf"), "portal-handout")
     for name, shot in (
         ("Preparation", "portal-preparation"),
         ("Appointments", "portal-appointments"),
