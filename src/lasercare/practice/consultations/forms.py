@@ -7,14 +7,17 @@ message beside the field it names, so the form and `lasercare plan` can never di
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lasercare.engine import IntakeError, read_intake
 from lasercare.practice import labels
+from lasercare.practice.clinic import plausible
 from lasercare.practice.clinic.models import Location, Practice
 from lasercare.practice.consultations.models import SUITABILITIES, OverrideKind
 from lasercare.practice.consultations.questionnaire import questions
@@ -27,6 +30,16 @@ _DATE = forms.DateInput(attrs={"type": "date"})
 
 def _blank(choices: dict[Any, Any], blank: str = "—") -> list[tuple[Any, Any]]:
     return [("", blank), *choices.items()]
+
+
+def _plausible(check: Callable[[date, date], None], value: Any) -> Any:
+    """The day, or the form's error naming its plausible range (clinic/plausible.py)."""
+    if value is not None:
+        try:
+            check(value, timezone.localdate())
+        except plausible.Implausible as error:
+            raise forms.ValidationError(str(error)) from None
+    return value
 
 
 class IntakeForm(forms.Form):
@@ -66,9 +79,16 @@ class IntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    max_downtime_days = forms.IntegerField(required=False, min_value=0, label=_("Most downtime acceptable (days)"))
+    max_downtime_days = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=plausible.MOST_DOWNTIME_DAYS,
+        label=_("Most downtime acceptable (days)"),
+        help_text=_("0 to 365 days (practice policy)."),
+    )
     max_sessions = forms.IntegerField(required=False, min_value=1, label=_("Most sessions acceptable"))
-    budget = forms.DecimalField(required=False, min_value=0, decimal_places=2, label=_("Budget"))
+    # Nine digits: a course's budget in any currency fits; a 400-digit number is a slip, refused with the range.
+    budget = forms.DecimalField(required=False, min_value=0, max_digits=9, decimal_places=2, label=_("Budget"))
     currency = forms.RegexField(
         regex=r"^[A-Z]{3}$",
         required=False,
@@ -166,6 +186,21 @@ class IntakeForm(forms.Form):
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
         answers = [data.get(f"q{q.number}") for q in questions()]
         return sum(answers) if all(a is not None for a in answers) else None  # type: ignore[arg-type]
+
+    def clean_held_on(self) -> date:
+        return _plausible(plausible.consultation_day, self.cleaned_data["held_on"])
+
+    def clean_follow_up_on(self) -> date | None:
+        return _plausible(plausible.follow_up_day, self.cleaned_data.get("follow_up_on"))
+
+    def clean_max_sessions(self) -> int | None:
+        value: int | None = self.cleaned_data.get("max_sessions")
+        if value is not None:
+            try:
+                plausible.sessions_limit(value)
+            except plausible.Implausible as error:
+                raise forms.ValidationError(str(error)) from None
+        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
