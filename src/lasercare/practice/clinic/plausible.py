@@ -76,9 +76,7 @@ def assessment_day(assessed_on: date, today: date, earliest: date) -> None:
     if assessed_on > today:
         raise Implausible("The assessment date cannot be in the future.")
     if assessed_on < earliest:
-        raise Implausible(
-            f"An outcome is assessed on or after what it follows: from {day_text(earliest)} to today."
-        )
+        raise Implausible(f"An outcome is assessed on or after what it follows: from {day_text(earliest)} to today.")
 
 
 def consultation_day(day: date, today: date) -> None:
