@@ -154,7 +154,7 @@ def fields_of(key: str, client: Client, records: dict[str, Any]) -> tuple[str, d
 
 def row_counts() -> dict[str, int]:
     return {
-        model._meta.label: model.objects.count()
+        model._meta.label: model._default_manager.count()
         for model in apps.get_models()
         if model._meta.app_label not in NOT_RECORDS and model._meta.label not in NOT_RECORD_MODELS
     }
@@ -183,8 +183,10 @@ def values_for(draw: st.DrawFn, fields: dict[str, list[str]]) -> dict[str, str]:
     data = {name: draw(st.sampled_from(offered or [""])) for name, offered in fields.items()}
     typed = sorted(name for name in data if DAY_LIKE.search(name) or NUMBER_LIKE.search(name))
     if data:
-        chosen = st.sampled_from(typed) if typed and draw(st.booleans()) else st.sampled_from(sorted(data))
-        for name in draw(st.lists(chosen, min_size=1, max_size=3, unique=True)):
+        typed_first: bool = bool(typed) and draw(st.booleans())
+        pool = typed if typed_first else sorted(data)
+        names: list[str] = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=3, unique=True))
+        for name in names:
             data[name] = draw(odd_for(name))
     return data
 

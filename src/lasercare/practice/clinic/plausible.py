@@ -12,8 +12,8 @@ Why each bound is what it is:
 - An outcome is assessed on or after the session it follows (or the plan's day when it follows none): an
   assessment cannot precede what it assesses.
 - A consultation's day: today or up to two years back (BOOKING_BEHIND_DAYS, the records' reach), never ahead.
-- FOLLOW_UP_AHEAD_YEARS (five years): practice policy. A follow-up is a day to come, and a clinic's recall lists
-  look no further ahead.
+- FOLLOW_UP_AHEAD_YEARS (five years): practice policy. A follow-up is a day to come (not before the consultation's
+  day: today for one held today), and a clinic's recall lists look no further ahead.
 - most_sessions(): the knowledge's largest course (engine/knowledge/modalities.toml, sessions.max of every
   modality and indication): a patient asking for more sessions than any treatment has is asking for no limit.
 - MOST_DOWNTIME_DAYS (a year): practice policy. The downtime a patient accepts, in days; any treatment's downtime
@@ -88,11 +88,14 @@ def consultation_day(day: date, today: date) -> None:
         raise Implausible(f"A consultation recorded here was held from {day_text(first)} (practice policy) to today.")
 
 
-def follow_up_day(day: date, today: date) -> None:
-    """A follow-up: from today to five years ahead."""
+def follow_up_day(day: date, today: date, held_on: date | None = None) -> None:
+    """A follow-up: from the consultation's day (today, for one held today) to five years ahead of today. A
+    consultation recorded days after it was held may set a follow-up that has passed: it is overdue, as the
+    dashboard's follow-up list shows, not implausible."""
+    first = min(held_on or today, today)
     last = _years_after(today, FOLLOW_UP_AHEAD_YEARS)
-    if day < today:
-        raise Implausible("A follow-up is a day to come: this day has passed.")
+    if day < first:
+        raise Implausible(f"A follow-up is on or after the consultation's day, {day_text(first)}.")
     if day > last:
         raise Implausible(f"A follow-up is within five years, up to {day_text(last)} (practice policy).")
 

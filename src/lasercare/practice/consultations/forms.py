@@ -7,7 +7,6 @@ message beside the field it names, so the form and `lasercare plan` can never di
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -30,16 +29,6 @@ _DATE = forms.DateInput(attrs={"type": "date"})
 
 def _blank(choices: dict[Any, Any], blank: str = "—") -> list[tuple[Any, Any]]:
     return [("", blank), *choices.items()]
-
-
-def _plausible(check: Callable[[date, date], None], value: Any) -> Any:
-    """The day, or the form's error naming its plausible range (clinic/plausible.py)."""
-    if value is not None:
-        try:
-            check(value, timezone.localdate())
-        except plausible.Implausible as error:
-            raise forms.ValidationError(str(error)) from None
-    return value
 
 
 class IntakeForm(forms.Form):
@@ -188,10 +177,21 @@ class IntakeForm(forms.Form):
         return sum(answers) if all(a is not None for a in answers) else None  # type: ignore[arg-type]
 
     def clean_held_on(self) -> date:
-        return _plausible(plausible.consultation_day, self.cleaned_data["held_on"])
+        held_on: date = self.cleaned_data["held_on"]
+        try:
+            plausible.consultation_day(held_on, timezone.localdate())
+        except plausible.Implausible as error:
+            raise forms.ValidationError(str(error)) from None
+        return held_on
 
     def clean_follow_up_on(self) -> date | None:
-        return _plausible(plausible.follow_up_day, self.cleaned_data.get("follow_up_on"))
+        value: date | None = self.cleaned_data.get("follow_up_on")
+        if value is not None:
+            try:
+                plausible.follow_up_day(value, timezone.localdate(), self.cleaned_data.get("held_on"))
+            except plausible.Implausible as error:
+                raise forms.ValidationError(str(error)) from None
+        return value
 
     def clean_max_sessions(self) -> int | None:
         value: int | None = self.cleaned_data.get("max_sessions")

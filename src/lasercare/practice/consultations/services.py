@@ -70,7 +70,7 @@ def _check_plausible(held_on: date, follow_up_on: date | None, intake: dict[str,
     try:
         plausible.consultation_day(held_on, today)
         if follow_up_on is not None:
-            plausible.follow_up_day(follow_up_on, today)
+            plausible.follow_up_day(follow_up_on, today, held_on)
         if goals.get("max_sessions") is not None:
             plausible.sessions_limit(int(goals["max_sessions"]))
         if goals.get("max_downtime_days") is not None:
