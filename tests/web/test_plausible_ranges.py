@@ -230,3 +230,30 @@ def test_care_steps_of_a_session_on_the_calendars_last_day_never_overflow() -> N
     assert (aftercare[0].on, aftercare[0].until) == (date.max, date.max)
     preparation = preparation_for([{"days_before": 14, "text": "No tanning"}], 1, date.min)
     assert preparation[0].on == date.min
+
+
+@pytest.mark.parametrize("field", ["last_sun_exposure_on", "med_stopped_0", "proc_on_0"])
+def test_a_day_of_the_patients_history_before_their_birth_is_refused(
+    signed_in: SignIn, clinician: StaffUser, patient: Patient, field: str
+) -> None:
+    data = consultation(med_name_0="isotretinoin", proc_kind_0="chemical_peel", proc_on_0="2026-06-01")
+    data[field] = "0001-01-01"
+    page = signed_in(clinician).post(f"/patients/{patient.public_id}/consultations/new/", data)
+    assert page.status_code == 400
+    assert "is before the patient" in page.content.decode()
+    assert not Consultation.objects.exists()
+
+
+def test_an_event_to_be_ready_for_in_9999_is_refused_by_form_and_service(
+    signed_in: SignIn, clinician: StaffUser, patient: Patient
+) -> None:
+    page = signed_in(clinician).post(
+        f"/patients/{patient.public_id}/consultations/new/", consultation(ready_by="9999-12-31")
+    )
+    assert page.status_code == 400
+    assert "five years ahead" in page.content.decode()
+    intake = basic_intake()
+    intake["goals"] = {"ready_by": "9999-12-31"}
+    with pytest.raises(IntakeError, match="five years ahead"):
+        consultations.record_consultation(None, clinician, patient, held_on=CONSULTATION_DAY, intake=intake)
+    assert not Consultation.objects.exists()

@@ -14,6 +14,8 @@ Why each bound is what it is:
 - A consultation's day: today or up to two years back (BOOKING_BEHIND_DAYS, the records' reach), never ahead.
 - FOLLOW_UP_AHEAD_YEARS (five years): practice policy. A follow-up is a day to come (not before the consultation's
   day: today for one held today), and a clinic's recall lists look no further ahead.
+- The event to be ready for: from the consultation's day to five years ahead (the follow-up's policy bound).
+- A day of the patient's history (a medicine stopped, a procedure, a tan): on or after their birth.
 - most_sessions(): the knowledge's largest course (engine/knowledge/modalities.toml, sessions.max of every
   modality and indication): a patient asking for more sessions than any treatment has is asking for no limit.
 - MOST_DOWNTIME_DAYS (a year): practice policy. The downtime a patient accepts, in days; any treatment's downtime
@@ -98,6 +100,21 @@ def follow_up_day(day: date, today: date, held_on: date | None = None) -> None:
         raise Implausible(f"A follow-up is on or after the consultation's day, {day_text(first)}.")
     if day > last:
         raise Implausible(f"A follow-up is within five years, up to {day_text(last)} (practice policy).")
+
+
+def event_day(day: date, held_on: date, today: date) -> None:
+    """The event a patient wants to be ready for: from the consultation's day to five years ahead of today."""
+    last = _years_after(today, FOLLOW_UP_AHEAD_YEARS)
+    if not min(held_on, today) <= day <= last:
+        raise Implausible(
+            f"The event to be ready for is from the consultation's day to five years ahead, up to {day_text(last)}."
+        )
+
+
+def in_lifetime(day: date, born: date) -> None:
+    """A day of the patient's history (a medicine stopped, a procedure, a tan): not before their birth."""
+    if day < born:
+        raise Implausible(f"This day is before the patient's birth ({day_text(born)}).")
 
 
 def _years_after(day: date, years: int) -> date:

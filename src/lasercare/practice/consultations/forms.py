@@ -176,6 +176,23 @@ class IntakeForm(forms.Form):
         answers = [data.get(f"q{q.number}") for q in questions()]
         return sum(answers) if all(a is not None for a in answers) else None  # type: ignore[arg-type]
 
+    def _check_days(self, data: dict[str, Any]) -> None:
+        """The history's days on or after the patient's birth; the event ahead within five years."""
+        history = ["last_sun_exposure_on", *(f"med_stopped_{r}" for r in range(MEDICATION_ROWS))]
+        history += [f"proc_on_{r}" for r in range(PROCEDURE_ROWS)]
+        today = timezone.localdate()
+        for name in [*history, "ready_by"]:
+            day = data.get(name)
+            if day is None:
+                continue
+            try:
+                if name == "ready_by":
+                    plausible.event_day(day, data.get("held_on") or today, today)
+                else:
+                    plausible.in_lifetime(day, self.patient.date_of_birth)
+            except plausible.Implausible as error:
+                self.add_error(name, str(error))
+
     def clean_held_on(self) -> date:
         held_on: date = self.cleaned_data["held_on"]
         try:
@@ -213,6 +230,7 @@ class IntakeForm(forms.Form):
                 _("The form sent fields it does not have (%(keys)s): nothing was saved. Reload the page and try again.")
                 % {"keys": ", ".join(unknown[:5])},
             )
+        self._check_days(data)
         if self.errors:
             return data
         document, where = self._intake(data)

@@ -73,6 +73,8 @@ def _check_plausible(held_on: date, follow_up_on: date | None, intake: dict[str,
             plausible.follow_up_day(follow_up_on, today, held_on)
         if goals.get("max_sessions") is not None:
             plausible.sessions_limit(int(goals["max_sessions"]))
+        if goals.get("ready_by"):
+            plausible.event_day(date.fromisoformat(str(goals["ready_by"])), held_on, today)
         if goals.get("max_downtime_days") is not None:
             plausible.downtime_limit(int(goals["max_downtime_days"]))
     except plausible.Implausible as error:
