@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from lasercare.documents.care_dates import aftercare_for, preparation_for
@@ -19,13 +19,17 @@ from lasercare.practice.clinic.models import Room, StaffUser
 from lasercare.practice.consultations import services as consultations
 from lasercare.practice.consultations.models import Consultation, TreatmentPlan
 from lasercare.practice.patients.models import Patient
+from lasercare.practice.portal.models import SideEffectReport
+from lasercare.practice.portal.services import PortalRefused, report_side_effect
+from lasercare.practice.portal.side_effects import symptoms
 from lasercare.practice.scheduling import services as scheduling
 from lasercare.practice.scheduling.models import Booking, BookingStatus
 from tests.web.booking_helpers import Setup, accepted_plan, at, setup
 from tests.web.charting_helpers import consent, device, form_data, values
 from tests.web.conftest import CONSULTATION_DAY, basic_intake
+from tests.web.portal_helpers import PatientWithCourse, jane, portal_client
 
-__all__ = ["setup"]
+__all__ = ["jane", "setup"]
 SignIn = Callable[[StaffUser], Client]
 LAST_DAY = "9999-12-31"
 
@@ -257,3 +261,32 @@ def test_an_event_to_be_ready_for_in_9999_is_refused_by_form_and_service(
     with pytest.raises(IntakeError, match="five years ahead"):
         consultations.record_consultation(None, clinician, patient, held_on=CONSULTATION_DAY, intake=intake)
     assert not Consultation.objects.exists()
+
+
+# -- the patient portal ---------------------------------------------------------------------------------------------
+
+
+def test_a_side_effect_that_started_in_year_one_is_refused_and_nothing_is_sent(jane: PatientWithCourse) -> None:
+    symptom = next(iter(symptoms()))
+    data = {"symptoms": [symptom], "started_on": "0001-01-01"}
+    page = portal_client(jane.account).post("/portal/side-effects/", data)
+    assert "Give a day in the last two years." in page.content.decode()
+    assert not SideEffectReport.objects.exists()
+
+
+def test_the_portal_service_refuses_a_side_effect_before_the_appointment_it_follows(jane: PatientWithCourse) -> None:
+    # The appointment held five days ago (moved there directly: booking the past is not what is tested).
+    held = timezone.now() - timedelta(days=5)
+    Booking.objects.filter(pk=jane.first.pk).update(starts_at=held, ends_at=held + timedelta(minutes=45))
+    jane.first.refresh_from_db()
+    request = RequestFactory().post("/portal/side-effects/")
+    with pytest.raises(PortalRefused, match="before that appointment"):
+        report_side_effect(
+            request,
+            jane.account,
+            symptom_codes=[next(iter(symptoms()))],
+            started_on=timezone.localdate(held) - timedelta(days=1),
+            description="",
+            booking=jane.first,
+        )
+    assert not SideEffectReport.objects.exists()
