@@ -19,6 +19,15 @@ from typing import Any, Literal
 StepKind = Literal["preparation", "aftercare"]
 
 
+def _shifted(day: date, days: int) -> date:
+    """`day` moved by `days`, held at the calendar's ends: the services refuse implausible days long before
+    (clinic/plausible.py); this keeps a day that slipped past them from failing every page that dates care."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 @dataclass(frozen=True)
 class DatedStep:
     """One step of care on one day. `on` is the day it starts (preparation) or applies (aftercare); `ideal` is the
@@ -43,7 +52,7 @@ class DatedStep:
         """The last day the step applies on: `on` itself, unless it lasts days."""
         if self.last_day is None:
             return self.on
-        return self.session_on + timedelta(days=self.last_day)
+        return _shifted(self.session_on, self.last_day)
 
     @property
     def lasts_days(self) -> bool:
@@ -72,7 +81,7 @@ def preparation_for(
         before = step.get("days_before")
         if before is None:
             continue
-        ideal = session_on - timedelta(days=int(before))
+        ideal = _shifted(session_on, -int(before))
         on = max(ideal, not_before) if not_before is not None else ideal
         dated.append(
             DatedStep(
@@ -97,7 +106,7 @@ def aftercare_for(steps: Iterable[Mapping[str, Any]], session: int, session_on: 
         after = step.get("days_after")
         if after is None:
             continue
-        on = session_on + timedelta(days=int(after))
+        on = _shifted(session_on, int(after))
         lasts = step.get("for_days")
         dated.append(
             DatedStep(

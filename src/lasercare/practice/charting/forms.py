@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +15,7 @@ from lasercare.practice.charting.models import AdverseEventKind, Cooling, Sessio
 from lasercare.practice.charting.scales import Scale
 from lasercare.practice.charting.services import CLOCK_SLACK
 from lasercare.practice.charting.settings_check import number
+from lasercare.practice.clinic import plausible
 from lasercare.practice.clinic.models import SETTINGS
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -24,6 +25,12 @@ _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-
 def _not_future(value: date | None) -> None:
     if value is not None and value > timezone.localdate():
         raise forms.ValidationError(_("This date is in the future."))
+
+
+def _in_records(value: date | None) -> None:
+    """Within the practice's records (two years back, clinic/plausible.py): year 1 is a typing slip."""
+    if value is not None and value < timezone.localdate() - timedelta(days=plausible.BOOKING_BEHIND_DAYS):
+        raise forms.ValidationError(_("This date is more than two years ago (practice policy)."))
 
 
 class ChartForm(forms.Form):
@@ -80,6 +87,11 @@ class ChartForm(forms.Form):
         value = self.cleaned_data["performed_at"]
         if value is not None and value > timezone.now() + CLOCK_SLACK:
             raise forms.ValidationError(_("A session is charted once it has taken place: this time is still to come."))
+        if value is not None:
+            try:
+                plausible.chart_time(value, timezone.now(), None)
+            except plausible.Implausible as error:
+                raise forms.ValidationError(str(error)) from None
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -131,7 +143,7 @@ class AdverseEventForm(forms.Form):
         label=_("Description"), required=False, max_length=300, help_text=_("Required when the type is Other")
     )
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices, widget=forms.RadioSelect)
-    onset_on = forms.DateField(label=_("Onset"), widget=_DATE, validators=[_not_future])
+    onset_on = forms.DateField(label=_("Onset"), widget=_DATE, validators=[_not_future, _in_records])
     treatment = forms.CharField(label=_("Treatment given"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     chart = forms.ChoiceField(label=_("After session"), required=False)
 
@@ -167,12 +179,12 @@ class ReviewForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    resolved_on = forms.DateField(label=_("Resolved on"), widget=_DATE, validators=[_not_future])
+    resolved_on = forms.DateField(label=_("Resolved on"), widget=_DATE, validators=[_not_future, _in_records])
     resolution = forms.CharField(label=_("How it resolved"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
 
 
 class OutcomeForm(forms.Form):
-    assessed_on = forms.DateField(label=_("Assessed on"), widget=_DATE, validators=[_not_future])
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=_DATE, validators=[_not_future, _in_records])
     after_session = forms.TypedChoiceField(label=_("After session"), required=False, coerce=int, empty_value=None)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -33,6 +33,7 @@ from lasercare.practice.charting.models import (
     Severity,
 )
 from lasercare.practice.charting.scales import by_field
+from lasercare.practice.clinic import plausible
 from lasercare.practice.clinic.models import SETTINGS, Device, PhototypeSettingRange, StaffUser
 from lasercare.practice.clinic.roles import Action
 from lasercare.practice.consent.models import Consent, ConsentStatus
@@ -323,6 +324,11 @@ def save_chart(
             .order_by("starts_at")
             .first()
         )
+    booked_at = None if chart.booking is None else timezone.localtime(chart.booking.starts_at)
+    try:
+        plausible.chart_time(timezone.localtime(performed_at), timezone.localtime(now), booked_at)
+    except plausible.Implausible as error:
+        raise ChartingRefused(str(error)) from None
     if worn:
         chart.eyewear = safety.worn_words(worn)
     _clean(chart, exclude=["performed_by", "practice", "patient", "plan", "consent", "booking", "device"])
@@ -527,6 +533,22 @@ def flagged(plan: TreatmentPlan) -> list[AdverseEvent]:
 # -- outcomes ------------------------------------------------------------------------------------------------------
 
 
+def _assessed_from(plan: TreatmentPlan, after_session: int | None) -> date:
+    """The first day an outcome of the plan can be assessed: the day of the session it follows; with none, the
+    start of the practice's records."""
+    today = timezone.localdate()
+    records_from = today - timedelta(days=plausible.BOOKING_BEHIND_DAYS)
+    if after_session is None:
+        return records_from
+    performed = (
+        SessionChart.objects.filter(plan=plan, session_number=after_session)
+        .order_by("performed_at")
+        .values_list("performed_at", flat=True)
+        .first()
+    )
+    return records_from if performed is None else timezone.localdate(performed)
+
+
 @transaction.atomic
 def record_outcome(
     request: HttpRequest | None,
@@ -545,8 +567,10 @@ def record_outcome(
         raise ChartingRefused("Unknown scale.")
     if all(value is None for value in scores.values()):
         raise ChartingRefused("Record at least one score.")
-    if assessed_on > timezone.localdate():
-        raise ChartingRefused("The assessment date cannot be in the future.")
+    try:
+        plausible.assessment_day(assessed_on, timezone.localdate(), _assessed_from(plan, after_session))
+    except plausible.Implausible as error:
+        raise ChartingRefused(str(error)) from None
     outcome = Outcome(
         practice_id=plan.practice_id,
         patient_id=plan.patient_id,

@@ -11,10 +11,12 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lasercare.engine import IntakeError, read_intake
 from lasercare.practice import labels
+from lasercare.practice.clinic import plausible
 from lasercare.practice.clinic.models import Location, Practice
 from lasercare.practice.consultations.models import SUITABILITIES, OverrideKind
 from lasercare.practice.consultations.questionnaire import questions
@@ -66,9 +68,16 @@ class IntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    max_downtime_days = forms.IntegerField(required=False, min_value=0, label=_("Most downtime acceptable (days)"))
+    max_downtime_days = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=plausible.MOST_DOWNTIME_DAYS,
+        label=_("Most downtime acceptable (days)"),
+        help_text=_("0 to 365 days (practice policy)."),
+    )
     max_sessions = forms.IntegerField(required=False, min_value=1, label=_("Most sessions acceptable"))
-    budget = forms.DecimalField(required=False, min_value=0, decimal_places=2, label=_("Budget"))
+    # Nine digits: a course's budget in any currency fits; a 400-digit number is a slip, refused with the range.
+    budget = forms.DecimalField(required=False, min_value=0, max_digits=9, decimal_places=2, label=_("Budget"))
     currency = forms.RegexField(
         regex=r"^[A-Z]{3}$",
         required=False,
@@ -167,6 +176,49 @@ class IntakeForm(forms.Form):
         answers = [data.get(f"q{q.number}") for q in questions()]
         return sum(answers) if all(a is not None for a in answers) else None  # type: ignore[arg-type]
 
+    def _check_days(self, data: dict[str, Any]) -> None:
+        """The history's days on or after the patient's birth; the event ahead within five years."""
+        history = ["last_sun_exposure_on", *(f"med_stopped_{r}" for r in range(MEDICATION_ROWS))]
+        history += [f"proc_on_{r}" for r in range(PROCEDURE_ROWS)]
+        today = timezone.localdate()
+        for name in [*history, "ready_by"]:
+            day = data.get(name)
+            if day is None:
+                continue
+            try:
+                if name == "ready_by":
+                    plausible.event_day(day, data.get("held_on") or today, today)
+                else:
+                    plausible.in_lifetime(day, self.patient.date_of_birth)
+            except plausible.Implausible as error:
+                self.add_error(name, str(error))
+
+    def clean_held_on(self) -> date:
+        held_on: date = self.cleaned_data["held_on"]
+        try:
+            plausible.consultation_day(held_on, timezone.localdate())
+        except plausible.Implausible as error:
+            raise forms.ValidationError(str(error)) from None
+        return held_on
+
+    def clean_follow_up_on(self) -> date | None:
+        value: date | None = self.cleaned_data.get("follow_up_on")
+        if value is not None:
+            try:
+                plausible.follow_up_day(value, timezone.localdate(), self.cleaned_data.get("held_on"))
+            except plausible.Implausible as error:
+                raise forms.ValidationError(str(error)) from None
+        return value
+
+    def clean_max_sessions(self) -> int | None:
+        value: int | None = self.cleaned_data.get("max_sessions")
+        if value is not None:
+            try:
+                plausible.sessions_limit(value)
+            except plausible.Implausible as error:
+                raise forms.ValidationError(str(error)) from None
+        return value
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         # The intake refuses keys it does not know at every level; so does its form: a field the page never had
@@ -178,6 +230,7 @@ class IntakeForm(forms.Form):
                 _("The form sent fields it does not have (%(keys)s): nothing was saved. Reload the page and try again.")
                 % {"keys": ", ".join(unknown[:5])},
             )
+        self._check_days(data)
         if self.errors:
             return data
         document, where = self._intake(data)

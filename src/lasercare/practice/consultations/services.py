@@ -18,6 +18,7 @@ from django.utils import timezone
 from lasercare.engine import IntakeError, KnowledgeError, make_plan, plan_to_dict, read_intake
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
+from lasercare.practice.clinic import plausible
 from lasercare.practice.clinic.models import Location, StaffUser
 from lasercare.practice.clinic.policy import knowledge_for
 from lasercare.practice.consultations import safety_services
@@ -62,6 +63,24 @@ def preview(patient: Patient, intake: dict[str, Any], on: date) -> PlanPreview:
         return PlanPreview(plan=None, error=f"The practice's clinic policy is broken: {error}")
 
 
+def _check_plausible(held_on: date, follow_up_on: date | None, intake: dict[str, Any]) -> None:
+    """Refuse, before the engine dates anything from them, days and limits no consultation has."""
+    today = timezone.localdate()
+    goals = intake.get("goals") or {}
+    try:
+        plausible.consultation_day(held_on, today)
+        if follow_up_on is not None:
+            plausible.follow_up_day(follow_up_on, today, held_on)
+        if goals.get("max_sessions") is not None:
+            plausible.sessions_limit(int(goals["max_sessions"]))
+        if goals.get("ready_by"):
+            plausible.event_day(date.fromisoformat(str(goals["ready_by"])), held_on, today)
+        if goals.get("max_downtime_days") is not None:
+            plausible.downtime_limit(int(goals["max_downtime_days"]))
+    except plausible.Implausible as error:
+        raise IntakeError("", str(error)) from None
+
+
 @transaction.atomic
 def record_consultation(
     request: HttpRequest | None,
@@ -77,8 +96,9 @@ def record_consultation(
     """Store the consultation, its medical-history version and the engine's draft plan.
 
     Open plans of the patient are superseded by the new one. Raises IntakeError (nothing stored) when the
-    engine cannot read the intake.
+    engine cannot read the intake, or a day or limit is outside its plausible range (clinic/plausible.py).
     """
+    _check_plausible(held_on, follow_up_on, intake)
     document = plan_document(patient, intake, held_on)
     consultation = Consultation.objects.create(
         practice=patient.practice,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lasercare.practice.clinic import plausible
 from lasercare.practice.portal.models import ChangeRequest, PatientAccount
 from lasercare.practice.portal.passwords import password_problems
 from lasercare.practice.portal.side_effects import symptoms
@@ -110,6 +113,12 @@ class SideEffectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Where it is, how it has changed, what you have tried. A photo can be shown at your next visit."),
     )
+
+    def clean_started_on(self) -> date:
+        day: date = self.cleaned_data["started_on"]
+        if day < timezone.localdate() - timedelta(days=plausible.BOOKING_BEHIND_DAYS):
+            raise forms.ValidationError(_("Give a day in the last two years."))
+        return day
 
     def __init__(self, *args: Any, sessions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import client_address, record
-from lasercare.practice.clinic import throttle
+from lasercare.practice.clinic import plausible, throttle
 from lasercare.practice.clinic.contact import contact_for
 from lasercare.practice.clinic.models import StaffUser
 from lasercare.practice.consent.models import Consent, ConsentStatus
@@ -352,6 +352,12 @@ def report_side_effect(
         raise PortalRefused(_("This appointment is not yours."))
     if started_on > timezone.localdate():
         raise PortalRefused(_("The day it started cannot be in the future."))
+    # Year 1 is a slip of the keyboard: a side effect reported here started within the practice's records
+    # (clinic/plausible.py), and after the appointment it follows.
+    if started_on < timezone.localdate() - timedelta(days=plausible.BOOKING_BEHIND_DAYS):
+        raise PortalRefused(_("Give a day in the last two years."))
+    if booking is not None and started_on < timezone.localdate(booking.starts_at):
+        raise PortalRefused(_("The day it started cannot be before that appointment."))
     report = SideEffectReport.objects.create(
         practice_id=account.practice_id,
         patient_id=account.patient_id,

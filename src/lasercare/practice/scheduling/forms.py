@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lasercare.practice.clinic import plausible
 from lasercare.practice.clinic.models import Device, Room, StaffUser
 from lasercare.practice.scheduling.models import SLOT_MINUTES
 from lasercare.practice.scheduling.services import DEFAULT_MINUTES, PRACTITIONER_ROLES
@@ -58,6 +59,14 @@ class _When(forms.Form):
         label=_("Reason for booking earlier than the plan allows (clinicians only)"),
         help_text=_("Only needed to book before the minimum interval or a waiting period. Shown on the booking."),
     )
+
+    def clean_day(self) -> date:
+        day: date = self.cleaned_data["day"]
+        try:
+            plausible.booking_day(day, timezone.localdate())
+        except plausible.Implausible as error:
+            raise forms.ValidationError(str(error)) from None
+        return day
 
     def starts_at(self) -> datetime:
         """The start as an aware time in the practice's time zone."""

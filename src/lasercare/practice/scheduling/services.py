@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
+from lasercare.practice.clinic import plausible
 from lasercare.practice.clinic.models import Device, Room, StaffUser
 from lasercare.practice.clinic.roles import Action, Role
 from lasercare.practice.consultations import safety_services
@@ -156,7 +157,15 @@ def _check_resources(practice_id: int, modality: str, practitioner: StaffUser, r
 def _check_time(starts_at: datetime, minutes: int) -> datetime:
     if timezone.is_naive(starts_at):
         raise BookingRefused("The start time needs a time zone.")
-    local = timezone.localtime(starts_at)
+    try:
+        local = timezone.localtime(starts_at)
+    except OverflowError:
+        raise BookingRefused("A booking's day is within two years of today (practice policy).") from None
+    # Before any arithmetic on the day: a start near the calendar's end has no end time, nor reminders.
+    try:
+        plausible.booking_day(local.date(), timezone.localdate())
+    except plausible.Implausible as error:
+        raise BookingRefused(str(error)) from None
     if local.minute % SLOT_MINUTES or local.second or local.microsecond:
         raise BookingRefused("Bookings start on the quarter hour (for example 10:00, 10:15, 10:30 or 10:45).")
     if minutes <= 0:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lasercare.practice import labels
+from lasercare.practice.clinic import plausible
 from lasercare.practice.consultations.questionnaire import questions
 from lasercare.practice.selfassessment.knowledge_text import kb
 from lasercare.practice.selfassessment.models import ContactBy
@@ -69,7 +70,8 @@ class AssessmentForm(forms.Form):
     max_sessions = forms.IntegerField(
         label=_("Most sessions you would want (leave empty if it does not matter)"),
         min_value=1,
-        max_value=20,
+        # The longest course any treatment in the knowledge has: more means "it does not matter".
+        max_value=plausible.most_sessions(),
         required=False,
     )
     budget = forms.DecimalField(
