@@ -2,15 +2,12 @@
 
 On SQLite, an installation from before kept the table in a file of its own beside the main one
 (lasercare/site/sqlite/audit_file.py): its table, indexes, triggers and rows move into the main file, and the old
-file is removed. On PostgreSQL the table was always in the one database; TRUNCATE, which row triggers do not see,
-is now refused as UPDATE and DELETE are (migration 0003).
+file is removed. On PostgreSQL the table was always in the one database: nothing to do.
 """
 
 from django.db import migrations
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
-
-TABLE = "audit_auditentry"
 
 
 def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
@@ -21,16 +18,10 @@ def forwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if not connection.is_in_memory_db():  # type: ignore[attr-defined]
             connection.ensure_connection()
             audit_file.merge_into_main(connection.connection, str(connection.settings_dict["NAME"]))
-    elif connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON {TABLE} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only()"
-        )
 
 
 def backwards(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP TRIGGER IF EXISTS audit_no_truncate ON {TABLE}")
+    """Nothing to undo: the table stays in the main file, where Django's migrations expect it."""
 
 
 class Migration(migrations.Migration):
