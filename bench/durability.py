@@ -203,20 +203,10 @@ def start_server(database: str, port: int) -> Server:
     )
     log.close()
     server = Server(process, port)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"durability: the server stopped at start (see {BENCH_DIR / database / 'server.log'})")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/health/")
-            if connection.getresponse().status == 200:
-                connection.close()
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.stop()
-    raise SystemExit("durability: the server did not answer /health/ within 90 s")
+    web_load.await_health(
+        process, port, server.stop, "durability", lambda: f"see {BENCH_DIR / database / 'server.log'}"
+    )
+    return server
 
 
 # --- a browser's worth of HTTP: cookies, CSRF, forms ---------------------------------------------------------------

@@ -916,20 +916,28 @@ def start_server(database: str, args: argparse.Namespace) -> Server:
         environment = bench_env(database, args.src)
         process = subprocess.Popen(command, env=environment, stdout=output, stderr=subprocess.STDOUT)
     server = Server(process, port, log)
+    await_health(process, port, server.stop, "web_load", lambda: log.read_text()[-1000:])
+    return server
+
+
+def await_health(
+    process: subprocess.Popen[bytes], port: int, stop: Callable[[], None], who: str, why: Callable[[], str]
+) -> None:
+    """Until the server on `port` answers /health/; SystemExit saying `why` if it stops first, or after 90 s."""
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"web_load: the server stopped at start: {log.read_text()[-1000:]}")
+            raise SystemExit(f"{who}: the server stopped at start: {why()}")
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             connection.request("GET", "/health/")
             if connection.getresponse().status == 200:
                 connection.close()
-                return server
+                return
         except OSError:
             time.sleep(0.25)
-    server.stop()
-    raise SystemExit("web_load: the server did not answer /health/ within 90 s")
+    stop()
+    raise SystemExit(f"{who}: the server did not answer /health/ within 90 s")
 
 
 def child(args: argparse.Namespace, database: str, *extra: str) -> subprocess.CompletedProcess[str]:
