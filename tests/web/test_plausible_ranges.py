@@ -15,7 +15,7 @@ from lasercare.engine import IntakeError
 from lasercare.practice.charting import services as charting
 from lasercare.practice.charting.models import Outcome, SessionChart
 from lasercare.practice.clinic import plausible
-from lasercare.practice.clinic.models import Room, StaffUser
+from lasercare.practice.clinic.models import Device, Room, StaffUser
 from lasercare.practice.consultations import services as consultations
 from lasercare.practice.consultations.models import Consultation, TreatmentPlan
 from lasercare.practice.patients.models import Patient
@@ -111,23 +111,44 @@ def test_the_charting_service_refuses_a_chart_in_year_one(consented: TreatmentPl
         charting.save_chart(None, clinician, consented, device=on, values=values(), performed_at=year_one)
 
 
-def test_a_chart_days_away_from_its_booking_is_refused(consented: TreatmentPlan, clinician: StaffUser) -> None:
-    on = device(consented.practice)
-    room = Room.objects.create(practice=consented.practice, name="Room 1")
-    booked_on = timezone.localdate() - timedelta(days=3)
+def _booked_session_one(plan: TreatmentPlan, clinician: StaffUser, day: date, hour: int) -> Device:
+    on = device(plan.practice)
+    room = Room.objects.create(practice=plan.practice, name="Room 1")
     scheduling.book(
         None,
         clinician,
-        consented,
+        plan,
         session_number=1,
         practitioner=clinician,
         room=room,
         device=on,
-        starts_at=at(booked_on, 10),
+        starts_at=at(day, hour),
         early_reason="Test of the chart's day",
     )
+    return on
+
+
+def test_a_chart_days_after_its_booking_is_refused(consented: TreatmentPlan, clinician: StaffUser) -> None:
+    on = _booked_session_one(consented, clinician, timezone.localdate() - timedelta(days=3), 10)
     with pytest.raises(charting.ChartingRefused, match="within a day of its booking"):
         charting.save_chart(None, clinician, consented, device=on, values=values(), performed_at=timezone.now())
+
+
+def test_a_chart_weeks_ahead_of_its_booked_day_is_refused_and_says_to_move_the_booking(
+    consented: TreatmentPlan, clinician: StaffUser
+) -> None:
+    on = _booked_session_one(consented, clinician, timezone.localdate() + timedelta(days=28), 10)
+    with pytest.raises(charting.ChartingRefused, match=r"within a day of its booking.*move its booking"):
+        charting.save_chart(None, clinician, consented, device=on, values=values(), performed_at=timezone.now())
+    assert not SessionChart.objects.exists()
+
+
+def test_a_chart_hours_before_its_booking_is_accepted(consented: TreatmentPlan, clinician: StaffUser) -> None:
+    yesterday = timezone.localdate() - timedelta(days=1)
+    on = _booked_session_one(consented, clinician, yesterday, 10)
+    performed = at(yesterday, 10) - timedelta(hours=20)
+    chart = charting.save_chart(None, clinician, consented, device=on, values=values(), performed_at=performed)
+    assert chart.booking is not None
 
 
 def test_an_outcome_assessed_in_year_one_is_refused_by_the_form(

@@ -7,8 +7,10 @@ Why each bound is what it is:
   years, and a booking further ahead is a typing slip (9999 for 2026), never a plan.
 - BOOKING_BEHIND_DAYS (two years): practice policy. A past day may be booked (a session that took place, to be
   charted; the demo's history), as before; but none from before the practice's records, and never year 1.
-- CHART_SLACK (one day): a chart records a session that took place: its time lies no more than a day after the
-  booking it was held under (a session started late in the evening, a time-zone slip), never weeks later.
+- CHART_SLACK (one day): a chart records a session that took place: its time lies within a day of the booking it
+  was held under (a session started late in the evening, a time-zone slip), never weeks later and never weeks
+  earlier. A session held on another day was moved, and its booking is moved first: charting session 2 a month
+  before its booked day would also slip past the course's minimum interval, which the booking enforces.
 - An outcome is assessed on or after the session it follows (or the plan's day when it follows none): an
   assessment cannot precede what it assesses.
 - A consultation's day: today or up to two years back (BOOKING_BEHIND_DAYS, the records' reach), never ahead.
@@ -66,13 +68,11 @@ def chart_time(performed_at: datetime, now: datetime, booked_at: datetime | None
     is not still to come is the charting service's own, stricter rule (minutes of clock slack)."""
     if performed_at < now - timedelta(days=BOOKING_BEHIND_DAYS):
         raise Implausible("A session charted here took place within the last two years (practice policy).")
-    # Not more than a day after the booking: a session held later was moved, and its booking should say so. A
-    # session charted before its booked day is still allowed (the golden-path browser test charts session 2 ahead
-    # of its day); whether that should be refused too is left open on issue 18.
-    if booked_at is not None and performed_at - booked_at > CHART_SLACK:
+    if booked_at is not None and abs(performed_at - booked_at) > CHART_SLACK:
         raise Implausible(
             "The session's time is within a day of its booking "
-            f"(booked for {day_text(booked_at.date())} at {booked_at:%H:%M})."
+            f"(booked for {day_text(booked_at.date())} at {booked_at:%H:%M}). "
+            "If the session was held on another day, move its booking to that day first."
         )
 
 
