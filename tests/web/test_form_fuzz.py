@@ -99,7 +99,8 @@ class _Forms(HTMLParser):
                 self._open.fields[self._select].append(found["value"])
             return
         name = found["name"]
-        if tag in ("input", "textarea", "select"):
+        # A button's name and value are posted too: "action=stop" is the whole of some forms.
+        if tag in ("input", "textarea", "select", "button"):
             self._open.fields.setdefault(name, [])
             if tag == "select":
                 self._select = name
