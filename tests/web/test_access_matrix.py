@@ -124,6 +124,7 @@ ROUTES: dict[str, Route] = {
     "booking_cancel": Route(Action.BOOK_SESSIONS, {POST: 400}, record="booking"),
     "booking_no_show": Route(Action.BOOK_SESSIONS, {POST: 302}, record="booking"),
     "calendar": Route(Action.VIEW_SCHEDULE, {GET: 200}),
+    "calendar_day_sheet": Route(Action.VIEW_SCHEDULE, {GET: 200}),
     "calendar_feed_manage": Route(Action.VIEW_SCHEDULE, {GET: 200, POST: 200}),
     # No log-in: the secret in its address is the credential, and its events name no patient.
     "calendar_feed": Route(None, {GET: 200}, public=True),

@@ -67,12 +67,30 @@ def test_the_day_of_a_room_shows_its_bookings_only(signed_in: SignIn, setup: Set
     assert "Ann Other" not in next_day
 
 
-def test_the_calendar_shows_the_signed_in_practitioner_by_default(signed_in: SignIn, setup: Setup) -> None:
+def test_the_calendar_opens_on_the_whole_clinics_day_with_a_link_to_the_practitioners_own_week(
+    signed_in: SignIn, setup: Setup
+) -> None:
     setup.book(setup.nurse, 1, at(timezone.localdate(), 10))
     text = signed_in(setup.clinician).get("/calendar/").content.decode()
-    assert "Calendar: Clinician of Riverside Skin Clinic" in text
+    assert "Calendar: whole clinic" in text
     assert "Jane Doe" in text
     assert "(today)" in text
+    assert f"?practitioner={setup.clinician.public_id}&amp;view=week" in text  # "Your week"
+
+
+def test_the_week_of_a_device_shows_its_bookings_with_practitioner_and_room(
+    signed_in: SignIn, setup: Setup, practice: Practice
+) -> None:
+    two_patients_booked(setup, practice)
+    text = (
+        signed_in(setup.clinician)
+        .get(f"/calendar/?device={setup.other_device.public_id}&date={setup.day(1)}")
+        .content.decode()
+    )
+    assert "Calendar: Laser B" in text
+    assert "Ann Other" in text
+    assert "Jane Doe" not in text
+    assert "Nurse of Riverside Skin Clinic · Room 2" in text
 
 
 def test_cancelled_bookings_are_left_out_and_no_shows_marked(signed_in: SignIn, setup: Setup) -> None:
@@ -104,6 +122,7 @@ def test_another_practices_room_or_practitioner_is_not_found(
     client = signed_in(make_staff(other_practice, Role.CLINICIAN))
     assert client.get(f"/calendar/?room={setup.room.public_id}").status_code == 404
     assert client.get(f"/calendar/?practitioner={setup.clinician.public_id}").status_code == 404
+    assert client.get(f"/calendar/?device={setup.device.public_id}").status_code == 404
     assert client.get("/calendar/?practitioner=not-an-id").status_code == 404
 
 

@@ -41,6 +41,10 @@ def _pages(booking: Booking) -> dict[str, str]:
     return {
         "calendar (day)": reverse("calendar"),
         "calendar (week)": reverse("calendar") + "?view=week",
+        "whole clinic by room": reverse("calendar") + "?by=room",
+        "a practitioner's week": reverse("calendar") + f"?practitioner={booking.practitioner.public_id}",
+        "a device's week": reverse("calendar") + f"?device={booking.device.public_id}" if booking.device else "",
+        "day sheet": reverse("calendar_day_sheet") + f"?date={booking.starts_at.date()}",
         "booking": reverse("booking", args=[booking.public_id]),
         "course": reverse("plan_course", args=[booking.plan.public_id]),
     }
@@ -58,8 +62,10 @@ def test_the_calendars_bookings_and_courses_name_no_treatment(demo: None, role: 
     client.force_login(user)
     names = treatment_names()
     read = 0
-    for booking in Booking.objects.select_related("plan")[:5]:
+    for booking in Booking.objects.select_related("plan", "practitioner", "device")[:5]:
         for label, path in _pages(booking).items():
+            if not path:
+                continue
             response = client.get(path)
             if response.status_code == 403:
                 continue

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern] = [
     path("bookings/<uuid:public_id>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("bookings/<uuid:public_id>/no-show/", views.booking_no_show, name="booking_no_show"),
     path("calendar/", views.calendar_view, name="calendar"),
+    path("calendar/day-sheet/", views.calendar_day_sheet, name="calendar_day_sheet"),
     path("calendar/feed/", views.calendar_feed_manage, name="calendar_feed_manage"),
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
@@ -22,11 +23,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.access import in_practice, practice_id, requires, staff_user
-from lasercare.practice.clinic.models import Room, StaffUser, display_name
+from lasercare.practice.clinic.models import Device, Location, Practice, Room, StaffUser, display_name
 from lasercare.practice.clinic.roles import Action
 from lasercare.practice.consultations import safety_services
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
-from lasercare.practice.scheduling import calendar, feed, rules, services
+from lasercare.practice.scheduling import calendar, clinic_calendar, feed, rules, services
 from lasercare.practice.scheduling.forms import BookingForm, CancelForm, RescheduleForm, practitioners
 from lasercare.practice.scheduling.models import Booking, BookingStatus, CalendarFeed
 from lasercare.site.routes import paths_of
@@ -322,7 +323,8 @@ _CALENDAR_COLUMNS = (
 )
 
 
-def _calendar_lines(found: QuerySet[Booking], *, by_room: bool) -> list[CalendarLine]:
+def _calendar_lines(found: QuerySet[Booking], *, by: str) -> list[CalendarLine]:
+    """The bookings of one practitioner, room or device; each line names the other resources."""
     zone = timezone.get_current_timezone()
     booking_path, patient_path = paths_of("booking"), paths_of("patient")
     lines = []
@@ -332,7 +334,8 @@ def _calendar_lines(found: QuerySet[Booking], *, by_room: bool) -> list[Calendar
         session = f"session {number}" + (f" of {of}" if of else "") if number else ""
         if status == BookingStatus.COMPLETED:
             session += " · done"
-        where = display_name(*who) if by_room else room or "—"
+        person = display_name(*who)
+        where = {"room": person, "device": f"{person} · {room or '—'}"}.get(by, room or "—")
         lines.append(
             CalendarLine(
                 day=starts.date(),
@@ -341,27 +344,52 @@ def _calendar_lines(found: QuerySet[Booking], *, by_room: bool) -> list[Calendar
                 patient_href=patient_path(patient_id),
                 patient=f"{given} {family}",
                 session=session,
-                where=f"{where} · {device}" if device else where,
+                where=f"{where} · {device}" if device and by != "device" else where,
                 status=status,
             )
         )
     return lines
 
 
+def _location(request: HttpRequest, practice: int, rooms: list[Room]) -> tuple[int, str] | None:
+    """The location asked for (its id and name), known from the rooms in it; one of another practice is not found."""
+    text = request.GET.get("location", "")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise Http404
+    wanted = int(text)
+    known = {r.location_id: r.location.name for r in rooms if r.location is not None}
+    if wanted in known:
+        return wanted, known[wanted]
+    # A location with no room in use: nothing is booked there, but it is the practice's own.
+    location = Location.objects.filter(practice_id=practice, pk=wanted).values_list("name", flat=True).first()
+    if location is None:
+        raise Http404
+    return wanted, location
+
+
 @requires(Action.VIEW_SCHEDULE)
 @require_safe
 def calendar_view(request: HttpRequest) -> HttpResponse:
-    """One practitioner's or one room's day or week. The bookings are read through the (practitioner or room,
-    starts_at) index, one query whatever their number; the choosers are two more."""
+    """The whole clinic's day (a column per practitioner or room) or week, or one practitioner's, room's or
+    device's day or week. The bookings are read in one query whatever their number; the choosers are three more."""
     user = staff_user(request)
     practice = practice_id(request)
     today = timezone.localdate()
-    shown = calendar.period(request.GET.get("view", "week"), calendar.read_day(request.GET.get("date"), today))
     people = list(practitioners(practice).only("public_id", "username", "first_name", "last_name", "role"))
-    rooms = list(Room.objects.filter(practice_id=practice, active=True).only("public_id", "name").order_by("name"))
+    rooms = list(
+        Room.objects.filter(practice_id=practice, active=True)
+        .select_related("location")
+        .only("public_id", "name", "location__name")
+        .order_by("name")
+    )
+    devices = list(Device.objects.filter(practice_id=practice, active=True).only("public_id", "name").order_by("name"))
     room_id, person_id = _uuid(request.GET.get("room")), _uuid(request.GET.get("practitioner"))
+    device_id = _uuid(request.GET.get("device"))
     room: Room | None = None
     person: StaffUser | None = None
+    device: Device | None = None
     if room_id is not None:
         room = next((r for r in rooms if r.public_id == room_id), None) or in_practice(
             request, Room.objects.all(), room_id
@@ -370,52 +398,149 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
         person = next((p for p in people if p.public_id == person_id), None)
         if person is None:
             raise Http404
-    else:
-        person = next((p for p in people if p.pk == user.pk), people[0] if people else None)
+    elif device_id is not None:
+        device = next((d for d in devices if d.public_id == device_id), None) or in_practice(
+            request, Device.objects.all(), device_id
+        )
+    whole_clinic = room is None and person is None and device is None
+    # The whole clinic opens on its day, which fits a screen; one practitioner, room or device on its week.
+    asked = calendar.read_day(request.GET.get("date"), today)
+    shown = calendar.period(request.GET.get("view", "day" if whole_clinic else "week"), asked)
+    common: dict[str, Any] = {
+        "shown": shown,
+        "people": people,
+        "rooms": rooms,
+        "devices": devices,
+        "room": room,
+        "person": person,
+        "device": device,
+        "today": today,
+        "day_text": rules.day_text,
+        "mine": user.public_id if user.role in services.PRACTITIONER_ROLES else None,
+        "by": "practitioner",
+        "by_choices": clinic_calendar.BY_CHOICES,
+        "location": None,
+        "locations": [],
+    }
+    if whole_clinic:
+        return _whole_clinic(request, practice, common)
     start = timezone.make_aware(datetime.combine(shown.first, time.min))
     end = timezone.make_aware(datetime.combine(shown.after, time.min))
-    lines: list[CalendarLine] = []
-    if room is not None or person is not None:
-        found = Booking.objects.filter(starts_at__gte=start, starts_at__lt=end, practice_id=practice).exclude(
-            status=BookingStatus.CANCELLED
-        )
-        found = found.filter(room=room) if room is not None else found.filter(practitioner=person)
-        lines = _calendar_lines(found.order_by("starts_at"), by_room=room is not None)
+    found = Booking.objects.filter(starts_at__gte=start, starts_at__lt=end, practice_id=practice).exclude(
+        status=BookingStatus.CANCELLED
+    )
+    if room is not None:
+        found, kind, whose = found.filter(room=room), "room", {"room": room.public_id}
+    elif device is not None:
+        found, kind, whose = found.filter(device=device), "device", {"device": device.public_id}
+    else:
+        assert person is not None
+        found, kind, whose = found.filter(practitioner=person), "practitioner", {"practitioner": person.public_id}
+    lines = _calendar_lines(found.order_by("starts_at"), by=kind)
     by_day: dict[Any, list[CalendarLine]] = defaultdict(list)
     for line in lines:
         by_day[line.day].append(line)
-    whose = {"room": room.public_id} if room is not None else {"practitioner": person.public_id} if person else {}
 
     def link(**changes: Any) -> str:
-        params = {**whose, "view": shown.view, "date": shown.first.isoformat(), **changes}
-        return reverse("calendar") + "?" + "&".join(f"{key}={value}" for key, value in params.items())
+        return _calendar_link({**whose, "view": shown.view, "date": shown.first.isoformat(), **changes})
 
-    record(
-        request,
-        AuditAction.LIST,
-        "booking",
-        detail=f"calendar {'room' if room else 'practitioner'} {shown.view}, {len(lines)} shown",
-    )
+    record(request, AuditAction.LIST, "booking", detail=f"calendar {kind} {shown.view}, {len(lines)} shown")
     return render(
         request,
         "scheduling/calendar.html",
         {
-            "shown": shown,
+            **common,
+            "kind": kind,
             "days": [(day, by_day.get(day, [])) for day in shown.each_day()],
-            "people": people,
-            "rooms": rooms,
-            "room": room,
-            "person": person,
-            "today": today,
-            "day_text": rules.day_text,
             "links": {
                 "previous": link(date=shown.previous.isoformat()),
                 "next": link(date=shown.next.isoformat()),
                 "today": link(date=today.isoformat()),
                 "day": link(view="day"),
                 "week": link(view="week"),
+                "clinic": _calendar_link({"view": "day", "date": shown.first.isoformat()}),
             },
             "timedelta": timedelta,
+        },
+    )
+
+
+def _calendar_link(params: dict[str, Any]) -> str:
+    return reverse("calendar") + "?" + urlencode(params)
+
+
+def _whole_clinic(request: HttpRequest, practice: int, common: dict[str, Any]) -> HttpResponse:
+    shown: calendar.Period = common["shown"]
+    by: clinic_calendar.By = "room" if request.GET.get("by") == "room" else "practitioner"
+    location = _location(request, practice, common["rooms"])
+    found = clinic_calendar.entries(practice, shown.first, shown.after, location_id=location[0] if location else None)
+    rooms = [r for r in common["rooms"] if location is None or r.location_id == location[0]]
+    columns = clinic_calendar.columns(by, common["people"], rooms, found)
+    if shown.view == "day":
+        grid = clinic_calendar.day_grid(by, columns, found)
+    else:
+        grid = clinic_calendar.week_grid(by, columns, shown.each_day(), found)
+    where = {"by": by, **({"location": location[0]} if location else {})}
+
+    def link(**changes: Any) -> str:
+        return _calendar_link({**where, "view": shown.view, "date": shown.first.isoformat(), **changes})
+
+    locations = sorted({(r.location_id, r.location.name) for r in common["rooms"] if r.location is not None})
+    record(request, AuditAction.LIST, "booking", detail=f"calendar clinic {by} {shown.view}, {grid.count} shown")
+    return render(
+        request,
+        "scheduling/clinic_calendar.html",
+        {
+            **common,
+            "by": by,
+            "location": location,
+            "locations": locations,
+            "grid": grid,
+            # A column's or row's own calendar: that practitioner's or room's week (no room has none).
+            "resource_links": {
+                c.key: _calendar_link({by: c.key, "view": "week", "date": shown.first.isoformat()})
+                for c in columns
+                if c.key != clinic_calendar.NO_ROOM
+            },
+            "day_links": {day.isoformat(): link(view="day", date=day.isoformat()) for day in shown.each_day()},
+            "links": {
+                "previous": link(date=shown.previous.isoformat()),
+                "next": link(date=shown.next.isoformat()),
+                "today": link(date=common["today"].isoformat()),
+                "day": link(view="day"),
+                "week": link(view="week"),
+                "sheet": reverse("calendar_day_sheet")
+                + "?"
+                + urlencode({"date": shown.first.isoformat(), **({"location": location[0]} if location else {})}),
+            },
+        },
+    )
+
+
+@requires(Action.VIEW_SCHEDULE)
+@require_safe
+def calendar_day_sheet(request: HttpRequest) -> HttpResponse:
+    """The day's bookings per practitioner on one A4 page to print: time, patient, room and device."""
+    practice = practice_id(request)
+    day = calendar.read_day(request.GET.get("date"), timezone.localdate())
+    rooms = list(Room.objects.filter(practice_id=practice).select_related("location").only("location__name"))
+    location = _location(request, practice, rooms)
+    found = clinic_calendar.entries(
+        practice, day, day + timedelta(days=1), location_id=location[0] if location else None
+    )
+    record(request, AuditAction.PRINT, "booking", detail=f"day sheet, {len(found)} shown")
+    return render(
+        request,
+        "scheduling/day_sheet.html",
+        {
+            "day": day,
+            "location": location,
+            "parts": clinic_calendar.day_sheet(found),
+            "total": len(found),
+            "practice": Practice.objects.only("name").get(pk=practice),
+            "back": _calendar_link(
+                {"view": "day", "date": day.isoformat(), **({"location": location[0]} if location else {})}
+            ),
         },
     )
 
