@@ -26,6 +26,7 @@ def test_the_front_desk_reads_a_practitioners_week_and_a_rooms_day(new_page: Pag
     page.get_by_label("Practitioner").select_option(label="Dr Priya Raman")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Calendar: Dr Priya Raman")
+    page.get_by_role("link", name="Week view").click()
     expect(page.get_by_role("heading", level=2)).to_contain_text("Week of")
     expect(page.locator(".calendar-week .calendar-day")).to_have_count(7)
     # The session is on its proposed day, this week or one of the next two.
@@ -53,6 +54,7 @@ def test_the_front_desk_reads_a_practitioners_week_and_a_rooms_day(new_page: Pag
 def test_the_week_fits_a_phones_screen(new_page: PageFactory) -> None:
     page = new_page("nurse", width=390, height=844)
     page.goto("/calendar/")
+    page.get_by_role("link", name="Your week").click()
     expect(page.locator(".calendar-week .calendar-day")).to_have_count(7)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the week is {overflow} px wider than the phone"
