@@ -3,6 +3,7 @@
     .venv/bin/python docs/screenshots.py          # writes docs/images/*.png
     .venv/bin/python docs/screenshots.py portal   # only the patient portal's (docs/patient-portal.md), on a phone
     .venv/bin/python docs/screenshots.py photo    # only the photo pages
+    .venv/bin/python docs/screenshots.py calendar # only the whole clinic's calendar, on a tablet
     .venv/bin/python docs/screenshots.py patient  # only the public pages on a phone (docs/images/patient-*.png)
 
 It starts `lasercare serve --demo` exactly as the browser tests do (tests/browser/server.py: a fresh database,
@@ -21,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from tests.browser.calendar_steps import a_weekday_ahead, two_practitioners_booked  # noqa: E402
 from tests.browser.course_steps import accepted_plan, book_session, choose_eyewear  # noqa: E402
 from tests.browser.photo_steps import portrait, record_photo_consent, upload  # noqa: E402
 from tests.browser.portal_steps import PHONE, portal_sign_in  # noqa: E402
@@ -173,6 +175,7 @@ def course_pages(browser: Browser, server: DemoServer) -> None:
     _handout(page, plan_url)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Calendar").click()
+    page.get_by_role("link", name="Your week").click()
     _shot(page, "calendar")
 
     _chart_session(page, plan_url, "1")
@@ -225,6 +228,27 @@ def photo_pages(browser: Browser, server: DemoServer) -> None:
     _scroll_to(page, "#changes-heading")
     _shot(page, "photo-changes")
     page.context.close()
+
+
+def calendar_pages(browser: Browser, server: DemoServer) -> None:
+    """The whole clinic's day and week on a tablet held sideways (1024x768), as the front desk reads them, and the
+    day sheet they print."""
+    day = a_weekday_ahead()
+    clinician = _page(browser, server)
+    log_in(clinician, server, "clinician")
+    two_practitioners_booked(clinician, day)
+    context = browser.new_context(base_url=server.base_url, viewport={"width": 1024, "height": 768}, bypass_csp=True)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    log_in(page, server, "frontdesk")
+    page.goto(f"/calendar/?date={day.isoformat()}")
+    _shot(page, "calendar-clinic")
+    page.get_by_role("link", name="Week view").click()
+    _shot(page, "calendar-clinic-week")
+    page.goto(f"/calendar/?date={day.isoformat()}")
+    page.get_by_role("link", name="Print the day sheet").click()
+    page.emulate_media(media="print")
+    _shot(page, "calendar-day-sheet")
 
 
 def admin_pages(browser: Browser, server: DemoServer) -> None:
@@ -341,6 +365,7 @@ def language_pages(browser: Browser, server: DemoServer) -> None:
 SECTIONS = {
     "clinician": clinician_pages,
     "course": course_pages,
+    "calendar": calendar_pages,
     "photo": photo_pages,
     "admin": admin_pages,
     "portal": portal_pages,
