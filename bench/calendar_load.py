@@ -13,6 +13,8 @@ For each database it
 3. drives each scenario with wrk and prints requests, req/s, p50, p95, p99, errors, CPU per request and PASS/FAIL
    against p95 <= 100 ms:
    - calendar-week: GET /calendar/?practitioner=<id>&view=week&date=<day>, any practitioner, any week of the year;
+   - clinic-day: GET /calendar/?date=<day>, the whole clinic's day (a column per practitioner: 20 columns, 160
+     bookings on a working day), any day of the year;
    - booking: POST the booking form of a plan's course page (/plans/<id>/course/book/), each request the first
      session of another plan, at a free evening slot of another practitioner, room and device: every request
      books (a redirect), none is refused.
@@ -52,6 +54,7 @@ SEED = 2026
 BATCH = 5_000
 SCENARIOS = {
     "calendar-week": "GET /calendar/?practitioner=<id>&view=week&date=<day> over 20 practitioners and the year",
+    "clinic-day": "GET /calendar/?date=<day>: the whole clinic's day, a column per practitioner, any day of the year",
     "booking": "POST /plans/<id>/course/book/ booking session 1 of an unbooked plan at a free slot (302 expected)",
 }
 INTAKE: dict[str, Any] = {
@@ -416,6 +419,7 @@ def prepare(args: argparse.Namespace, database: str) -> int:
 LUA = """
 local sessions = {%(sessions)s}
 local weeks = {%(weeks)s}
+local days = {%(days)s}
 local bookings = {%(bookings)s}
 local threads = {}
 
@@ -439,6 +443,7 @@ end
 
 function request()
   if scenario == "calendar-week" then return wrk.format("GET", weeks[math.random(#weeks)], get_headers) end
+  if scenario == "clinic-day" then return wrk.format("GET", days[math.random(#days)], get_headers) end
   local b = bookings[next_booking]
   next_booking = next_booking + stride
   return wrk.format("POST", b.path, post_headers, b.body)
@@ -492,6 +497,8 @@ def write_script(path: Path, sessions: list[web_load.Session], work: dict[str, A
                 lua("/calendar/?" + urllib.parse.urlencode({"practitioner": who, "view": "week", "date": day}))
                 for who, day in work["weeks"]
             ),
+            # The whole clinic's day on the same days: 20 columns, 160 bookings on a working day.
+            "days": ", ".join(lua("/calendar/?" + urllib.parse.urlencode({"date": day})) for _, day in work["weeks"]),
             "bookings": ", ".join(
                 f"{{path = {lua('/plans/' + t['plan'] + '/course/book/')}, body = {lua(booking_body(t))}}}"
                 for t in targets

@@ -260,3 +260,15 @@ def test_the_day_grid_widens_to_a_booking_outside_its_usual_hours() -> None:
     assert [row.label for row in grid.rows][:2] == ["07:00", "08:00"]
     assert grid.rows[-1].label == "18:00"
     assert grid.rows[0].cells == ((early,),)
+
+
+def test_the_day_sheet_of_a_location_lists_the_bookings_in_its_rooms_only(
+    signed_in: SignIn, setup: Setup, practice: Practice
+) -> None:
+    two_patients_booked(setup, practice)
+    _, hillside = _two_locations(setup, practice)
+    text = signed_in(setup.clinician).get(f"/calendar/day-sheet/?date={setup.day(1)}&location={hillside.pk}")
+    page = text.content.decode()
+    assert "Riverside Skin Clinic, Hillside · 1 booking" in page
+    assert "Ann Other" in page
+    assert "Jane Doe" not in page
