@@ -20,7 +20,7 @@ from lasercare.practice.scheduling.slots import (
 )
 
 MONDAY = date(2027, 3, 1)
-WEEKDAYS_9_TO_6 = tuple(Opening(d, time(9), time(18)) for d in range(5)) + (Opening(5, time(9), time(13)),)
+WEEKDAYS_9_TO_6 = (*(Opening(d, time(9), time(18)) for d in range(5)), Opening(5, time(9), time(13)))
 
 
 def clinic(**changes: object) -> Clinic:

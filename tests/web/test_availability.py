@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -33,6 +34,7 @@ from lasercare.practice.clinic.availability import (
 )
 from lasercare.practice.clinic.models import Location, Practice, StaffUser
 from lasercare.practice.clinic.roles import Role
+from lasercare.practice.consultations.models import TreatmentPlan
 from lasercare.practice.scheduling import availability, services
 from lasercare.practice.scheduling.models import Booking
 from tests.web.booking_helpers import Setup, at, setup
@@ -279,11 +281,11 @@ def test_every_free_slot_found_is_really_bookable(
         transaction.set_rollback(True)
 
 
-def _other_patient_plan(s: Setup) -> object:
+def _other_patient_plan(s: Setup) -> TreatmentPlan:
     from tests.web.booking_helpers import accepted_plan
     from tests.web.conftest import make_patient
 
-    patient = make_patient(s.plan.practice, given_names="Other", family_name="Patient")  # type: ignore[arg-type]
+    patient = make_patient(s.plan.practice, given_names="Other", family_name="Patient")
     return accepted_plan(patient, s.clinician, timezone.localdate() - timedelta(days=120))
 
 
@@ -331,15 +333,15 @@ def test_an_absence_that_ends_before_it_starts_is_refused() -> None:
 
 
 def _formset(
-    form: type, formset: type, owner: object, rows: list[tuple[str, str, str]], names: tuple[str, str, str]
-) -> object:
+    form: type, formset: type, owner: Any, rows: list[tuple[str, str, str]], names: tuple[str, str, str]
+) -> Any:
     from django.forms import inlineformset_factory
 
     model = form._meta.model  # type: ignore[attr-defined]
-    factory = inlineformset_factory(type(owner), model, form=form, formset=formset, extra=0, fields=names)  # type: ignore[type-var]
+    factory = inlineformset_factory(type(owner), model, form=form, formset=formset, extra=0, fields=names)
     prefix = "rows"
     data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
     for index, values in enumerate(rows):
         for name, value in zip(names, values, strict=True):
             data[f"{prefix}-{index}-{name}"] = value
-    return factory(data=data, instance=owner, prefix=prefix)  # type: ignore[arg-type]
+    return factory(data=data, instance=owner, prefix=prefix)

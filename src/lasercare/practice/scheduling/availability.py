@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from lasercare.practice.clinic import plausible
@@ -191,11 +193,11 @@ def busy(
     people: dict[int, list[slots.Interval]] = defaultdict(list)
     rooms: dict[int, list[slots.Interval]] = defaultdict(list)
     devices: dict[int, list[slots.Interval]] = defaultdict(list)
-    zone = timezone.get_current_timezone()
-    for begins, finishes, person, room, device in rows.values_list(
-        "starts_at", "ends_at", "practitioner_id", "room_id", "device_id"
+    wall = _Wall(timezone.get_current_timezone())
+    for begins, finishes, person, room, device in _raw(
+        rows.values_list("starts_at", "ends_at", "practitioner_id", "room_id", "device_id")
     ):
-        span = (begins.astimezone(zone).replace(tzinfo=None), finishes.astimezone(zone).replace(tzinfo=None))
+        span = (wall(begins), wall(finishes))
         people[person].append(span)
         if room is not None:
             rooms[room].append(span)
@@ -206,8 +208,45 @@ def busy(
     )
     if excluding is not None:
         mine = mine.exclude(pk=excluding)
-    patient = [(local(b), local(e)) for b, e in mine.values_list("starts_at", "ends_at")]
+    patient = [(wall(b), wall(e)) for b, e in _raw(mine.values_list("starts_at", "ends_at"))]
     return slots.Busy(patient, people, rooms, devices)
+
+
+def _raw(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows without Django's per-value converters: a three-month search reads thousands of times, and
+    SQLite's converter (a regular expression and a time zone per value) cost more than the search itself
+    (docs/performance.md). The datetimes come back as SQLite's UTC text or PostgreSQL's aware values."""
+    sql, params = query.query.sql_with_params()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
+
+
+class _Wall:
+    """UTC times from the database to the practice's wall clock. A day's offset is looked up once: thousands of
+    times are converted per search, and a zone lookup each was most of its cost. A day the clocks change on is
+    converted time by time."""
+
+    def __init__(self, zone: tzinfo) -> None:
+        self.zone = zone
+        self.offsets: dict[date, timedelta | None] = {}
+
+    def __call__(self, value: Any) -> datetime:
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is not None:
+            value = (value - value.utcoffset()).replace(tzinfo=None)
+        day = value.date()
+        if day not in self.offsets:
+            midnight = datetime.combine(day, time(), UTC)
+            before = midnight.astimezone(self.zone).utcoffset()
+            after = (midnight + timedelta(days=1)).astimezone(self.zone).utcoffset()
+            self.offsets[day] = before if before == after else None
+        offset = self.offsets[day]
+        if offset is None:
+            return value.replace(tzinfo=UTC).astimezone(self.zone).replace(tzinfo=None)  # type: ignore[no-any-return]
+        return value + offset  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

@@ -327,8 +327,15 @@ class _Days:
 
     def __init__(self, intervals: Iterable[Interval]) -> None:
         self.masks: dict[date, int] = {}
+        masks = self.masks
         for starts, ends in intervals:
             day = starts.date()
+            if ends.date() == day:  # nearly every booking: integer arithmetic only
+                low = (starts.hour * 60 + starts.minute) // QUARTER
+                high = -(-(ends.hour * 60 + ends.minute + (1 if ends.second or ends.microsecond else 0)) // QUARTER)
+                if high > low:
+                    masks[day] = masks.get(day, 0) | (((1 << (high - low)) - 1) << low)
+                continue
             while datetime.combine(day, time()) < ends:
                 self.masks[day] = self.masks.get(day, 0) | _span_mask(day, starts, ends)
                 day += timedelta(days=1)
