@@ -280,15 +280,14 @@ DEMO_OPENING_HOURS = {**{weekday: (time(9), time(18)) for weekday in range(5)}, 
 
 
 def keep_hours(locations: tuple[Location, ...], practitioners: tuple[StaffUser, ...], devices: dict[str, Any]) -> None:
-    """The demo clinic's opening hours, its practitioners' working hours (weekdays; the nurse Saturdays too) and
-    their qualifications for every treatment the clinic has a device for (clinic/availability.py)."""
+    """The demo clinic's opening hours, its practitioners' working hours (the clinic's hours) and their
+    qualifications for every treatment the clinic has a device for (clinic/availability.py)."""
     for location in locations:
         for weekday, (opens, closes) in DEMO_OPENING_HOURS.items():
             OpeningHours.objects.create(location=location, weekday=weekday, opens=opens, closes=closes)
     for person in practitioners:
         for weekday, (starts, ends) in DEMO_OPENING_HOURS.items():
-            if weekday < 5 or person.role == Role.NURSE:
-                WorkingHours.objects.create(staff=person, weekday=weekday, starts=starts, ends=ends)
+            WorkingHours.objects.create(staff=person, weekday=weekday, starts=starts, ends=ends)
         for code in sorted(devices):
             Qualification.objects.create(staff=person, modality=code)
 
