@@ -370,6 +370,16 @@ def find(clinic: Clinic, busy: Busy, want: Want) -> tuple[Slot, ...]:
     rooms_busy = {r.id: _Days(busy.rooms.get(r.id, ())) for r in rooms}
     devices_busy = {d.id: _Days(busy.devices.get(d.id, ())) for d in devices}
     locations = {r.location_id for r in rooms}
+    masks: dict[tuple[object, ...], int] = {}
+
+    def weekly(key: tuple[object, ...], hours: Sequence[Opening], weekday: int, location: object = None) -> int:
+        """A weekday's hours as quarters, worked out once per search (a location's, or a person's at one)."""
+        if key not in masks:
+            if key[0] == "person":
+                hours = [h for h in hours if h.location_id in (None, location)]
+            masks[key] = _hours_mask(hours, weekday)
+        return masks[key]
+
     found: list[Slot] = []
     day = want.first_day
     while day <= want.last_day and len(found) < want.limit:
@@ -393,24 +403,23 @@ def find(clinic: Clinic, busy: Busy, want: Want) -> tuple[Slot, ...]:
             elif any(c.first <= day <= c.last for c in place.closures):
                 open_at[location] = 0
             else:
-                open_at[location] = _hours_mask(place.hours, weekday)
+                open_at[location] = weekly(("place", location, weekday), place.hours, weekday)
         room_runs = [
-            (r, _runs(open_at[r.location_id] & rooms_busy[r.id].free(day) & ~_taken(day, _away(r.outages)), quarters))
+            (r, _runs(open_at[r.location_id] & rooms_busy[r.id].free(day) & ~_out(day, r.outages), quarters))
             for r in rooms
         ]
-        device_runs = [
-            (d, _runs(devices_busy[d.id].free(day) & ~_taken(day, _away(d.outages)), quarters)) for d in devices
-        ]
+        device_runs = [(d, _runs(devices_busy[d.id].free(day) & ~_out(day, d.outages), quarters)) for d in devices]
         any_device = 0
         for _, run in device_runs:
             any_device |= run
         person_runs: list[tuple[Person, dict[int | None, int]]] = []
         for p in people:
-            base = people_busy[p.id].free(day) & ~_taken(day, _away(p.absences)) & patient_free
+            base = people_busy[p.id].free(day) & ~_out(day, p.absences) & patient_free
             by_location = {}
             for location in locations:
-                hours = [h for h in p.hours if h.location_id in (None, location)]
-                working = _hours_mask(hours, weekday) if p.hours else _ALL_DAY
+                working = (
+                    weekly(("person", p.id, location, weekday), p.hours, weekday, location) if p.hours else _ALL_DAY
+                )
                 by_location[location] = _runs(base & working, quarters)
             person_runs.append((p, by_location))
         candidates = 0
@@ -436,8 +445,9 @@ def find(clinic: Clinic, busy: Busy, want: Want) -> tuple[Slot, ...]:
     return tuple(found)
 
 
-def _away(aways: Iterable[Away]) -> list[Interval]:
-    return [(a.starts, a.ends) for a in aways]
+def _out(day: date, aways: Sequence[Away]) -> int:
+    """The quarters of `day` an absence or outage takes (most resources have none)."""
+    return _taken(day, [(a.starts, a.ends) for a in aways]) if aways else 0
 
 
 def _choose(
