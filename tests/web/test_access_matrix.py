@@ -588,6 +588,9 @@ def test_every_url_is_in_the_table() -> None:
 # Actions that a route checks within its work rather than at its door, with the test that shows the refusal.
 CHECKED_WITHIN = {
     Action.BOOK_EARLY: "tests/web/test_booking.py::test_front_desk_cannot_book_early_even_with_a_reason",
+    Action.BOOK_OUTSIDE_HOURS: (
+        "tests/web/test_availability.py::test_a_nurse_or_the_front_desk_cannot_book_outside_hours"
+    ),
 }
 
 
@@ -613,6 +616,7 @@ def test_the_permissions_matrix_is_the_one_the_issue_asks_for() -> None:
         Action.VIEW_SCHEDULE: everyone,
         Action.BOOK_SESSIONS: {Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK},
         Action.BOOK_EARLY: {Role.CLINICIAN},
+        Action.BOOK_OUTSIDE_HOURS: {Role.CLINICIAN},
         Action.PREPARE_CONSENT: {Role.CLINICIAN, Role.NURSE},
         Action.MANAGE_CONSENT_TEMPLATES: {Role.PRACTICE_ADMIN},
         Action.CHART_SESSION: {Role.CLINICIAN, Role.NURSE},

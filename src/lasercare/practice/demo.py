@@ -10,7 +10,7 @@ import random
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from lasercare.engine import codes
 from lasercare.practice import demo_course, demo_requests
+from lasercare.practice.clinic.availability import OpeningHours, Qualification, WorkingHours
 from lasercare.practice.clinic.models import Location, Practice, PriceListItem, StaffUser
 from lasercare.practice.clinic.roles import Role
 from lasercare.practice.consultations import services
@@ -201,7 +202,9 @@ def create_demo_practice(
     main = Location.objects.create(
         practice=practice, name="Riverside", address="1 River Street", phone="+44 20 7946 0000"
     )
-    Location.objects.create(practice=practice, name="Hillside", address="22 Hill Road", phone="+44 20 7946 0001")
+    hillside = Location.objects.create(
+        practice=practice, name="Hillside", address="22 Hill Road", phone="+44 20 7946 0001"
+    )
     for modality, price in (
         ("ipl", 250),
         ("nafl_1550", 450),
@@ -235,6 +238,7 @@ def create_demo_practice(
         accounts.append(DemoAccount(username, password, role.label))
     clinician, nurse = staff[Role.CLINICIAN], staff[Role.NURSE]
     devices = demo_course.equip(practice, main, staff[Role.PRACTICE_ADMIN])
+    keep_hours((main, hillside), (clinician, nurse), devices)
     for number, person in enumerate(random_people(rng, patients, today), start=1):
         patient = Patient.objects.create(practice=practice, **person)
         visits = rng.choice((1, 1, 1, 2))
@@ -269,6 +273,23 @@ def create_demo_practice(
     photos_demo.photograph(practice, clinician)
     demo_requests.send_demo_requests(practice)
     return practice, accounts
+
+
+# The demo clinic's own hours (an example, not a recommendation): weekdays 09:00-18:00, Saturday mornings.
+DEMO_OPENING_HOURS = {**{weekday: (time(9), time(18)) for weekday in range(5)}, 5: (time(9), time(13))}
+
+
+def keep_hours(locations: tuple[Location, ...], practitioners: tuple[StaffUser, ...], devices: dict[str, Any]) -> None:
+    """The demo clinic's opening hours, its practitioners' working hours (the clinic's hours) and their
+    qualifications for every treatment the clinic has a device for (clinic/availability.py)."""
+    for location in locations:
+        for weekday, (opens, closes) in DEMO_OPENING_HOURS.items():
+            OpeningHours.objects.create(location=location, weekday=weekday, opens=opens, closes=closes)
+    for person in practitioners:
+        for weekday, (starts, ends) in DEMO_OPENING_HOURS.items():
+            WorkingHours.objects.create(staff=person, weekday=weekday, starts=starts, ends=ends)
+        for code in sorted(devices):
+            Qualification.objects.create(staff=person, modality=code)
 
 
 def _review(rng: random.Random, plan: TreatmentPlan, clinician: StaffUser) -> None:

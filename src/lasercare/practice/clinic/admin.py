@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from lasercare.engine import load_knowledge
+from lasercare.practice.clinic import admin_availability as availability
 from lasercare.practice.clinic.models import (
     SETTINGS,
     Device,
@@ -45,6 +46,12 @@ class PracticeScoped(admin.ModelAdmin[Any]):
     """Rows of the admin's own practice only; new rows belong to it."""
 
     practice_field = "practice"
+    # The availability rows are added once their owner exists: the add page stays as it was.
+    edit_only_inlines: tuple[type, ...] = availability.EDIT_ONLY
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        inlines = super().get_inlines(request, obj)
+        return inlines if obj is not None else [i for i in inlines if i not in self.edit_only_inlines]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_superuser) or _is_practice_admin(request)
@@ -92,6 +99,7 @@ class PracticeAdmin(PracticeScoped):
 @admin.register(Location)
 class LocationAdmin(PracticeScoped):
     list_display = ("name", "phone")
+    inlines = [availability.OpeningHoursInline, availability.ClosureInline]
 
 
 class StaffCreationForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -130,6 +138,7 @@ class StaffCreationForm(forms.ModelForm):  # type: ignore[type-arg]
 class StaffAdmin(PracticeScoped, UserAdmin[StaffUser]):
     list_display = ("username", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active")
+    inlines = [availability.WorkingHoursInline, availability.AbsenceInline, availability.QualificationInline]
     add_form = StaffCreationForm
     add_fieldsets = (
         (None, {"fields": ("username", "first_name", "last_name", "email", "role", "professional_title", "password")}),
@@ -228,6 +237,7 @@ def _modality_field() -> forms.ChoiceField:
 @admin.register(Room)
 class RoomAdmin(PracticeScoped):
     list_display = ("name", "location", "active")
+    inlines = [availability.RoomOutageInline]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "location" and not request.user.is_superuser:
@@ -265,7 +275,7 @@ class DeviceForm(forms.ModelForm):  # type: ignore[type-arg]
 @admin.register(Device)
 class DeviceAdmin(PracticeScoped):
     form = DeviceForm
-    inlines = [DeviceBeamInline, IplBandInline]  # its laser output, for lasercare.practice.safety
+    inlines = [DeviceBeamInline, IplBandInline, availability.DeviceOutageInline]  # output for lasercare.practice.safety
     list_display = ("name", "model", "modality", "wavelengths_nm", "serial_number", "active")
     fieldsets = (
         (None, {"fields": ("name", "manufacturer", "model", "serial_number", "modality", "wavelengths_nm", "active")}),

@@ -265,3 +265,15 @@ class TranslationReview(models.Model):
         if self.pk is not None:
             raise ValueError("a translation review is never edited: record a new one")
         super().save(*args, **kwargs)
+
+
+# Availability lives in a module of its own; imported here so that Django finds its models.
+from lasercare.practice.clinic.availability import (  # noqa: E402, F401
+    Absence,
+    Closure,
+    DeviceOutage,
+    OpeningHours,
+    Qualification,
+    RoomOutage,
+    WorkingHours,
+)

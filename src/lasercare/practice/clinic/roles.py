@@ -41,6 +41,7 @@ class Action(StrEnum):
     VIEW_SCHEDULE = "view_schedule"  # the calendars: who is booked when, with which patient
     BOOK_SESSIONS = "book_sessions"  # book, reschedule, cancel, mark a no-show
     BOOK_EARLY = "book_early"  # book before a plan's minimum interval or waiting period, with the reason
+    BOOK_OUTSIDE_HOURS = "book_outside_hours"  # book outside opening or working hours, with a note
     PREPARE_CONSENT = "prepare_consent"  # generate a consent from an accepted plan and witness its signing
     MANAGE_CONSENT_TEMPLATES = "manage_consent_templates"
     CHART_SESSION = "chart_session"  # chart and sign a session, add an addendum
@@ -69,6 +70,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_SCHEDULE: _ALL,
     Action.BOOK_SESSIONS: frozenset({Role.CLINICIAN, Role.NURSE, Role.FRONT_DESK}),
     Action.BOOK_EARLY: frozenset({Role.CLINICIAN}),
+    Action.BOOK_OUTSIDE_HOURS: frozenset({Role.CLINICIAN}),
     Action.PREPARE_CONSENT: frozenset({Role.CLINICIAN, Role.NURSE}),
     Action.MANAGE_CONSENT_TEMPLATES: frozenset({Role.PRACTICE_ADMIN}),
     Action.CHART_SESSION: frozenset({Role.CLINICIAN, Role.NURSE}),

@@ -59,6 +59,15 @@ class _When(forms.Form):
         label=_("Reason for booking earlier than the plan allows (clinicians only)"),
         help_text=_("Only needed to book before the minimum interval or a waiting period. Shown on the booking."),
     )
+    outside_hours_note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Note for booking outside opening or working hours (clinicians only)"),
+        help_text=_(
+            "Only needed to book when the clinic is closed or the practitioner is not working. Shown on the booking."
+        ),
+    )
 
     def clean_day(self) -> date:
         day: date = self.cleaned_data["day"]
@@ -81,7 +90,17 @@ class BookingForm(_When):
     room = forms.ModelChoiceField(queryset=Room.objects.none(), label=_("Room"))
     device = DeviceChoice(queryset=Device.objects.none(), label=_("Device"))
 
-    field_order = ["session_number", "day", "start", "minutes", "practitioner", "room", "device", "early_reason"]
+    field_order = [
+        "session_number",
+        "day",
+        "start",
+        "minutes",
+        "practitioner",
+        "room",
+        "device",
+        "early_reason",
+        "outside_hours_note",
+    ]
 
     def __init__(self, *args: Any, practice_id: int, modality: str, sessions: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -102,7 +121,17 @@ class RescheduleForm(BookingForm):
         help_text=_("Required. Kept with the cancelled booking."),
     )
 
-    field_order = ["day", "start", "minutes", "practitioner", "room", "device", "reason", "early_reason"]
+    field_order = [
+        "day",
+        "start",
+        "minutes",
+        "practitioner",
+        "room",
+        "device",
+        "reason",
+        "early_reason",
+        "outside_hours_note",
+    ]
 
     def __init__(self, *args: Any, practice_id: int, modality: str, **kwargs: Any) -> None:
         # The booking page holds this form and the cancel form, each with a reason: ids of their own, so that each

@@ -48,6 +48,8 @@ class Booking(models.Model):
     status = models.CharField(max_length=10, choices=BookingStatus.choices, default=BookingStatus.BOOKED)
     # Booked before the plan's minimum interval or a waiting period allowed: a clinician's reason, shown.
     early_reason = models.TextField(blank=True)
+    # Booked outside the opening hours or the practitioner's working hours: a clinician's note, shown and audited.
+    outside_hours_note = models.TextField(blank=True)
     booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     booked_at = models.DateTimeField(auto_now_add=True)
     rescheduled_from = models.OneToOneField(

@@ -25,7 +25,7 @@ from lasercare.practice.consultations import safety_services
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
 from lasercare.practice.reminders import planning as reminders
-from lasercare.practice.scheduling import rules
+from lasercare.practice.scheduling import availability, rules
 from lasercare.practice.scheduling.models import (
     ACTIVE_STATUSES,
     SLOT_MINUTES,
@@ -192,6 +192,41 @@ def _check_dates(
     return reason.strip()
 
 
+def _check_availability(
+    user: StaffUser,
+    practice_id: int,
+    modality: str,
+    practitioner: StaffUser,
+    room: Room,
+    device: Device,
+    starts_at: datetime,
+    ends_at: datetime,
+    note: str,
+) -> str:
+    """The out-of-hours note to store: empty when the booking is within hours. An absence, an outage or a missing
+    qualification is refused for everyone; hours (closed days, closures, opening and working hours) only unless a
+    clinician gives a note."""
+    problems = availability.problems(
+        practice_id,
+        practitioner=practitioner,
+        room=room,
+        device=device,
+        modality=modality,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+    if not problems:
+        return ""
+    text = " ".join(p.text for p in problems)
+    if any(not p.outside_hours for p in problems):
+        raise BookingRefused(text)
+    if not user.may(Action.BOOK_OUTSIDE_HOURS):
+        raise BookingRefused(f"{text} Only a clinician can book outside hours, with a note.")
+    if not note.strip():
+        raise BookingRefused(f"{text} To book it anyway, give a note saying why it is outside hours.")
+    return note.strip()
+
+
 def _plan_for_update(user: StaffUser, plan: TreatmentPlan) -> TreatmentPlan:
     """The plan, its row locked and free of safety holds: two bookings of the same plan queue here, so a session is
     never booked twice for the patient. The lock reads the plan's status, not its 40 KB document again: a plan's
@@ -227,6 +262,7 @@ def _create(
     minutes: int,
     early_reason: str,
     replacing: Booking | None,
+    outside_hours_note: str = "",
 ) -> Booking:
     the_course = course(plan)
     if not 1 <= session_number <= the_course.sessions:
@@ -238,6 +274,9 @@ def _create(
     _check_resources(plan.practice_id, the_course.modality, practitioner, room, device)
     ends_at = _check_time(starts_at, minutes)
     stored_reason = _check_dates(user, the_course, session_number, timezone.localdate(starts_at), booked, early_reason)
+    stored_note = _check_availability(
+        user, plan.practice_id, the_course.modality, practitioner, room, device, starts_at, ends_at, outside_hours_note
+    )
     booking = Booking.objects.create(
         practice_id=plan.practice_id,
         patient=plan.patient,
@@ -250,6 +289,7 @@ def _create(
         starts_at=starts_at,
         ends_at=ends_at,
         early_reason=stored_reason,
+        outside_hours_note=stored_note,
         booked_by=user,
         rescheduled_from=replacing,
     )
@@ -271,6 +311,7 @@ def book(
     starts_at: datetime,
     minutes: int = DEFAULT_MINUTES,
     early_reason: str = "",
+    outside_hours_note: str = "",
 ) -> Booking:
     """Book one session of an accepted plan's course, or refuse saying why."""
     plan = _plan_for_update(user, plan)
@@ -286,6 +327,7 @@ def book(
         minutes=minutes,
         early_reason=early_reason,
         replacing=None,
+        outside_hours_note=outside_hours_note,
     )
     record(
         request,
@@ -294,9 +336,16 @@ def book(
         booking.public_id,
         patient_ref=plan.patient.public_id,
         actor=user,
-        detail=f"session {session_number}" + (", early with a reason" if booking.early_reason else ""),
+        detail=f"session {session_number}" + _exceptions(booking),
     )
     return booking
+
+
+def _exceptions(booking: Booking) -> str:
+    """What the audit entry says of a booking made against the rules (the reason and note stay on the booking)."""
+    return (", early with a reason" if booking.early_reason else "") + (
+        ", outside hours with a note" if booking.outside_hours_note else ""
+    )
 
 
 def _lock_active(user: StaffUser, booking: Booking) -> Booking:
@@ -330,6 +379,7 @@ def reschedule(
     room: Room | None = None,
     device: Device | None = None,
     early_reason: str = "",
+    outside_hours_note: str = "",
 ) -> Booking:
     """Move a booking: a new booking linked to the old, which is cancelled with the reason and frees its slots.
     The new time is checked as a new booking is (the old one's slots and session are not in its way)."""
@@ -354,6 +404,7 @@ def reschedule(
         minutes=minutes if minutes is not None else old_minutes,
         early_reason=early_reason,
         replacing=old,
+        outside_hours_note=outside_hours_note,
     )
     record(
         request,
@@ -371,7 +422,7 @@ def reschedule(
         new.public_id,
         patient_ref=plan.patient.public_id,
         actor=user,
-        detail=f"session {new.session_number}, rescheduled" + (", early with a reason" if new.early_reason else ""),
+        detail=f"session {new.session_number}, rescheduled" + _exceptions(new),
     )
     return new
 

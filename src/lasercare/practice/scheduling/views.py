@@ -27,7 +27,7 @@ from lasercare.practice.clinic.models import Device, Location, Practice, Room, S
 from lasercare.practice.clinic.roles import Action
 from lasercare.practice.consultations import safety_services
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
-from lasercare.practice.scheduling import calendar, clinic_calendar, feed, rules, services
+from lasercare.practice.scheduling import availability, calendar, clinic_calendar, feed, rules, services
 from lasercare.practice.scheduling.forms import BookingForm, CancelForm, RescheduleForm, practitioners
 from lasercare.practice.scheduling.models import Booking, BookingStatus, CalendarFeed
 from lasercare.site.routes import paths_of
@@ -98,7 +98,32 @@ def _course_context(
             if len(devices) == 1:
                 form.initial["device"] = devices[0]
     context["form"] = form
+    if form is not None:
+        context.update(_free_slots(plan, form, user))
     return context
+
+
+def _free_slots(plan: TreatmentPlan, form: BookingForm, user: StaffUser) -> dict[str, Any]:
+    """The next free slots for the form's session, offered as one-click bookings, and what of the practice's
+    availability is not on record (so not checked)."""
+    data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
+
+    def chosen(name: str) -> Any:
+        value = data.get(name) or form.initial.get(name)
+        return getattr(value, "pk", value)
+
+    session = chosen("session_number")
+    minutes = chosen("minutes") or services.DEFAULT_MINUTES
+    search = availability.next_free_slots(
+        plan,
+        session_number=int(session) if session else None,
+        minutes=int(minutes),
+        practitioner_id=chosen("practitioner"),
+        room_id=chosen("room"),
+        device_id=chosen("device"),
+    )
+    assert plan.practice_id is not None
+    return {"free": search, "unrecorded": availability.unrecorded(plan.practice_id)}
 
 
 @requires(Action.VIEW_SCHEDULE)
@@ -139,6 +164,7 @@ def plan_course_book(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 starts_at=form.starts_at(),
                 minutes=data["minutes"],
                 early_reason=data.get("early_reason") or "",
+                outside_hours_note=data.get("outside_hours_note") or "",
             )
         except services.BookingRefused as refusal:
             form.add_error(None, str(refusal))
@@ -237,6 +263,7 @@ def booking_reschedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 device=data["device"],
                 reason=data["reason"],
                 early_reason=data.get("early_reason") or "",
+                outside_hours_note=data.get("outside_hours_note") or "",
             )
         except services.BookingRefused as refusal:
             form.add_error(None, str(refusal))
