@@ -5,20 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0007_availability_hours_absences_outages'),
+        ("clinic", "0007_availability_hours_absences_outages"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='practice',
-            name='online_booking',
-            field=models.BooleanField(default=False, help_text='Patients book their next session in the portal from the free times their plan allows, and move or cancel it there within the notice below', verbose_name='patients book online'),
+            model_name="practice",
+            name="online_booking",
+            field=models.BooleanField(
+                default=False,
+                help_text="Patients book their next session in the portal from the free times their plan allows, and move or cancel it there within the notice below",
+                verbose_name="patients book online",
+            ),
         ),
         migrations.AddField(
-            model_name='practice',
-            name='online_notice_hours',
-            field=models.PositiveSmallIntegerField(default=48, help_text='How long before a session a patient may still book, move or cancel it online (practice policy; at most four weeks)', validators=[django.core.validators.MaxValueValidator(672)], verbose_name='online booking notice (hours)'),
+            model_name="practice",
+            name="online_notice_hours",
+            field=models.PositiveSmallIntegerField(
+                default=48,
+                help_text="How long before a session a patient may still book, move or cancel it online (practice policy; at most four weeks)",
+                validators=[django.core.validators.MaxValueValidator(672)],
+                verbose_name="online booking notice (hours)",
+            ),
         ),
     ]

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0002_change_request_question_about_consent'),
+        ("portal", "0002_change_request_question_about_consent"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='changerequest',
-            name='wish',
-            field=models.CharField(choices=[('move', 'Move it to another time'), ('cancel', 'Cancel it'), ('question', 'A question before signing the consent'), ('booked', 'Booked online'), ('moved', 'Moved online'), ('cancelled', 'Cancelled online')], max_length=10),
+            model_name="changerequest",
+            name="wish",
+            field=models.CharField(
+                choices=[
+                    ("move", "Move it to another time"),
+                    ("cancel", "Cancel it"),
+                    ("question", "A question before signing the consent"),
+                    ("booked", "Booked online"),
+                    ("moved", "Moved online"),
+                    ("cancelled", "Cancelled online"),
+                ],
+                max_length=10,
+            ),
         ),
     ]
