@@ -198,6 +198,8 @@ def create_demo_practice(
         out_of_hours_phone="+44 20 7946 0999",
         out_of_hours_advice="When we are closed, call our out-of-hours line. In an emergency, call 999.",
         clinical_email="clinical@riverside.example.org",
+        # The demo shows online booking: its portal patient books her next session herself.
+        online_booking=True,
     )
     main = Location.objects.create(
         practice=practice, name="Riverside", address="1 River Street", phone="+44 20 7946 0000"

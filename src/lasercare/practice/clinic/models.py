@@ -6,7 +6,7 @@ import uuid
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 from lasercare.practice.clinic.roles import Action, Role, role_may
@@ -36,6 +36,22 @@ class Practice(models.Model):
     # Where an urgent side-effect report is announced at once (the e-mail links to the report; no clinical detail).
     clinical_email = models.EmailField(
         blank=True, help_text="A clinical inbox read during opening hours: urgent side-effect reports are sent there"
+    )
+    # Online booking in the portal (docs/patient-portal.md): off until the practice turns it on. The notice is
+    # practice policy: a patient books, moves or cancels online only this long before the session; closer to it,
+    # they ask the practice, as before.
+    online_booking = models.BooleanField(
+        "patients book online",
+        default=False,
+        help_text="Patients book their next session in the portal from the free times their plan allows, and move "
+        "or cancel it there within the notice below",
+    )
+    online_notice_hours = models.PositiveSmallIntegerField(
+        "online booking notice (hours)",
+        default=48,
+        validators=[MaxValueValidator(24 * 28)],
+        help_text="How long before a session a patient may still book, move or cancel it online (practice policy; "
+        "at most four weeks)",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -166,6 +166,16 @@ def _change_request_records(practice: int, today: date) -> QuerySet[Any]:
     return ChangeRequest.objects.filter(practice_id=practice, status=RequestStatus.OPEN).order_by("created_at", "pk")
 
 
+# How a change request's line begins ("move the appointment of 4 Jan", "booked online: the appointment of 4 Jan").
+_CHANGE_WORDS = {
+    "cancel": "cancel",
+    "question": "question",
+    "booked": "booked online:",
+    "moved": "moved online:",
+    "cancelled": "cancelled online:",
+}
+
+
 def _change_request_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]:
     if not rows:
         return []
@@ -176,7 +186,7 @@ def _change_request_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[
             change_path(public_id),
             f"{family}, {given}",
             shown(timezone.localtime(starts_at or created_at).date()),
-            seen_by=wish if wish in ("cancel", "question") else "move",
+            seen_by=_CHANGE_WORDS.get(wish, "move"),
         )
         for public_id, family, given, starts_at, wish, created_at in rows
     ]

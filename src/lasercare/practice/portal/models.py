@@ -77,15 +77,24 @@ class RequestStatus(models.TextChoices):
     HANDLED = "handled", _("Handled by the practice")
 
 
+# The appointment changes the patient asks for (the practice acts on them); the online ones are done already.
+ASKED_WISHES = ("move", "cancel")
+
+
 class ChangeRequest(models.Model):
     """What the patient asks the practice from the portal: to move or cancel an appointment (the front desk does
     it; booking rules apply there), or a question about a consent before signing it (the consent stays unsigned,
-    and the practice answers by telephone or at the next visit). One worklist and one "handled" for both."""
+    and the practice answers by telephone or at the next visit); and, with online booking, what the patient booked,
+    moved or cancelled themselves, for the practice to note. One worklist and one "handled" for all."""
 
     class Wish(models.TextChoices):
         MOVE = "move", _("Move it to another time")
         CANCEL = "cancel", _("Cancel it")
         QUESTION = "question", _("A question before signing the consent")
+        # What the patient did themselves with online booking: on the worklist for the practice to note.
+        BOOKED_ONLINE = "booked", _("Booked online")
+        MOVED_ONLINE = "moved", _("Moved online")
+        CANCELLED_ONLINE = "cancelled", _("Cancelled online")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey("clinic.Practice", on_delete=models.PROTECT, related_name="+")

@@ -23,7 +23,13 @@ from lasercare.practice.consent.models import Consent
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
 from lasercare.practice.photos.models import AnalysisStatus, SkinPhoto
-from lasercare.practice.portal.models import ChangeRequest, ChecklistTick, PatientAccount, RequestStatus
+from lasercare.practice.portal.models import (
+    ASKED_WISHES,
+    ChangeRequest,
+    ChecklistTick,
+    PatientAccount,
+    RequestStatus,
+)
 from lasercare.practice.scheduling import rules as scheduling_rules
 from lasercare.practice.scheduling.models import ACTIVE_STATUSES, Booking, BookingStatus
 from lasercare.practice.scheduling.session_dates import session_dates
@@ -90,7 +96,7 @@ def open_change_requests(account: PatientAccount) -> dict[int, ChangeRequest]:
     return {
         change.booking_id: change
         for change in ChangeRequest.objects.filter(
-            patient_id=account.patient_id, status=RequestStatus.OPEN, booking__isnull=False
+            patient_id=account.patient_id, status=RequestStatus.OPEN, booking__isnull=False, wish__in=ASKED_WISHES
         )
         if change.booking_id is not None
     }

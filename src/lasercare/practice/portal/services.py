@@ -25,6 +25,7 @@ from lasercare.practice.consultations.models import TreatmentPlan
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.portal import mail
 from lasercare.practice.portal.models import (
+    ASKED_WISHES,
     ChangeRequest,
     ChecklistTick,
     PatientAccount,
@@ -298,7 +299,7 @@ def request_change(
         raise PortalRefused(_("This appointment is not yours."))
     if booking.status != BookingStatus.BOOKED or booking.starts_at <= timezone.now():
         raise PortalRefused(_("Only an appointment still to come can be changed here: call the practice."))
-    if ChangeRequest.objects.filter(booking=booking, status=RequestStatus.OPEN).exists():
+    if ChangeRequest.objects.filter(booking=booking, status=RequestStatus.OPEN, wish__in=ASKED_WISHES).exists():
         raise PortalRefused(
             _("You have asked to change this appointment already; the practice will be in touch about it.")
         )

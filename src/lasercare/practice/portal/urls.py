@@ -3,7 +3,7 @@
 from django.urls import URLPattern, path
 
 from lasercare.practice.clinic import views as clinic
-from lasercare.practice.portal import staff_views, views
+from lasercare.practice.portal import booking_views, staff_views, views
 
 urlpatterns: list[URLPattern] = [
     path("portal/", views.home, name="portal_home"),
@@ -20,6 +20,9 @@ urlpatterns: list[URLPattern] = [
     path("portal/preparation/", views.preparation, name="portal_preparation"),
     path("portal/appointments/", views.appointments, name="portal_appointments"),
     path("portal/appointments/<uuid:public_id>/change/", views.change_appointment, name="portal_change"),
+    path("portal/appointments/<uuid:public_id>/move/", booking_views.move, name="portal_move"),
+    path("portal/appointments/<uuid:public_id>/cancel/", booking_views.cancel, name="portal_cancel"),
+    path("portal/plans/<uuid:public_id>/book/", booking_views.book, name="portal_book"),
     path("portal/aftercare/", views.aftercare, name="portal_aftercare"),
     path("portal/side-effects/", views.report, name="portal_report"),
     path("portal/photos/", views.photos, name="portal_photos"),

@@ -26,7 +26,7 @@ from lasercare.practice.consent.models import ConsentStatus
 from lasercare.practice.consent.signature import HEIGHT, WIDTH
 from lasercare.practice.photos.services import photos_for_patient
 from lasercare.practice.photos.storage import CONTENT_TYPES, Variant, open_image
-from lasercare.practice.portal import records, services
+from lasercare.practice.portal import online_booking, records, services
 from lasercare.practice.portal.auth import patient_required, sign_in, sign_out, signed_in_account
 from lasercare.practice.portal.forms import (
     ChangePasswordForm,
@@ -360,6 +360,8 @@ def appointments(request: HttpRequest) -> HttpResponse:
             "upcoming": [b for b in bookings if b.starts_at >= now and b.status == "booked"],
             "past": [b for b in bookings if b.starts_at < now or b.status != "booked"][::-1],
             "requests": records.open_change_requests(account),
+            "to_book": online_booking.to_book(account),
+            "online": {b.pk for b in bookings if online_booking.changeable(b)},
         },
     )
 
@@ -387,7 +389,14 @@ def change_appointment(request: HttpRequest, public_id: str) -> HttpResponse:
             return redirect("portal_appointments")
     if request.method == "GET":
         _viewed(request, "booking", booking.public_id)
-    return _page(request, "portal/change.html", {"booking": booking, "form": form}, status=400 if form.errors else 200)
+    context = {
+        "booking": booking,
+        "form": form,
+        "online": online_booking.changeable(booking),
+        "move_times": online_booking.move_offer(account, booking),
+        "choice": online_booking.choice_value,
+    }
+    return _page(request, "portal/change.html", context, status=400 if form.errors else 200)
 
 
 @patient_required

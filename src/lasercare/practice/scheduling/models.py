@@ -50,7 +50,11 @@ class Booking(models.Model):
     early_reason = models.TextField(blank=True)
     # Booked outside the opening hours or the practitioner's working hours: a clinician's note, shown and audited.
     outside_hours_note = models.TextField(blank=True)
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when the patient booked online in the portal (booked_online): no member of staff booked it.
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    booked_online = models.BooleanField(default=False)
     booked_at = models.DateTimeField(auto_now_add=True)
     rescheduled_from = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="rescheduled_to"

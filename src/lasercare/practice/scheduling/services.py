@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypedDict
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -43,6 +44,39 @@ DEFAULT_MINUTES = 45
 
 class BookingRefused(Exception):  # noqa: N818 - a refusal the user reads, not a fault
     pass
+
+
+@dataclass(frozen=True)
+class OnlinePatient:
+    """The patient, booking, moving or cancelling their own session in the portal. The same rules and the same
+    database guard as a member of staff, with none of staff's exceptions: never earlier than the plan allows and
+    never outside hours. The audit names them as the portal does, by role and opaque id."""
+
+    practice_id: int
+    actor_label: str
+
+    def may(self, action: Action) -> bool:
+        return False
+
+
+Booker = StaffUser | OnlinePatient
+
+
+class _Actor(TypedDict, total=False):
+    actor: StaffUser
+    practice_id: int
+    actor_label: str
+
+
+def _actor(user: Booker) -> _Actor:
+    """The audit entry's actor: the member of staff, or the practice and the portal's label for the patient."""
+    if isinstance(user, OnlinePatient):
+        return {"practice_id": user.practice_id, "actor_label": user.actor_label}
+    return {"actor": user}
+
+
+def _staff(user: Booker) -> StaffUser | None:
+    return user if isinstance(user, StaffUser) else None
 
 
 def course(plan: TreatmentPlan) -> rules.Course:
@@ -178,7 +212,7 @@ def _check_time(starts_at: datetime, minutes: int) -> datetime:
 
 
 def _check_dates(
-    user: StaffUser, the_course: rules.Course, session_number: int, day: date, booked: list[rules.Booked], reason: str
+    user: Booker, the_course: rules.Course, session_number: int, day: date, booked: list[rules.Booked], reason: str
 ) -> str:
     """The early reason to store: empty when the day is allowed; refused when it is not and may not be overridden."""
     problems = rules.window(the_course, session_number, booked).problems(day)
@@ -193,7 +227,7 @@ def _check_dates(
 
 
 def _check_availability(
-    user: StaffUser,
+    user: Booker,
     practice_id: int,
     modality: str,
     practitioner: StaffUser,
@@ -227,7 +261,7 @@ def _check_availability(
     return note.strip()
 
 
-def _plan_for_update(user: StaffUser, plan: TreatmentPlan) -> TreatmentPlan:
+def _plan_for_update(user: Booker, plan: TreatmentPlan) -> TreatmentPlan:
     """The plan, its row locked and free of safety holds: two bookings of the same plan queue here, so a session is
     never booked twice for the patient. The lock reads the plan's status, not its 40 KB document again: a plan's
     document never changes once made (a re-plan is a new plan), so the one the caller read is the plan's."""
@@ -251,7 +285,7 @@ def _plan_for_update(user: StaffUser, plan: TreatmentPlan) -> TreatmentPlan:
 
 def _create(
     request: HttpRequest | None,
-    user: StaffUser,
+    user: Booker,
     plan: TreatmentPlan,
     *,
     session_number: int,
@@ -290,7 +324,8 @@ def _create(
         ends_at=ends_at,
         early_reason=stored_reason,
         outside_hours_note=stored_note,
-        booked_by=user,
+        booked_by=_staff(user),
+        booked_online=isinstance(user, OnlinePatient),
         rescheduled_from=replacing,
     )
     _hold(booking, practitioner, room, device)
@@ -301,7 +336,7 @@ def _create(
 @transaction.atomic
 def book(
     request: HttpRequest | None,
-    user: StaffUser,
+    user: Booker,
     plan: TreatmentPlan,
     *,
     session_number: int,
@@ -335,7 +370,7 @@ def book(
         "booking",
         booking.public_id,
         patient_ref=plan.patient.public_id,
-        actor=user,
+        **_actor(user),
         detail=f"session {session_number}" + _exceptions(booking),
     )
     return booking
@@ -348,7 +383,7 @@ def _exceptions(booking: Booking) -> str:
     )
 
 
-def _lock_active(user: StaffUser, booking: Booking) -> Booking:
+def _lock_active(user: Booker, booking: Booking) -> Booking:
     locked = Booking.objects.select_for_update(of=("self",)).select_related("patient").get(pk=booking.pk)
     if locked.practice_id != user.practice_id:
         raise BookingRefused("This booking is not one of this practice's.")
@@ -357,10 +392,10 @@ def _lock_active(user: StaffUser, booking: Booking) -> Booking:
     return locked
 
 
-def _end(booking: Booking, user: StaffUser, status: BookingStatus, reason: str) -> None:
+def _end(booking: Booking, user: Booker, status: BookingStatus, reason: str) -> None:
     booking.status = status
     booking.ended_reason = reason
-    booking.ended_by = user
+    booking.ended_by = _staff(user)
     booking.ended_at = timezone.now()
     booking.save(update_fields=["status", "ended_reason", "ended_by", "ended_at"])
     booking.slots.all().delete()
@@ -369,7 +404,7 @@ def _end(booking: Booking, user: StaffUser, status: BookingStatus, reason: str) 
 @transaction.atomic
 def reschedule(
     request: HttpRequest | None,
-    user: StaffUser,
+    user: Booker,
     booking: Booking,
     *,
     starts_at: datetime,
@@ -412,7 +447,7 @@ def reschedule(
         "booking",
         old.public_id,
         patient_ref=plan.patient.public_id,
-        actor=user,
+        **_actor(user),
         detail=f"rescheduled to {new.public_id}",
     )
     record(
@@ -421,14 +456,14 @@ def reschedule(
         "booking",
         new.public_id,
         patient_ref=plan.patient.public_id,
-        actor=user,
+        **_actor(user),
         detail=f"session {new.session_number}, rescheduled" + _exceptions(new),
     )
     return new
 
 
 @transaction.atomic
-def cancel(request: HttpRequest | None, user: StaffUser, booking: Booking, reason: str) -> Booking:
+def cancel(request: HttpRequest | None, user: Booker, booking: Booking, reason: str) -> Booking:
     """Cancel with the reason; the practitioner, room and device are free again at that time."""
     if not reason.strip():
         raise BookingRefused("Give the reason for cancelling.")
@@ -451,14 +486,14 @@ def mark_no_show(request: HttpRequest | None, user: StaffUser, booking: Booking)
     return locked
 
 
-def _audit_ended(request: HttpRequest | None, user: StaffUser, booking: Booking, detail: str) -> None:
+def _audit_ended(request: HttpRequest | None, user: Booker, booking: Booking, detail: str) -> None:
     record(
         request,
         AuditAction.UPDATE,
         "booking",
         booking.public_id,
         patient_ref=booking.patient.public_id,
-        actor=user,
+        **_actor(user),
         detail=detail,
     )
 
