@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
@@ -65,3 +66,31 @@ def choose_eyewear(page: Page, *, patient: str, operator: str) -> None:
     reads "name (who it is for)")."""
     page.get_by_label("Eyewear the patient wears").select_option(label=patient)
     page.get_by_label("Eyewear the operator wears").select_option(label=operator)
+
+
+def open_ready_to_book(page: Page, name: str) -> None:
+    """From the dashboard, the booking form of `name`'s next session: their line in the "Ready to book" list, on the
+    dashboard or, past its head, on the list's own pages. By clicking only."""
+    section = page.get_by_role("region", name="Ready to book")
+    line = section.get_by_role("link", name=name)
+    if not line.count():
+        section.get_by_role("link", name=re.compile("All plans ready to book|The list on its own page")).click()
+        line = page.get_by_role("link", name=name)
+        while not line.count():
+            page.get_by_role("navigation", name="Pages").get_by_role("link", name="Next").click()
+    line.click()
+    expect(page.get_by_role("heading", name="Book a session")).to_be_visible()
+
+
+def book_proposed_day(page: Page, session: int, *, start: str = "10:00") -> None:
+    """On the open booking form: the session it offers, on its proposed day, in treatment room 2 on the first
+    device, by choosing from the lists (no typing)."""
+    form = page.locator("#book")
+    expect(form.get_by_label("Session")).to_have_value(str(session))
+    form.get_by_label("Start time").select_option(start)
+    if not form.get_by_label("Practitioner").input_value():
+        form.get_by_label("Practitioner").select_option(index=1)
+    form.get_by_label("Room").select_option(label="Treatment room 2")
+    form.get_by_label("Device").select_option(index=1)
+    form.get_by_role("button", name="Book").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Session {session} booked")

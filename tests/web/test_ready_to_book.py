@@ -51,7 +51,7 @@ def book_first(plan: TreatmentPlan, by: StaffUser, day: date) -> None:
     answer_safety_questions(plan, clinician)
     course = services.course(plan)
     room = Room.objects.get_or_create(practice_id=plan.practice_id, name="Room 1")[0]
-    device = add_device(plan.practice, course.modality, f"Laser {plan.pk}")  # type: ignore[arg-type]
+    device = add_device(plan.practice, course.modality, f"Laser {plan.pk}")
     services.book(
         None, by, plan, session_number=1, practitioner=clinician, room=room, device=device, starts_at=at(day, 10)
     )
