@@ -359,6 +359,7 @@ def front_desk_pages(browser: Browser, server: DemoServer) -> None:
         "link", name=re.compile("All plans ready to book|The list on its own page")
     ).click()
     _shot(desk, "ready-to-book")
+    desk.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
     open_ready_to_book(desk, "Ebury, Rosalind")
     book_proposed_day(desk, 1, start="16:00")
     desk.get_by_role("link", name="Rosalind Ebury").click()

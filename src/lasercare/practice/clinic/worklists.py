@@ -210,6 +210,12 @@ def _side_effect_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Lin
     ]
 
 
+def _earliest_words(earliest_on: date, today: date) -> str:
+    if earliest_on > today:
+        return f"not before {weekday_text(earliest_on)}"
+    return "open from today" if earliest_on == today else f"open since {day_text(earliest_on)}"
+
+
 def _ready_to_book_records(practice: int, today: date) -> QuerySet[ReadyToBook]:
     # Rows kept by scheduling/ready.py: no plan document is read, whatever the number of accepted plans.
     return ReadyToBook.objects.filter(practice_id=practice).order_by("earliest_on", "plan_id")
@@ -224,9 +230,7 @@ def _ready_to_book_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[L
         Line(
             f"{course_path(plan_id)}?session={session}#book",
             f"{family}, {given}",
-            f"open since {day_text(earliest_on)}"
-            if earliest_on <= today
-            else f"not before {weekday_text(earliest_on)}",
+            _earliest_words(earliest_on, today),
             detail=f"session {session} of {sessions}",
         )
         for plan_id, family, given, earliest_on, session, sessions in rows
