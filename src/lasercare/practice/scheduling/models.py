@@ -121,7 +121,6 @@ class ReadyToBook(models.Model):
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="ready_to_book")
     session = models.PositiveSmallIntegerField()  # the first session of the course not booked
     sessions = models.PositiveSmallIntegerField()  # the course's length
-    held = models.PositiveSmallIntegerField(default=0)  # sessions that took place (their bookings completed)
     earliest_on = models.DateField()  # the first day that session may take place (rules.window)
 
     class Meta:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
 from lasercare.practice.scheduling import rules
-from lasercare.practice.scheduling.models import ACTIVE_STATUSES, Booking, BookingStatus, ReadyToBook
+from lasercare.practice.scheduling.models import ACTIVE_STATUSES, Booking, ReadyToBook
 
 
 def weekday_text(day: date) -> str:
@@ -48,16 +48,16 @@ def next_session(course: rules.Course, booked: Iterable[rules.Booked]) -> NextSe
 def refresh(plan: TreatmentPlan) -> None:
     """Work out the plan's row again: written while the accepted plan has a session to book, removed otherwise."""
     active = Booking.objects.filter(plan_id=plan.pk, status__in=ACTIVE_STATUSES, session_number__isnull=False)
-    row = _row(plan, list(active.values_list("session_number", "starts_at", "status")))
+    row = _row(plan, list(active.values_list("session_number", "starts_at")))
     if row is None:
         ReadyToBook.objects.filter(plan_id=plan.pk).delete()
         return
-    values = {f: getattr(row, f) for f in ("practice_id", "patient_id", "session", "sessions", "held", "earliest_on")}
+    values = {f: getattr(row, f) for f in ("practice_id", "patient_id", "session", "sessions", "earliest_on")}
     ReadyToBook.objects.update_or_create(plan_id=plan.pk, defaults=values)
 
 
 def _row(plan: TreatmentPlan, active: Iterable[tuple[Any, ...]]) -> ReadyToBook | None:
-    """The plan's row, unsaved, from its active bookings (session, start, status); None when it has nothing to
+    """The plan's row, unsaved, from its active bookings (session, start); None when it has nothing to
     book."""
     modality = chosen_modality(plan) if plan.status == PlanStatus.ACCEPTED else None
     if modality is None:
@@ -66,10 +66,7 @@ def _row(plan: TreatmentPlan, active: Iterable[tuple[Any, ...]]) -> ReadyToBook 
         course = rules.course_of(plan.document, modality)
     except rules.NotBookable:
         return None
-    booked, held = [], 0
-    for number, starts_at, status in active:
-        booked.append(rules.Booked(number, timezone.localdate(starts_at)))
-        held += status == BookingStatus.COMPLETED
+    booked = [rules.Booked(number, timezone.localdate(starts_at)) for number, starts_at in active]
     following = next_session(course, booked)
     if following is None:
         return None
@@ -79,7 +76,6 @@ def _row(plan: TreatmentPlan, active: Iterable[tuple[Any, ...]]) -> ReadyToBook 
         patient_id=plan.patient_id,
         session=following.session,
         sessions=following.sessions,
-        held=held,
         earliest_on=following.earliest_on,
     )
 
@@ -93,7 +89,7 @@ def rebuild(practice_id: int | None = None) -> int:
     active: dict[int, list[tuple[Any, ...]]] = {}
     for plan_id, *values in Booking.objects.filter(
         plan__in=plans, status__in=ACTIVE_STATUSES, session_number__isnull=False
-    ).values_list("plan_id", "session_number", "starts_at", "status"):
+    ).values_list("plan_id", "session_number", "starts_at"):
         active.setdefault(plan_id, []).append(tuple(values))
     ReadyToBook.objects.filter(plan__in=plans).delete()
     written, batch = 0, []

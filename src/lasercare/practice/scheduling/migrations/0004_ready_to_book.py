@@ -31,8 +31,8 @@ def fill(apps: Any, schema_editor: Any) -> None:
             continue
         active = bookings.objects.filter(
             plan_id=plan.pk, status__in=("booked", "completed"), session_number__isnull=False
-        ).values_list("session_number", "starts_at", "status")
-        booked = [rules.Booked(n, timezone.localdate(at)) for n, at, _ in active]
+        ).values_list("session_number", "starts_at")
+        booked = [rules.Booked(n, timezone.localdate(at)) for n, at in active]
         following = next_session(course, booked)
         if following is not None:
             rows.append(
@@ -42,7 +42,6 @@ def fill(apps: Any, schema_editor: Any) -> None:
                     patient_id=plan.patient_id,
                     session=following.session,
                     sessions=following.sessions,
-                    held=sum(1 for *_, status in active if status == "completed"),
                     earliest_on=following.earliest_on,
                 )
             )
@@ -76,7 +75,6 @@ class Migration(migrations.Migration):
                 ),
                 ("session", models.PositiveSmallIntegerField()),
                 ("sessions", models.PositiveSmallIntegerField()),
-                ("held", models.PositiveSmallIntegerField(default=0)),
                 ("earliest_on", models.DateField()),
                 (
                     "patient",
