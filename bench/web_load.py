@@ -429,6 +429,10 @@ def generate(args: argparse.Namespace, database: str) -> None:
                 progress.show,
             )
             progress.next_practice(patients, consultations)
+    # bulk_create saves no model one by one: the "Ready to book" rows the saves keep are worked out once here.
+    from lasercare.practice.scheduling import ready
+
+    print(f"  {ready.rebuild():,} accepted plans ready to book", file=sys.stderr, flush=True)
     if connection.vendor == "postgresql":
         from django.core.management.color import no_style
 

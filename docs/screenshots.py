@@ -5,6 +5,7 @@
     .venv/bin/python docs/screenshots.py photo    # only the photo pages
     .venv/bin/python docs/screenshots.py calendar # only the whole clinic's calendar, on a tablet
     .venv/bin/python docs/screenshots.py patient  # only the public pages on a phone (docs/images/patient-*.png)
+    .venv/bin/python docs/screenshots.py frontdesk  # only the front desk's dashboard, list and patient page
 
 It starts `lasercare serve --demo` exactly as the browser tests do (tests/browser/server.py: a fresh database,
 Debian's chromium) and walks the pages at 1280x900 as a clinician and as the practice admin.
@@ -23,7 +24,13 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 from tests.browser.calendar_steps import a_weekday_ahead, two_practitioners_booked  # noqa: E402
-from tests.browser.course_steps import accepted_plan, book_session, choose_eyewear  # noqa: E402
+from tests.browser.course_steps import (  # noqa: E402
+    accepted_plan,
+    book_first_free_slot,
+    book_session,
+    choose_eyewear,
+    open_ready_to_book,
+)
 from tests.browser.photo_steps import portrait, record_photo_consent, upload  # noqa: E402
 from tests.browser.portal_steps import PHONE, portal_sign_in  # noqa: E402
 from tests.browser.self_assessment_steps import (  # noqa: E402
@@ -362,8 +369,32 @@ def language_pages(browser: Browser, server: DemoServer) -> None:
     page.context.close()
 
 
+def front_desk_pages(browser: Browser, server: DemoServer) -> None:
+    """A plan a clinician has just accepted, then the front desk's dashboard with it on the "Ready to book" list,
+    and the patient's page as the front desk reads it."""
+    page = _page(browser, server)
+    log_in(page, server, "clinician")
+    accepted_plan(page, "Rosalind", "Ebury")
+    page.context.close()
+    desk = _page(browser, server)
+    log_in(desk, server, "frontdesk")
+    _shot(desk, "front-desk-dashboard")
+    desk.get_by_role("region", name="Ready to book").get_by_role(
+        "link", name=re.compile("All plans ready to book|The list on its own page")
+    ).click()
+    _shot(desk, "ready-to-book")
+    desk.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
+    open_ready_to_book(desk, "Ebury, Rosalind")
+    book_first_free_slot(desk, 1)
+    desk.get_by_role("link", name="Rosalind Ebury").click()
+    _scroll_to(desk, "#booking-courses-heading")
+    _shot(desk, "front-desk-patient")
+    desk.context.close()
+
+
 SECTIONS = {
     "clinician": clinician_pages,
+    "frontdesk": front_desk_pages,
     "course": course_pages,
     "calendar": calendar_pages,
     "photo": photo_pages,

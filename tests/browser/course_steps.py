@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
@@ -72,3 +71,26 @@ def choose_eyewear(page: Page, *, patient: str, operator: str) -> None:
     reads "name (who it is for)")."""
     page.get_by_label("Eyewear the patient wears").select_option(label=patient)
     page.get_by_label("Eyewear the operator wears").select_option(label=operator)
+
+
+def open_ready_to_book(page: Page, name: str) -> None:
+    """From the dashboard, the booking form of `name`'s next session: their line in the "Ready to book" list, on the
+    dashboard or, past its head, on the list's own pages. By clicking only."""
+    section = page.get_by_role("region", name="Ready to book")
+    line = section.get_by_role("link", name=name)
+    if not line.count():
+        section.get_by_role("link", name=re.compile("All plans ready to book|The list on its own page")).click()
+        line = page.get_by_role("link", name=name)
+        while not line.count():
+            page.get_by_role("navigation", name="Pages").get_by_role("link", name="Next").click()
+    line.click()
+    expect(page.get_by_role("heading", name="Book a session")).to_be_visible()
+
+
+def book_first_free_slot(page: Page, session: int) -> None:
+    """On the open booking page: the first of the next free slots offered for the session, in one click. The slots
+    keep the plan's rules and the clinic's hours, so this books on whatever day the tests run."""
+    free = page.locator("#free-slots")
+    expect(free.get_by_role("heading", level=2)).to_contain_text(f"for session {session}")
+    free.get_by_role("button", name=re.compile("^Book ")).first.click()
+    expect(page.get_by_role("status")).to_contain_text(f"Session {session} booked")

@@ -90,6 +90,7 @@ ROUTES: dict[str, Route] = {
     "follow_ups_due": Route(Action.VIEW_DASHBOARD, {GET: 200}),
     "awaiting_sign_off": Route(Action.VIEW_CLINICAL, {GET: 200}),
     "todays_sessions": Route(Action.VIEW_SCHEDULE, {GET: 200}),
+    "ready_to_book": Route(Action.BOOK_SESSIONS, {GET: 200}),
     "adverse_events_to_review": Route(Action.VIEW_CLINICAL, {GET: 200}),
     # The review of a translation's clinical text: the empty POST names no language.
     "translation_reviews": Route(Action.REVIEW_TRANSLATION, {GET: 200, POST: 400}),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("follow-ups/", clinic.follow_ups_due, name="follow_ups_due"),
     path("plans/awaiting/", clinic.awaiting_sign_off, name="awaiting_sign_off"),
     path("sessions/today/", clinic.todays_sessions, name="todays_sessions"),
+    path("sessions/ready-to-book/", clinic.ready_to_book, name="ready_to_book"),
     path("adverse-events/awaiting-review/", clinic.adverse_events_to_review, name="adverse_events_to_review"),
     path("translations/", clinic.translation_reviews, name="translation_reviews"),
     path("login/", clinic.LoginView.as_view(), name="login"),

@@ -97,6 +97,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["change_requests"], context["more_change_requests"] = worklists.head(
             worklists.CHANGE_REQUESTS, practice, today, DASHBOARD_LINES
         )
+        context["ready_to_book"], context["more_ready_to_book"] = worklists.head(
+            worklists.READY_TO_BOOK, practice, today, DASHBOARD_LINES
+        )
     if user.may(Action.VIEW_CLINICAL):
         context["adverse_events"], context["more_adverse_events"] = worklists.head(
             worklists.ADVERSE_EVENTS, practice, today, DASHBOARD_LINES
@@ -153,6 +156,11 @@ def change_requests(request: HttpRequest) -> HttpResponse:
 @requires(worklists.SIDE_EFFECT_REPORTS.action)
 def side_effect_reports(request: HttpRequest) -> HttpResponse:
     return _worklist_page(request, worklists.SIDE_EFFECT_REPORTS)
+
+
+@requires(worklists.READY_TO_BOOK.action)
+def ready_to_book(request: HttpRequest) -> HttpResponse:
+    return _worklist_page(request, worklists.READY_TO_BOOK)
 
 
 @requires(worklists.FOLLOW_UPS_DUE.action)

@@ -1,5 +1,5 @@
 """The practice's worklists: today's patients, today's sessions, plans awaiting a clinician's sign-off, adverse
-events awaiting a clinician's review, follow-ups due.
+events awaiting a clinician's review, follow-ups due, accepted plans ready to book.
 
 The dashboard shows the head of each list; each list has a page of its own with all of it, page by page. Both read
 the same queries, so the dashboard's head is always the first lines of the full list.
@@ -23,7 +23,9 @@ from lasercare.practice.charting.models import AdverseEvent, Severity
 from lasercare.practice.clinic.models import display_name
 from lasercare.practice.clinic.roles import Action
 from lasercare.practice.consultations.models import Consultation, PlanStatus, TreatmentPlan
-from lasercare.practice.scheduling.models import Booking, BookingStatus
+from lasercare.practice.scheduling.models import Booking, BookingStatus, ReadyToBook
+from lasercare.practice.scheduling.ready import weekday_text
+from lasercare.practice.scheduling.rules import day_text
 from lasercare.site.routes import paths_of
 from lasercare.web.dates import days_month_year
 
@@ -44,6 +46,7 @@ class Line:
     seen_by: str = ""
     overdue: bool = False
     urgent: bool = False  # a side effect the practice lists as urgent: first on the list, and said so
+    detail: str = ""  # what else the line says ("session 2 of 4")
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,33 @@ def _side_effect_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Lin
     ]
 
 
+def _earliest_words(earliest_on: date, today: date) -> str:
+    if earliest_on > today:
+        return f"not before {weekday_text(earliest_on)}"
+    return "open from today" if earliest_on == today else f"open since {day_text(earliest_on)}"
+
+
+def _ready_to_book_records(practice: int, today: date) -> QuerySet[ReadyToBook]:
+    # Rows kept by scheduling/ready.py: no plan document is read, whatever the number of accepted plans.
+    return ReadyToBook.objects.filter(practice_id=practice).order_by("earliest_on", "plan_id")
+
+
+def _ready_to_book_lines(rows: Sequence[tuple[Any, ...]], today: date) -> list[Line]:
+    if not rows:
+        return []
+    course_path = paths_of("plan_course")
+    # Straight to the booking form of the session to book; no treatment is named, so the front desk may read it.
+    return [
+        Line(
+            f"{course_path(plan_id)}?session={session}#book",
+            f"{family}, {given}",
+            _earliest_words(earliest_on, today),
+            detail=f"session {session} of {sessions}",
+        )
+        for plan_id, family, given, earliest_on, session, sessions in rows
+    ]
+
+
 TODAYS_PATIENTS = Worklist(
     route="todays_patients",
     title="Today's patients",
@@ -283,6 +313,16 @@ SIDE_EFFECT_REPORTS = Worklist(
     columns=("public_id", *_PATIENT[1:], "started_on", "urgent"),
     key="public_id",
     lines=_side_effect_lines,
+)
+READY_TO_BOOK = Worklist(
+    route="ready_to_book",
+    title="Ready to book",
+    action=Action.BOOK_SESSIONS,
+    empty="Every accepted plan's sessions are booked.",
+    records=_ready_to_book_records,
+    columns=("plan__public_id", *_PATIENT[1:], "earliest_on", "session", "sessions"),
+    key="plan",  # the primary key, in ready_practice_earliest after the order's earliest_on
+    lines=_ready_to_book_lines,
 )
 FOLLOW_UPS_DUE = Worklist(
     route="follow_ups_due",

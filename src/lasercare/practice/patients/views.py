@@ -21,14 +21,14 @@ from lasercare.practice.clinic.translation_review import language_shown
 from lasercare.practice.consent.models import Consent
 from lasercare.practice.consultations import safety_services
 from lasercare.practice.consultations.models import Consultation, PlanOverride, PlanStatus, TreatmentPlan
-from lasercare.practice.patients.course import courses
+from lasercare.practice.patients.course import booking_courses, courses
 from lasercare.practice.patients.forms import PatientForm, PatientSearchForm
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.patients.services import NameMatches, read_query, save_patient, search_patients
 from lasercare.practice.patients.timeline import timeline
 from lasercare.practice.photos.models import SkinPhoto
 from lasercare.practice.portal.models import SideEffectReport
-from lasercare.practice.scheduling.models import Booking
+from lasercare.practice.scheduling.models import Booking, BookingStatus, ReadyToBook
 
 PAGE_SIZE = 25
 COUNT_AHEAD = 10  # pages counted past the one shown
@@ -157,9 +157,38 @@ def patient_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             reports=reports,
             photos=photos,
         )
+        context["to_book"] = {row.plan_id: row for row in ReadyToBook.objects.filter(patient=patient)}
         record(
             request, AuditAction.VIEW, "patient", patient.public_id, patient_ref=patient.public_id, detail="timeline"
+        )
+    elif user.may(Action.VIEW_SCHEDULE):
+        _add_appointments(context, patient)
+        record(
+            request,
+            AuditAction.VIEW,
+            "patient",
+            patient.public_id,
+            patient_ref=patient.public_id,
+            detail="contact, appointments",
         )
     else:
         record(request, AuditAction.VIEW, "patient", patient.public_id, patient_ref=patient.public_id, detail="contact")
     return render(request, "patients/detail.html", context)
+
+
+def _add_appointments(context: dict[str, Any], patient: Patient) -> None:
+    """The courses and appointments without clinical detail, for the front desk and the practice admin: no plan
+    document, consultation, chart or treatment is read (docs/security.md, "What each role sees")."""
+    now = timezone.now()
+    bookings = list(
+        Booking.objects.filter(patient=patient).select_related("practitioner", "room", "device").order_by("starts_at")
+    )
+    plans = list(
+        TreatmentPlan.objects.filter(patient=patient, status=PlanStatus.ACCEPTED)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", "public_id")
+    )
+    ready = list(ReadyToBook.objects.filter(patient=patient))
+    context["booking_courses"] = booking_courses(plans, bookings, ready, now)
+    context["upcoming"] = [b for b in bookings if b.status == BookingStatus.BOOKED and b.starts_at >= now]
+    context["past"] = [b for b in reversed(bookings) if not (b.status == BookingStatus.BOOKED and b.starts_at >= now)]
