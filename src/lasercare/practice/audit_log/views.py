@@ -45,9 +45,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         context["may_search"] = True
         context.setdefault("search", PatientSearchForm())
     if request.GET and not form.is_valid():
-        # A filter that cannot be read shows its message, never the whole log in its place.
+        # A filter that cannot be read shows its message, never the whole log in its place. The page itself is
+        # answered (200), as every GET form of the app answers an unusable filter.
         context["page"] = None
-        return render(request, "audit/log.html", context, status=400)
+        return render(request, "audit/log.html", context, status=status)
     chosen = form.chosen() if request.GET else reading.LogFilter()
     page_number = _page_number(request.GET.get("page"))
     page = Paginator(reading.entries(practice, chosen), reading.PAGE_SIZE).get_page(page_number)
