@@ -15,10 +15,9 @@ A different family name, or a different first name, never matches. Pure Python: 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
-
-from lasercare.practice.patients.names import name_key
 
 
 @dataclass(frozen=True)
@@ -29,14 +28,29 @@ class PatientName:
     family_name: str
 
 
+def _words(text: str) -> list[str]:
+    """ "  Zoë  O'Brien-Smith " -> ["zoe", "obrien", "smith"]: no case, no accents, apostrophes and dots dropped,
+    hyphens and spaces between words. (The patient search's name_key reads names the same way; this module keeps its
+    own copy so that it stays pure and the consent app does not lean on the patients app's internals.)"""
+    kept = []
+    for char in unicodedata.normalize("NFKD", text.casefold()):
+        if unicodedata.combining(char):
+            continue
+        if char.isalnum():
+            kept.append(char)
+        elif char.isspace() or char == "-":
+            kept.append(" ")
+    return "".join(kept).split()
+
+
 def _compact(text: str) -> str:
     """One name, its words run together: "O'Brien", "O Brien" and "o-brien" are all "obrien"."""
-    return name_key(text).replace(" ", "")
+    return "".join(_words(text))
 
 
 def is_patients_name(typed: str, patient: PatientName) -> bool:
     """Whether `typed` names this patient (see the module's note for what may differ)."""
-    tokens = tuple(_compact(word) for word in name_key(typed).split())
+    tokens = tuple(_words(typed))
     given = tuple(_compact(word) for word in patient.given_names.split() if _compact(word))
     family = _compact(patient.family_name)
     if not tokens or not given or not family:
