@@ -304,13 +304,13 @@ def test_random_text_in_the_search_box_is_never_a_server_error(
 @pytest.mark.parametrize(
     ("field", "typed", "message"),
     [
-        ("patient", "not-a-uuid", "Enter a valid UUID."),
-        ("since", "2026-02-30", "Enter a valid date."),
-        ("until", LONG, "Enter a valid date."),
-        ("action", "erase", "Select a valid choice."),
-        ("record_type", "everything", "Select a valid choice."),
-        ("actor", "00000000-0000-4000-8000-000000000000", "Select a valid choice."),
-        ("actor", "1", "is not a valid UUID"),
+        ("since", "2026-02-30", "Give the day as a date, such as 2026-03-01."),
+        ("until", LONG, "Give the day as a date, such as 2026-03-01."),
+        ("since", "1999-12-31", "The log holds days from 1 January 2000 to today"),
+        ("action", "erase", "That is not one of the actions: choose from the list."),
+        ("record_type", "everything", "That is not one of the record kinds: choose from the list."),
+        ("actor", "00000000-0000-4000-8000-000000000000", "That is not one of this practice's staff"),
+        ("actor", "1", "That is not one of this practice's staff"),
     ],
 )
 def test_the_audit_filter_shows_the_error_beside_the_field(
@@ -319,8 +319,17 @@ def test_the_audit_filter_shows_the_error_beside_the_field(
     response = signed_in(staff[Role.PRACTICE_ADMIN]).get("/audit/", {field: typed, "page": "abc"})
     assert response.status_code == 200
     assert_error_beside(response, field, message)
-    if field in ("patient", "since", "until"):
+    if field in ("since", "until"):
         assert_kept(response, field, typed)
+
+
+def test_an_unreadable_patient_in_the_audit_filter_is_said_at_the_top(
+    signed_in: SignIn, staff: dict[Role, StaffUser]
+) -> None:
+    # The patient is picked from a search's matches (a hidden field): its error heads the filters.
+    response = signed_in(staff[Role.PRACTICE_ADMIN]).get("/audit/", {"patient": "not-a-uuid"})
+    assert response.status_code == 200
+    assert "The patient chosen could not be read: search for the patient again." in response.content.decode()
 
 
 def test_another_practices_member_of_staff_is_not_a_choice_in_the_audit_filter(
@@ -328,7 +337,7 @@ def test_another_practices_member_of_staff_is_not_a_choice_in_the_audit_filter(
 ) -> None:
     stranger = StaffUser.objects.create(username="stranger", practice=other_practice, role=Role.CLINICIAN)
     response = signed_in(staff[Role.PRACTICE_ADMIN]).get("/audit/", {"actor": str(stranger.public_id)})
-    assert_error_beside(response, "actor", "Select a valid choice.")
+    assert_error_beside(response, "actor", "That is not one of this practice's staff")
 
 
 # The consultation form

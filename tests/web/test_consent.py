@@ -18,12 +18,15 @@ from lasercare.practice.consent import services
 from lasercare.practice.consent.defaults import default_wordings
 from lasercare.practice.consent.document import document_sha256
 from lasercare.practice.consent.models import Consent, ConsentStatus, ConsentTemplate
-from lasercare.practice.consent.services import ConsentRefused
+from lasercare.practice.consent.services import ConsentRefused, IdentityConfirmation, Signer
 from lasercare.practice.consultations.models import OverrideKind, TreatmentPlan
 from lasercare.practice.consultations.services import decide_plan, override_plan, propose_plan, record_consultation
 from tests.web.conftest import CONSULTATION_DAY, basic_intake, make_patient, make_staff
 
 SIGNATURE = "M10 10 L40 30 L80 20 M100 50 L150 60"
+PHOTO_ID = IdentityConfirmation(method="photo_id")
+# What the witness ticks and chooses on the signing page.
+WITNESSED = {"signing_for": "self", "identity_confirmed": "on", "identity_check": "photo_id"}
 SignIn = Callable[[StaffUser], Client]
 
 
@@ -58,7 +61,9 @@ def draft(accepted: TreatmentPlan, clinician: StaffUser, templates: dict[str, Co
 
 @pytest.fixture
 def signed(draft: Consent, nurse: StaffUser) -> Consent:
-    return services.sign_consent(None, nurse, draft, typed_name="Jane Doe", signature_svg=SIGNATURE)
+    return services.sign_consent(
+        None, nurse, draft, signer=Signer("Jane Doe"), signature_svg=SIGNATURE, identity=PHOTO_ID
+    )
 
 
 def choose(plan: TreatmentPlan, clinician: StaffUser, modality: str) -> TreatmentPlan:
@@ -263,7 +268,9 @@ def test_signing_stores_the_typed_name_the_signature_the_witness_and_the_time(
 
 def test_a_signed_consent_cannot_be_signed_again(signed: Consent, clinician: StaffUser) -> None:
     with pytest.raises(ConsentRefused, match="signed already and never changes"):
-        services.sign_consent(None, clinician, signed, typed_name="Someone Else", signature_svg=SIGNATURE)
+        services.sign_consent(
+            None, clinician, signed, signer=Signer("Someone Else"), signature_svg=SIGNATURE, identity=PHOTO_ID
+        )
     assert Consent.objects.get(pk=signed.pk).signed_name == "Jane Doe"
 
 
@@ -278,24 +285,26 @@ def test_signing_refuses_a_document_changed_since_it_was_prepared(draft: Consent
     document = {**draft.document, "risks": []}
     Consent.objects.filter(pk=draft.pk).update(document=document)
     with pytest.raises(ConsentRefused, match="changed since it was prepared"):
-        services.sign_consent(None, nurse, draft, typed_name="Jane Doe", signature_svg=SIGNATURE)
+        services.sign_consent(None, nurse, draft, signer=Signer("Jane Doe"), signature_svg=SIGNATURE, identity=PHOTO_ID)
 
 
 def test_signing_needs_a_typed_name(draft: Consent, nurse: StaffUser) -> None:
     with pytest.raises(ConsentRefused, match="Type your full name"):
-        services.sign_consent(None, nurse, draft, typed_name="  ", signature_svg=SIGNATURE)
+        services.sign_consent(None, nurse, draft, signer=Signer("  "), signature_svg=SIGNATURE, identity=PHOTO_ID)
 
 
 @pytest.mark.parametrize("signature", ["", "M10 10 L40 40 C1 1 2 2 3 3", "M10 10"])
 def test_signing_needs_a_drawn_signature_of_path_data(draft: Consent, nurse: StaffUser, signature: str) -> None:
     with pytest.raises(ConsentRefused, match="signature"):
-        services.sign_consent(None, nurse, draft, typed_name="Jane Doe", signature_svg=signature)
+        services.sign_consent(None, nurse, draft, signer=Signer("Jane Doe"), signature_svg=signature, identity=PHOTO_ID)
     assert Consent.objects.get(pk=draft.pk).status == ConsentStatus.DRAFT
 
 
 def test_front_desk_cannot_witness_a_signature(draft: Consent, staff: dict[Role, StaffUser]) -> None:
     with pytest.raises(ConsentRefused, match="clinician or nurse"):
-        services.sign_consent(None, staff[Role.FRONT_DESK], draft, typed_name="Jane Doe", signature_svg=SIGNATURE)
+        services.sign_consent(
+            None, staff[Role.FRONT_DESK], draft, signer=Signer("Jane Doe"), signature_svg=SIGNATURE, identity=PHOTO_ID
+        )
 
 
 # The consent that covers a session
@@ -464,7 +473,9 @@ def test_the_signing_page_shows_the_document_and_the_form_and_nothing_else_of_th
 
 def test_signing_through_the_page(signed_in: SignIn, nurse: StaffUser, draft: Consent) -> None:
     client = signed_in(nurse)
-    response = client.post(f"/consents/{draft.public_id}/sign/", {"typed_name": " Jane   Doe ", "signature": SIGNATURE})
+    response = client.post(
+        f"/consents/{draft.public_id}/sign/", {"typed_name": " Jane   Doe ", "signature": SIGNATURE, **WITNESSED}
+    )
     assert response.status_code == 302
     kept = Consent.objects.get(pk=draft.pk)
     assert (kept.status, kept.signed_name, kept.witness) == ("signed", "Jane Doe", nurse)
@@ -482,7 +493,7 @@ def test_a_malformed_or_empty_signature_is_refused_with_the_form_kept(
     signed_in: SignIn, nurse: StaffUser, draft: Consent, signature: str, says: str
 ) -> None:
     response = signed_in(nurse).post(
-        f"/consents/{draft.public_id}/sign/", {"typed_name": "Jane Kept-Name", "signature": signature}
+        f"/consents/{draft.public_id}/sign/", {"typed_name": "Jane Kept-Name", "signature": signature, **WITNESSED}
     )
     text = response.content.decode()
     assert response.status_code == 400
@@ -493,7 +504,9 @@ def test_a_malformed_or_empty_signature_is_refused_with_the_form_kept(
 
 
 def test_a_missing_typed_name_is_refused_in_plain_words(signed_in: SignIn, nurse: StaffUser, draft: Consent) -> None:
-    response = signed_in(nurse).post(f"/consents/{draft.public_id}/sign/", {"typed_name": "", "signature": SIGNATURE})
+    response = signed_in(nurse).post(
+        f"/consents/{draft.public_id}/sign/", {"typed_name": "", "signature": SIGNATURE, **WITNESSED}
+    )
     assert response.status_code == 400
     assert "Type your full name as well as signing." in response.content.decode()
 
@@ -515,7 +528,7 @@ def test_a_signed_consent_posted_to_again_says_it_never_changes(
     signed_in: SignIn, nurse: StaffUser, signed: Consent
 ) -> None:
     response = signed_in(nurse).post(
-        f"/consents/{signed.public_id}/sign/", {"typed_name": "Other", "signature": SIGNATURE}, follow=True
+        f"/consents/{signed.public_id}/sign/", {"typed_name": "Other", "signature": SIGNATURE, **WITNESSED}, follow=True
     )
     assert "signed already and never changes" in response.content.decode()
     assert Consent.objects.get(pk=signed.pk).signed_name == "Jane Doe"
@@ -544,7 +557,9 @@ def test_withdrawing_through_the_page(signed_in: SignIn, nurse: StaffUser, signe
 def test_front_desk_cannot_prepare_or_sign(signed_in: SignIn, staff: dict[Role, StaffUser], draft: Consent) -> None:
     client = signed_in(staff[Role.FRONT_DESK])
     assert client.post(f"/plans/{draft.plan.public_id}/consent/prepare/").status_code == 403
-    signing = client.post(f"/consents/{draft.public_id}/sign/", {"typed_name": "Jane Doe", "signature": SIGNATURE})
+    signing = client.post(
+        f"/consents/{draft.public_id}/sign/", {"typed_name": "Jane Doe", "signature": SIGNATURE, **WITNESSED}
+    )
     assert signing.status_code == 403
     assert client.get(f"/consents/{draft.public_id}/").status_code == 403
     assert Consent.objects.get(pk=draft.pk).status == ConsentStatus.DRAFT
@@ -554,7 +569,9 @@ def test_another_practices_consent_is_not_found(signed_in: SignIn, other_practic
     client = signed_in(make_staff(other_practice, Role.CLINICIAN))
     for path in ("", "print/"):
         assert client.get(f"/consents/{draft.public_id}/{path}").status_code == 404
-    signing = client.post(f"/consents/{draft.public_id}/sign/", {"typed_name": "X", "signature": SIGNATURE})
+    signing = client.post(
+        f"/consents/{draft.public_id}/sign/", {"typed_name": "X", "signature": SIGNATURE, **WITNESSED}
+    )
     assert signing.status_code == 404
     assert client.post(f"/plans/{draft.plan.public_id}/consent/prepare/").status_code == 404
     assert Consent.objects.get(pk=draft.pk).status == ConsentStatus.DRAFT
@@ -585,13 +602,13 @@ def test_preparing_signing_withdrawing_viewing_and_printing_are_audited_with_the
     client.post(f"/plans/{accepted.public_id}/consent/prepare/")
     consent = Consent.objects.get(plan=accepted)
     client.get(f"/consents/{consent.public_id}/")
-    client.post(f"/consents/{consent.public_id}/sign/", {"typed_name": "Jane Doe", "signature": SIGNATURE})
+    client.post(f"/consents/{consent.public_id}/sign/", {"typed_name": "Jane Doe", "signature": SIGNATURE, **WITNESSED})
     client.get(f"/consents/{consent.public_id}/print/")
     client.post(f"/consents/{consent.public_id}/withdraw/", {"reason": "Changed her mind"})
     assert _audit(consent) == [
         ("create", "prepared"),
         ("view", ""),
-        ("update", "signed"),
+        ("update", "signed by the patient; identity confirmed by the witness: photo ID seen"),
         ("print", ""),
         ("update", "withdrawn"),
     ]
@@ -642,7 +659,7 @@ def test_the_plan_consent_page_costs_the_same_for_1_and_5_consents(
     one = _queries(client, url)
     for _ in range(4):
         kept = services.prepare_consent(None, clinician, signed.plan)
-        services.sign_consent(None, nurse, kept, typed_name="Jane Doe", signature_svg=SIGNATURE)
+        services.sign_consent(None, nurse, kept, signer=Signer("Jane Doe"), signature_svg=SIGNATURE, identity=PHOTO_ID)
     assert _queries(client, url) == one
 
 

@@ -159,7 +159,7 @@ def test_unreviewed_consent_is_presented_in_english_with_a_spanish_sentence_sayi
 
 
 def test_consent_signed_before_review_records_english(ana: PatientWithCourse) -> None:
-    portal_client(ana.account).post(_consent_url(ana), {"typed_name": "Ana", "signature": SIGNATURE})
+    portal_client(ana.account).post(_consent_url(ana), {"typed_name": "Jane Doe", "signature": SIGNATURE})
     ana.consent.refresh_from_db()
     assert (ana.consent.status, ana.consent.signed_language) == (ConsentStatus.SIGNED, "en")
 
@@ -171,7 +171,7 @@ def test_reviewed_consent_is_presented_and_signed_in_spanish(
     client = portal_client(ana.account)
     page = client.get(_consent_url(ana)).content.decode()
     assert f"<h2>{es('Your treatment')}</h2>" in page and "Este consentimiento" not in page
-    client.post(_consent_url(ana), {"typed_name": "Ana", "signature": SIGNATURE})
+    client.post(_consent_url(ana), {"typed_name": "Jane Doe", "signature": SIGNATURE})
     ana.consent.refresh_from_db()
     assert ana.consent.signed_language == "es"
     staff_client = Client()

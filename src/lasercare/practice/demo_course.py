@@ -107,7 +107,14 @@ def run_courses(
         course = scheduling.course(plan)
         settle_safety_questions(plan, clinician)
         prepared = consent.prepare_consent(None, clinician, plan)
-        consent.sign_consent(None, nurse, prepared, typed_name=plan.patient.full_name, signature_svg=SIGNATURE)
+        consent.sign_consent(
+            None,
+            nurse,
+            prepared,
+            signer=consent.Signer(typed_name=plan.patient.full_name),
+            signature_svg=SIGNATURE,
+            identity=consent.IdentityConfirmation(method="photo_id"),
+        )
         booked: list[rules.Booked] = []
         given = 0
         # Courses at every stage: this one has `done` sessions behind it and its next one up to 8 days ahead (today

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from lasercare.documents.views import plan_handout
-from lasercare.practice.audit.views import audit_log
+from lasercare.practice.audit_log.views import audit_log, audit_log_export
 from lasercare.practice.clinic import views as clinic
 from lasercare.practice.consultations import views as consultations
 from lasercare.practice.patients import views as patients
@@ -69,6 +69,7 @@ urlpatterns = [
     path("", include("lasercare.practice.reminders.urls")),
     path("", include("lasercare.practice.safety.urls")),
     path("audit/", audit_log, name="audit_log"),
+    path("audit/export.csv", audit_log_export, name="audit_log_export"),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
 ]

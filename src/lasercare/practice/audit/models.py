@@ -15,6 +15,7 @@ class AuditAction(models.TextChoices):
     CREATE = "create", "Created"
     UPDATE = "update", "Changed"
     PRINT = "print", "Printed"
+    EXPORT = "export", "Exported"
     OVERRIDE = "override", "Overrode"
     ACCEPT = "accept", "Accepted"
     DECLINE = "decline", "Declined"
@@ -23,6 +24,61 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", "Failed log-in"
     LOGOUT = "logout", "Logged out"
     DENIED = "denied", "Denied"
+
+
+class RecordKind(models.TextChoices):
+    """Every kind of record an entry names (AuditEntry.record_type), in the words of the people who read the log.
+
+    The audit log's filter offers exactly these. A test (tests/web/test_audit_log_page.py) reads every call that
+    writes an entry and fails for a kind missing here: a new kind of record is added to this list, with its label,
+    in the same change.
+    """
+
+    # The clinic's records
+    PATIENT = "patient", "Patients"
+    CONSULTATION = "consultation", "Consultations"
+    PLAN = "plan", "Treatment plans"
+    CONSENT = "consent", "Consents"
+    CONSENT_TEMPLATE = "consent_template", "Consent templates"
+    BOOKING = "booking", "Bookings"
+    CHART = "chart", "Session charts"
+    SKIN_PHOTO = "skin_photo", "Photos"
+    PHOTO_CONSENT = "photo_consent", "Photo consents"
+    ADVERSE_EVENT = "adverse_event", "Adverse events"
+    OUTCOME = "outcome", "Outcomes"
+    SIDE_EFFECT_REPORT = "side_effect_report", "Side-effect reports"
+    URGENT_REPORT_ALERT = "urgent_report_alert", "Urgent side-effect report alerts"
+    CHANGE_REQUEST = "change_request", "Patients' requests to change a booking"
+    CONSULTATION_REQUEST = "consultation_request", "Consultation requests (self-assessment)"
+    REMINDER = "reminder", "Reminders"
+    REMINDER_PREFERENCE = "reminder_preference", "Reminder preferences"
+    PATIENT_CALENDAR_FEED = "patient_calendar_feed", "Patients' calendar feeds"
+    CALENDAR_FEED = "calendar_feed", "Practitioners' calendar feeds"
+    DEVICE = "device", "Devices"
+    TRANSLATION_REVIEW = "translation_review", "Translation reviews"
+    # Staff and their pages
+    ACCOUNT = "account", "Staff accounts and log-ins"
+    PAGE = "page", "Pages refused to staff"
+    DASHBOARD = "dashboard", "Dashboard"
+    TODAYS_PATIENTS = "todays_patients", "Worklist: today's patients"
+    TODAYS_SESSIONS = "todays_sessions", "Worklist: today's sessions"
+    AWAITING_SIGN_OFF = "awaiting_sign_off", "Worklist: awaiting sign-off"
+    ADVERSE_EVENTS_TO_REVIEW = "adverse_events_to_review", "Worklist: adverse events to review"
+    CHANGE_REQUESTS = "change_requests", "Worklist: patients' requests"
+    SIDE_EFFECT_REPORTS = "side_effect_reports", "Worklist: side-effect reports"
+    FOLLOW_UPS_DUE = "follow_ups_due", "Worklist: follow-ups due"
+    AUDIT_LOG = "audit_log", "The audit log (read and exported)"
+    # The patient portal
+    PORTAL_ACCOUNT = "portal_account", "Portal accounts"
+    PORTAL_INVITATION = "portal_invitation", "Portal invitations"
+    PORTAL_SIGN_IN_LINK = "portal_sign_in_link", "Portal sign-in links"
+    PORTAL_HOME = "portal_home", "Portal: home page"
+    PORTAL_APPOINTMENTS = "portal_appointments", "Portal: appointments"
+    PORTAL_CHECKLIST = "portal_checklist", "Portal: preparation checklist"
+    PORTAL_AFTERCARE = "portal_aftercare", "Portal: aftercare"
+    PORTAL_PHOTOS = "portal_photos", "Portal: photos"
+    PORTAL_CALENDAR = "portal_calendar", "Portal: calendar"
+    PORTAL_SIDE_EFFECT_FORM = "portal_side_effect_form", "Portal: side-effect report form"
 
 
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
 from lasercare.practice.clinic.models import StaffUser
 from lasercare.practice.clinic.roles import Action
 
-View = Callable[..., HttpResponse]
+# A page, or a download streamed as it is written; the decorated view keeps its own type.
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 M = TypeVar("M", bound=Model)
 
 
@@ -41,7 +43,7 @@ def requires(action: Action) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @login_required
         @wraps(view)
-        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = staff_user(request)
             if not user.may(action):
                 record(
@@ -53,7 +55,7 @@ def requires(action: Action) -> Callable[[View], View]:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return checked
+        return cast(View, checked)
 
     return decorate
 

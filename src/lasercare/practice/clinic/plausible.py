@@ -22,6 +22,8 @@ Why each bound is what it is:
   modality and indication): a patient asking for more sessions than any treatment has is asking for no limit.
 - MOST_DOWNTIME_DAYS (a year): practice policy. The downtime a patient accepts, in days; any treatment's downtime
   in the knowledge is far shorter, so a year already means "it does not matter".
+- A day of the audit log's filter: from 1 January 2000 (practice policy: before any practice used lasercare) to a
+  year ahead (the clock of whoever reads may be off; nothing is logged ahead of today).
 - Dates are refused before any arithmetic on them (a day plus weeks near year 9999 is not a date).
 """
 
@@ -111,6 +113,18 @@ def event_day(day: date, held_on: date, today: date) -> None:
     if not min(held_on, today) <= day <= last:
         raise Implausible(
             f"The event to be ready for is from the consultation's day to five years ahead, up to {day_text(last)}."
+        )
+
+
+AUDIT_EARLIEST = date(2000, 1, 1)  # practice policy: see the module's docstring
+
+
+def audit_day(day: date, today: date) -> None:
+    """A day the audit log is filtered by: within the years a log can hold."""
+    last = _years_after(today, 1)
+    if not AUDIT_EARLIEST <= day <= last:
+        raise Implausible(
+            f"The log holds days from {day_text(AUDIT_EARLIEST)} to today; {day_text(day)} is outside them."
         )
 
 

@@ -6,7 +6,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lasercare.practice.consent.services import MAX_BODY, MAX_NAME, MAX_REASON, MAX_TITLE
+from lasercare.practice.consent.models import IdentityCheck, Relationship
+from lasercare.practice.consent.services import (
+    MAX_BODY,
+    MAX_NAME,
+    MAX_REASON,
+    MAX_RELATIONSHIP,
+    MAX_TITLE,
+    IdentityConfirmation,
+    Signer,
+)
 
 
 class TemplateForm(forms.Form):
@@ -34,6 +43,66 @@ class SignForm(forms.Form):
         required=False,
         widget=forms.HiddenInput(attrs={"data-signature-field": ""}),
     )
+
+
+SELF = "self"
+REPRESENTATIVE = "representative"
+
+
+class ClinicSignForm(SignForm):
+    """Signing in the clinic: the patient, or a representative on the patient's behalf, before a witness who
+    confirms who signs. What each choice requires is checked by the service (services.sign_consent)."""
+
+    signing_for = forms.ChoiceField(
+        label=_("Who is signing?"),
+        choices=[
+            (SELF, _("I am the patient")),
+            (REPRESENTATIVE, _("On behalf of the patient: I am their representative")),
+        ],
+        initial=SELF,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Say whether you are the patient or sign on their behalf.")},
+    )
+    relationship = forms.ChoiceField(
+        label=_("Your relationship to the patient"),
+        choices=[("", _("Choose one (only when signing on the patient's behalf)")), *Relationship.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Choose how you are related to the patient from the list.")},
+    )
+    relationship_other = forms.CharField(
+        label=_("If other: how you are related to the patient"),
+        max_length=MAX_RELATIONSHIP,
+        required=False,
+    )
+    identity_confirmed = forms.BooleanField(label=_("I confirmed the identity of the person signing"), required=False)
+    identity_check = forms.ChoiceField(
+        label=_("How"),
+        choices=IdentityCheck.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Say how you confirmed the identity of the person signing.")},
+    )
+    identity_check_other = forms.CharField(label=_("If other: how"), max_length=MAX_RELATIONSHIP, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["typed_name"].help_text = _("If you sign on the patient's behalf, type your own name.")
+
+    def signer(self) -> Signer:
+        data = self.cleaned_data
+        by_representative = data["signing_for"] == REPRESENTATIVE
+        return Signer(
+            typed_name=data["typed_name"],
+            representative=by_representative,
+            relationship=data["relationship"] if by_representative else "",
+            relationship_other=data["relationship_other"] if by_representative else "",
+        )
+
+    def identity(self) -> IdentityConfirmation | None:
+        data = self.cleaned_data
+        if not data["identity_confirmed"]:
+            return None
+        return IdentityConfirmation(method=data["identity_check"], other=data["identity_check_other"])
 
 
 class WithdrawForm(forms.Form):

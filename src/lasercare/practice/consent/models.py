@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # The modality families of the knowledge base (engine/knowledge/modalities.toml, `family`).
 FAMILIES = [
@@ -51,6 +52,27 @@ class ConsentStatus(models.TextChoices):
     SIGNED = "signed", "Signed"
 
 
+class Relationship(models.TextChoices):
+    """How a representative stands to the patient they sign for. A practice-policy default: the people who may
+    consent for another depend on the country's law (England and Wales: a parent, a guardian, an attorney under a
+    lasting power of attorney for health and welfare, a deputy appointed by the Court of Protection); the practice
+    checks the paperwork, and "other" records what it saw."""
+
+    PARENT = "parent", _("parent")
+    LEGAL_GUARDIAN = "legal_guardian", _("legal guardian")
+    ATTORNEY = "attorney", _("attorney under a lasting power of attorney")
+    DEPUTY = "deputy", _("court-appointed deputy")
+    OTHER = "other", _("other")
+
+
+class IdentityCheck(models.TextChoices):
+    """How the witnessing clinician confirmed who signed."""
+
+    PHOTO_ID = "photo_id", _("photo ID seen")
+    KNOWN = "known", _("known to the practice")
+    OTHER = "other", _("other")
+
+
 class Consent(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey("clinic.Practice", on_delete=models.PROTECT, related_name="+")
@@ -72,6 +94,14 @@ class Consent(models.Model):
     witness = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Signed by someone else on the patient's behalf: signed_name is then the representative's own name. Blank
+    # when the patient signed.
+    representative_relationship = models.CharField(max_length=20, choices=Relationship.choices, blank=True)
+    representative_relationship_other = models.CharField(max_length=200, blank=True)  # what "other" was
+    # The witness confirmed who signed, and how (blank for a consent signed before this was asked, or in the portal,
+    # where the patient's own account stands for it).
+    identity_check = models.CharField(max_length=20, choices=IdentityCheck.choices, blank=True)
+    identity_check_other = models.CharField(max_length=200, blank=True)
     # Signed by the patient at home in the portal, signed in to their own account: no witness, and the record says so.
     signed_in_portal = models.BooleanField(default=False)
     # The language the document was presented and signed in ("en", "es"): the patient's own once a clinician has
@@ -89,6 +119,23 @@ class Consent(models.Model):
     @property
     def withdrawn(self) -> bool:
         return hasattr(self, "withdrawal")
+
+    @property
+    def by_representative(self) -> bool:
+        return bool(self.representative_relationship)
+
+    @property
+    def relationship_words(self) -> str:
+        """ "parent", or what "other" was: the words shown after the representative's name."""
+        if self.representative_relationship == Relationship.OTHER:
+            return self.representative_relationship_other
+        return str(self.get_representative_relationship_display())
+
+    @property
+    def identity_check_words(self) -> str:
+        if self.identity_check == IdentityCheck.OTHER:
+            return self.identity_check_other
+        return str(self.get_identity_check_display())
 
 
 class ConsentWithdrawal(models.Model):

@@ -7,11 +7,14 @@ view only calls it and shows the result. A refusal is a ConsentRefused whose mes
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
@@ -24,8 +27,17 @@ from lasercare.practice.consent.document import (
     document_sha256,
 )
 from lasercare.practice.consent.language import presented_language
-from lasercare.practice.consent.models import FAMILIES, Consent, ConsentStatus, ConsentTemplate, ConsentWithdrawal
+from lasercare.practice.consent.models import (
+    FAMILIES,
+    Consent,
+    ConsentStatus,
+    ConsentTemplate,
+    ConsentWithdrawal,
+    IdentityCheck,
+    Relationship,
+)
 from lasercare.practice.consent.signature import SignatureError, read_signature
+from lasercare.practice.consent.signer_name import PatientName, is_patients_name
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality, effective_options
 
@@ -34,10 +46,43 @@ MAX_NAME = 200
 MAX_TITLE = 200
 MAX_BODY = 20_000
 MAX_REASON = 2_000
+MAX_RELATIONSHIP = 200
 
 
 class ConsentRefused(Exception):  # noqa: N818 - a refusal the user reads, not a fault
-    """The records' state (or what was given) does not allow this; the message says why."""
+    """The records' state (or what was given) does not allow this; the message says why. `field` names the form
+    field the refusal is about, so the page puts it there (None: the whole form)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+        # Every refusal of one attempt, so a form shows them all at once rather than one per try.
+        self.problems: list[tuple[str | None, str]] = [(field, message)]
+
+    @classmethod
+    def of(cls, problems: list[ConsentRefused]) -> ConsentRefused:
+        refusal = problems[0]
+        refusal.problems = [p for problem in problems for p in problem.problems]
+        return refusal
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs: the patient, or a representative signing on the patient's behalf, whose own name is the typed name
+    and who says how they are related to the patient."""
+
+    typed_name: str
+    representative: bool = False
+    relationship: str = ""
+    relationship_other: str = ""
+
+
+@dataclass(frozen=True)
+class IdentityConfirmation:
+    """The witness confirmed the identity of the person signing, and how."""
+
+    method: str
+    other: str = ""
 
 
 def covering_consent(plan: TreatmentPlan, session_number: int, modality: str) -> Consent | None:
@@ -154,15 +199,57 @@ def prepare_consent(request: HttpRequest | None, user: StaffUser, plan: Treatmen
 
 @transaction.atomic
 def sign_consent(
-    request: HttpRequest | None, witness: StaffUser, consent: Consent, *, typed_name: str, signature_svg: str
+    request: HttpRequest | None,
+    witness: StaffUser,
+    consent: Consent,
+    *,
+    signer: Signer,
+    signature_svg: str,
+    identity: IdentityConfirmation | None,
 ) -> Consent:
-    """The patient signs in the clinic, witnessed by the signed-in member of staff. Once signed, never changed."""
+    """The patient, or their representative, signs in the clinic, witnessed by the signed-in member of staff, who
+    confirms the identity of the person signing. Once signed, never changed."""
     consent = Consent.objects.select_for_update().select_related("patient").get(pk=consent.pk)
     if consent.practice_id != witness.practice_id or not witness.may(Action.PREPARE_CONSENT):
         raise ConsentRefused("Only a clinician or nurse of this practice may witness a consent.")
-    _sign(consent, typed_name, signature_svg)
+    _refuse_if_signed(consent)
+    problems = [*_signer_problems(consent, signer), *_identity_problems(identity)]
+    try:
+        _sign(consent, signer.typed_name, signature_svg)
+    except ConsentRefused as refusal:
+        problems.insert(0, refusal)
+    if problems:
+        raise ConsentRefused.of(problems)
+    assert identity is not None
     consent.witness = witness
-    consent.save(update_fields=["status", "signed_name", "signature_svg", "signed_at", "signed_language", "witness"])
+    consent.representative_relationship = signer.relationship if signer.representative else ""
+    consent.representative_relationship_other = (
+        signer.relationship_other.strip() if signer.relationship == Relationship.OTHER else ""
+    )
+    consent.identity_check = identity.method
+    consent.identity_check_other = identity.other.strip() if identity.method == IdentityCheck.OTHER else ""
+    consent.save(
+        update_fields=[
+            "status",
+            "signed_name",
+            "signature_svg",
+            "signed_at",
+            "signed_language",
+            "witness",
+            "representative_relationship",
+            "representative_relationship_other",
+            "identity_check",
+            "identity_check_other",
+        ]
+    )
+    # Who signed, as a role, and how the witness knew them: the list's words only, never a name or free text.
+    with override("en"):  # the log is read by the practice in one language, whatever the patient read
+        who = (
+            f"by a representative ({Relationship(consent.representative_relationship).label})"
+            if consent.by_representative
+            else "by the patient"
+        )
+        how = str(IdentityCheck(consent.identity_check).label)
     record(
         request,
         AuditAction.UPDATE,
@@ -170,9 +257,79 @@ def sign_consent(
         consent.public_id,
         patient_ref=consent.patient.public_id,
         actor=witness,
-        detail="signed",
+        detail=f"signed {who}; identity confirmed by the witness: {how}",
     )
     return consent
+
+
+def _patient_name(consent: Consent) -> PatientName:
+    return PatientName(given_names=consent.patient.given_names, family_name=consent.patient.family_name)
+
+
+def _signer_problems(consent: Consent, signer: Signer) -> list[ConsentRefused]:
+    """The patient signs with their own name; anyone else signs as a representative and says as what."""
+    if not signer.representative:
+        if signer.typed_name.strip() and not is_patients_name(signer.typed_name, _patient_name(consent)):
+            return [
+                ConsentRefused(
+                    _(
+                        "The name typed is not the patient's name (%(name)s). If you sign on the patient's behalf, "
+                        "choose “On behalf of the patient” and say how you are related to them."
+                    )
+                    % {"name": consent.patient.full_name},
+                    field="typed_name",
+                )
+            ]
+        return []
+    if signer.relationship not in Relationship.values:
+        return [ConsentRefused(_("Choose how you are related to the patient from the list."), field="relationship")]
+    other = signer.relationship_other.strip()
+    if signer.relationship == Relationship.OTHER and not other:
+        return [
+            ConsentRefused(
+                _("Say how you are related to the patient, as you chose “other”."), field="relationship_other"
+            )
+        ]
+    if signer.relationship == Relationship.OTHER and len(other) > MAX_RELATIONSHIP:
+        return [
+            ConsentRefused(
+                _("Keep the relationship under %(limit)d characters.") % {"limit": MAX_RELATIONSHIP},
+                field="relationship_other",
+            )
+        ]
+    return []
+
+
+def _identity_problems(identity: IdentityConfirmation | None) -> list[ConsentRefused]:
+    if identity is None:
+        return [
+            ConsentRefused(
+                "As the witness, confirm the identity of the person signing, and say how.", field="identity_confirmed"
+            )
+        ]
+    if identity.method not in IdentityCheck.values:
+        return [ConsentRefused("Say how you confirmed the identity of the person signing.", field="identity_check")]
+    other = identity.other.strip()
+    if identity.method == IdentityCheck.OTHER and not other:
+        return [
+            ConsentRefused(
+                "Say how you confirmed the identity of the person signing, as you chose “other”.",
+                field="identity_check_other",
+            )
+        ]
+    if identity.method == IdentityCheck.OTHER and len(other) > MAX_RELATIONSHIP:
+        return [
+            ConsentRefused(
+                f"Keep how you confirmed the identity under {MAX_RELATIONSHIP} characters.",
+                field="identity_check_other",
+            )
+        ]
+    return []
+
+
+def _refuse_if_signed(consent: Consent) -> None:
+    if consent.status == ConsentStatus.SIGNED:
+        raise ConsentRefused(_("This consent is signed already and never changes: prepare a new one for a change."))
 
 
 @transaction.atomic
@@ -180,10 +337,22 @@ def sign_consent_in_portal(
     request: HttpRequest | None, patient_id: int, consent: Consent, *, typed_name: str, signature_svg: str
 ) -> Consent:
     """The patient signs at home, in the portal, signed in to their own account: the same document, the same
-    checks, no witness. `patient_id` is the signed-in patient's: nobody signs another patient's consent."""
+    checks, no witness. `patient_id` is the signed-in patient's: nobody signs another patient's consent, and the
+    typed name must be the patient's: a representative signs at the practice, where a witness confirms who they
+    are."""
     consent = Consent.objects.select_for_update().select_related("patient").get(pk=consent.pk)
     if consent.patient_id != patient_id:
         raise ConsentRefused(_("This consent is not yours to sign."))
+    _refuse_if_signed(consent)
+    if typed_name.strip() and not is_patients_name(typed_name, _patient_name(consent)):
+        raise ConsentRefused(
+            _(
+                "Type your own full name, as the practice has it: %(name)s. If you sign for someone else, "
+                "please sign at the practice. A member of staff must see who signs."
+            )
+            % {"name": consent.patient.full_name},
+            field="typed_name",
+        )
     _sign(consent, typed_name, signature_svg)
     consent.signed_in_portal = True
     consent.save(
@@ -204,13 +373,14 @@ def sign_consent_in_portal(
 
 def _sign(consent: Consent, typed_name: str, signature_svg: str) -> None:
     """Checks what is signed and fills in the signature; the caller saves it with its own witness or channel."""
-    if consent.status == ConsentStatus.SIGNED:
-        raise ConsentRefused(_("This consent is signed already and never changes: prepare a new one for a change."))
+    _refuse_if_signed(consent)
     typed_name = " ".join(typed_name.split())
     if not typed_name:
-        raise ConsentRefused(_("Type your full name as well as signing."))
+        raise ConsentRefused(_("Type your full name as well as signing."), field="typed_name")
     if len(typed_name) > MAX_NAME:
-        raise ConsentRefused(_("Keep the typed name under %(limit)d characters.") % {"limit": MAX_NAME})
+        raise ConsentRefused(
+            _("Keep the typed name under %(limit)d characters.") % {"limit": MAX_NAME}, field="typed_name"
+        )
     try:
         signature = read_signature(signature_svg)
     except SignatureError as error:

@@ -17,7 +17,7 @@ from lasercare.practice.clinic.access import in_practice, practice_id, requires,
 from lasercare.practice.clinic.roles import Action
 from lasercare.practice.consent import language, services
 from lasercare.practice.consent.defaults import LABEL, default_wordings
-from lasercare.practice.consent.forms import SignForm, TemplateForm, WithdrawForm
+from lasercare.practice.consent.forms import ClinicSignForm, TemplateForm, WithdrawForm
 from lasercare.practice.consent.models import FAMILIES, Consent, ConsentStatus, ConsentTemplate
 from lasercare.practice.consent.signature import HEIGHT, WIDTH
 from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
@@ -176,7 +176,7 @@ def _render_consent(
     request: HttpRequest,
     consent: Consent,
     *,
-    sign_form: SignForm | None = None,
+    sign_form: ClinicSignForm | None = None,
     withdraw_form: WithdrawForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -184,7 +184,7 @@ def _render_consent(
     context = _consent_context(consent)
     if consent.status == ConsentStatus.DRAFT:
         # The page handed to the patient: the document and the form, nothing else of the record.
-        context["form"] = sign_form or SignForm()
+        context["form"] = sign_form or ClinicSignForm()
         context["may_sign"] = user.may(Action.PREPARE_CONSENT)
         context["witness"] = user
         return render(request, "consent/sign.html", context, status=status)
@@ -209,18 +209,20 @@ def consent_sign(request: HttpRequest, public_id: str) -> HttpResponse:
     if consent.status != ConsentStatus.DRAFT:
         messages.error(request, _("This consent is signed already and never changes: prepare a new one for a change."))
         return redirect("consent", public_id=consent.public_id)
-    form = SignForm(request.POST)
+    form = ClinicSignForm(request.POST)
     if form.is_valid():
         try:
             services.sign_consent(
                 request,
                 user,
                 consent,
-                typed_name=form.cleaned_data["typed_name"],
+                signer=form.signer(),
                 signature_svg=form.cleaned_data["signature"],
+                identity=form.identity(),
             )
         except services.ConsentRefused as refusal:
-            form.add_error(None, str(refusal))
+            for field, message in refusal.problems:
+                form.add_error(field, message)
         else:
             messages.success(request, _("Consent signed and witnessed. Please hand the device back to the staff."))
             return redirect("consent", public_id=consent.public_id)

@@ -275,7 +275,7 @@ def consent_page(request: HttpRequest, public_id: str) -> HttpResponse:
                     signature_svg=form.cleaned_data["signature"],
                 )
             except consent_services.ConsentRefused as refusal:
-                form.add_error(None, str(refusal))
+                form.add_error(refusal.field, str(refusal))
             else:
                 messages.success(request, _("Thank you: your consent is signed. The practice has it now."))
                 return redirect("portal_consent", public_id=consent.public_id)
