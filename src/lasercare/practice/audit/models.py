@@ -63,6 +63,7 @@ class RecordKind(models.TextChoices):
     TODAYS_PATIENTS = "todays_patients", "Worklist: today's patients"
     TODAYS_SESSIONS = "todays_sessions", "Worklist: today's sessions"
     AWAITING_SIGN_OFF = "awaiting_sign_off", "Worklist: awaiting sign-off"
+    READY_TO_BOOK = "ready_to_book", "Worklist: ready to book"
     ADVERSE_EVENTS_TO_REVIEW = "adverse_events_to_review", "Worklist: adverse events to review"
     CHANGE_REQUESTS = "change_requests", "Worklist: patients' requests"
     SIDE_EFFECT_REPORTS = "side_effect_reports", "Worklist: side-effect reports"
@@ -77,6 +78,7 @@ class RecordKind(models.TextChoices):
     PORTAL_CHECKLIST = "portal_checklist", "Portal: preparation checklist"
     PORTAL_AFTERCARE = "portal_aftercare", "Portal: aftercare"
     PORTAL_PHOTOS = "portal_photos", "Portal: photos"
+    PORTAL_ONLINE_BOOKING = "portal_online_booking", "Portal: online booking"
     PORTAL_CALENDAR = "portal_calendar", "Portal: calendar"
     PORTAL_SIDE_EFFECT_FORM = "portal_side_effect_form", "Portal: side-effect report form"
 
