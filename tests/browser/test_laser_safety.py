@@ -92,7 +92,7 @@ def test_staff_see_each_devices_laser_safety_and_its_sign(new_page: PageFactory)
     check_accessibility(page)
     page.get_by_role("link", name=re.compile(r"^Device \d+")).first.click()
     expect(page.get_by_text("Required optical density")).to_be_visible()
-    expect(page.get_by_text("EXAMPLE numbers for the demo").first).to_be_visible()
+    expect(page.get_by_text("the demo clinic's example output").first).to_be_visible()
     check_accessibility(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Laser-controlled-area sign (PDF)").click()

@@ -214,11 +214,15 @@ def test_from_last_time_carries_every_setting_the_device_and_the_eyewear_as_sele
         treated_areas="cheeks and nose",
     )
     worn = ipl_eyewear(practice)
-    page = signed_in(clinician).get(f"/plans/{consented.public_id}/charts/new/")
+    client = signed_in(clinician)
+    choice = client.get(f"/plans/{consented.public_id}/charts/new/").content.decode()
+    # The device used last time comes first, marked so.
+    first = choice.index('class="device-choice"')
+    assert choice.index(f"device={used.public_id}", first) < choice.index("IPL room 1</a>", first)
+    assert "used last time" in choice
+    page = client.get(f"/plans/{consented.public_id}/charts/new/?device={used.public_id}")
     text = page.content.decode()
     assert page.status_code == 200
-    # No device chosen: the one used last time is.
-    assert f'name="device" value="{used.public_id}"' in text
     for name, shown in (
         ("fluence_j_cm2", "16.5"),
         ("energy_mj", "120"),

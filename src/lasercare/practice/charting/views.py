@@ -102,13 +102,13 @@ def chart_new(request: HttpRequest, public_id: str) -> HttpResponse:
         context["draft"] = services.open_draft(plan)
         return render(request, "charting/chart_new.html", context, status=400 if request.method == "POST" else 200)
     previous = services.start_values(plan)
-    chosen = request.POST.get("device") if request.method == "POST" else request.GET.get("device")
-    if chosen is None and request.method != "POST" and previous is not None:
-        # From last time, the device too: the page offers "Another device" when today's is not that one.
-        chosen = str(previous.device.public_id)
-    device = _device(plan, chosen)
+    device = _device(plan, request.POST.get("device") if request.method == "POST" else request.GET.get("device"))
     if device is None:
-        context["devices"] = services.devices_for(plan)
+        # From last time, the device too: the one used then comes first, marked so.
+        devices = services.devices_for(plan)
+        last = previous.device_id if previous is not None else None
+        context["devices"] = sorted(devices, key=lambda device: device.pk != last)
+        context["last_device"] = last
         return render(request, "charting/chart_new.html", context, status=400 if request.method == "POST" else 200)
     eyewear = safety.eyewear_choices(plan.practice_id)
     if request.method == "POST":
