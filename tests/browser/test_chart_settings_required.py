@@ -34,7 +34,8 @@ def test_a_chart_without_settings_is_refused_at_signing_naming_what_is_missing(
     log_in(page, server, "clinician")
     plan_url = accepted_plan(page, *NAME.split())
     _sign_consent(page)
-    book_session(page, plan_url, 1)
+    # At 14:00: the golden path's patient, with the same plan, has session 1 at 10:00 on the same day and device.
+    book_session(page, plan_url, 1, start="14:00")
     page.goto(plan_url)
     page.get_by_role("region", name="The course").get_by_role("link", name="Chart a session").click()
     page.locator(".device-choice a").first.click()

@@ -37,6 +37,10 @@ def fill_in_chart(page: Page, plan_url: str, *, device: str | None, patient: str
     page.get_by_role("region", name="The course").get_by_role("link", name="Chart a session").click()
     choice = page.locator(".device-choice")
     (choice.get_by_role("link", name=device) if device else choice.get_by_role("link").first).click()
+    # The settings an IPL chart needs before it is signed (charting/required_settings.toml).
+    page.get_by_label(re.compile("^Fluence")).fill("14")
+    page.get_by_label(re.compile("^Pulse duration")).fill("4")
+    page.get_by_label(re.compile("^Spot size")).fill("15")
     page.get_by_label("Passes").fill("1")
     page.get_by_label("Treated areas").fill("Cheeks")
     choose_eyewear(page, patient=patient, operator=operator)

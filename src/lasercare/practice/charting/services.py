@@ -381,12 +381,12 @@ def sign_chart(request: HttpRequest | None, user: StaffUser, chart: SessionChart
     The booking of the session is marked completed."""
     chart = SessionChart.objects.select_for_update().select_related("consent", "patient", "device").get(pk=chart.pk)
     _editable(chart, user)
-    missing = required_settings.missing(chart.device.modality, setting_values(chart))
-    if missing:
-        raise ChartingRefused(required_settings.refusal(missing))
     eyewear_refusal = safety.sign_refusal(chart)
     if eyewear_refusal is not None:
         raise ChartingRefused(eyewear_refusal)
+    missing = required_settings.missing(chart.device.modality, setting_values(chart))
+    if missing:
+        raise ChartingRefused(required_settings.refusal(missing))
     if chart.consent.withdrawn:
         raise ChartingRefused("The patient withdrew the consent this session was charted under: it cannot be signed.")
     chart.status = ChartStatus.SIGNED
