@@ -22,7 +22,7 @@ from lasercare.practice.consultations.services import chosen_modality
 from lasercare.practice.patients.models import Patient
 from lasercare.practice.scheduling.models import Booking, BookingStatus
 from tests.web.booking_helpers import accepted_plan
-from tests.web.charting_helpers import accept, chart, consent, device, form_data, values
+from tests.web.charting_helpers import accept, chart, consent, device, form_data, ipl_eyewear, values
 from tests.web.conftest import basic_intake, make_patient
 
 SignIn = Callable[[StaffUser], Client]
@@ -152,7 +152,7 @@ def test_an_invalid_form_answers_400_and_keeps_what_was_typed(
     assert not SessionChart.objects.exists()
 
 
-def test_the_form_starts_from_the_previous_session_on_the_same_device(
+def test_the_form_starts_from_the_last_signed_session_of_the_treatment_on_any_device(
     signed_in: SignIn, consented: TreatmentPlan, clinician: StaffUser, practice: Practice
 ) -> None:
     on = device(practice)
@@ -160,8 +160,18 @@ def test_the_form_starts_from_the_previous_session_on_the_same_device(
     chart(consented, clinician, on, sign=True, days_ago=40, fluence_j_cm2=Decimal("17.5"))
     chart(consented, clinician, other, sign=True, days_ago=20, fluence_j_cm2=Decimal("11"))
     text = signed_in(clinician).get(f"/plans/{consented.public_id}/charts/new/?device={on.public_id}").content.decode()
-    assert 'name="fluence_j_cm2" value="17.5"' in text
-    assert 'value="11"' not in text
+    assert 'name="fluence_j_cm2" value="11"' in text
+    assert "on IPL room 2, the last signed session of this treatment" in text
+
+
+def test_a_draft_is_no_last_time_to_start_from(
+    consented: TreatmentPlan, clinician: StaffUser, practice: Practice
+) -> None:
+    on = device(practice)
+    first = chart(consented, clinician, on, sign=True, days_ago=40)
+    draft = chart(consented, clinician, on, days_ago=1)
+    assert draft.status == ChartStatus.DRAFT
+    assert charting.start_values(consented) == first
 
 
 def test_the_previous_session_is_found_under_an_earlier_plan_of_the_patient(
@@ -169,8 +179,66 @@ def test_the_previous_session_is_found_under_an_earlier_plan_of_the_patient(
 ) -> None:
     on = device(practice)
     first = chart(consented, clinician, on, sign=True, days_ago=40)
-    assert charting.start_values(consented, on) == first
-    assert charting.start_values(consented, device(practice, name="IPL room 2")) is None
+    assert charting.start_values(consented) == first
+
+
+def test_a_session_of_another_treatment_is_not_last_time(
+    consented: TreatmentPlan, clinician: StaffUser, practice: Practice
+) -> None:
+    on = device(practice)
+    first = chart(consented, clinician, on, sign=True, days_ago=40)
+    SessionChart.objects.filter(pk=first.pk).update(device=device(practice, name="Fraxel", modality="nafl_1550"))
+    assert charting.start_values(consented) is None
+
+
+def test_from_last_time_carries_every_setting_the_device_and_the_eyewear_as_selections(
+    signed_in: SignIn, consented: TreatmentPlan, clinician: StaffUser, practice: Practice
+) -> None:
+    device(practice)
+    used = device(practice, name="IPL room 2")
+    last = chart(
+        consented,
+        clinician,
+        used,
+        sign=True,
+        days_ago=40,
+        fluence_j_cm2=Decimal("16.5"),
+        energy_mj=Decimal("120"),
+        pulse_ms=Decimal("3.5"),
+        spot_mm=Decimal("12"),
+        density_percent=Decimal("20"),
+        passes=Decimal("2"),
+        wavelength_nm=590,
+        cooling="cryogen",
+        anaesthetic="EMLA 45 minutes",
+        treated_areas="cheeks and nose",
+    )
+    worn = ipl_eyewear(practice)
+    client = signed_in(clinician)
+    choice = client.get(f"/plans/{consented.public_id}/charts/new/").content.decode()
+    # The device used last time comes first, marked so.
+    first = choice.index('class="device-choice"')
+    assert choice.index(f"device={used.public_id}", first) < choice.index("IPL room 1</a>", first)
+    assert "used last time" in choice
+    page = client.get(f"/plans/{consented.public_id}/charts/new/?device={used.public_id}")
+    text = page.content.decode()
+    assert page.status_code == 200
+    for name, shown in (
+        ("fluence_j_cm2", "16.5"),
+        ("energy_mj", "120"),
+        ("pulse_ms", "3.5"),
+        ("spot_mm", "12"),
+        ("density_percent", "20"),
+        ("passes", "2"),
+        ("wavelength_nm", "590"),
+        ("anaesthetic", "EMLA 45 minutes"),
+        ("treated_areas", "cheeks and nose"),
+    ):
+        assert f'name="{name}" value="{shown}"' in text, name
+    assert '<option value="cryogen" selected>' in text
+    assert f'<option value="{worn["eyewear_patient"]}" selected>' in text
+    assert f'<option value="{worn["eyewear_operator"]}" selected>' in text
+    assert last.session_number == 1
 
 
 def test_a_first_session_suggests_the_eyewear_the_knowledge_names(
@@ -453,7 +521,7 @@ def test_a_patient_of_another_plan_has_their_own_sessions(
     )
     other = accept(other, clinician)
     consent(other, clinician)
-    assert charting.start_values(other, on) is None
+    assert charting.start_values(other) is None
     assert chart(other, clinician, on).session_number == 1
 
 
@@ -471,14 +539,88 @@ def test_another_practitioners_draft_is_not_edited(
     assert draft.fluence_j_cm2 == Decimal("14")
 
 
-def test_a_chart_without_any_setting_is_refused_with_the_form(
+def test_a_draft_without_settings_is_saved_and_says_what_is_missing(
     signed_in: SignIn, consented: TreatmentPlan, clinician: StaffUser, practice: Practice
 ) -> None:
     on = device(practice)
     empty: dict[str, Any] = {"fluence_j_cm2": None, "pulse_ms": None, "spot_mm": None, "passes": None}
-    page = signed_in(clinician).post(f"/plans/{consented.public_id}/charts/new/", form_data(on, **empty))
-    assert page.status_code == 400
-    assert "Record the settings used" in page.content.decode()
+    page = signed_in(clinician).post(f"/plans/{consented.public_id}/charts/new/", form_data(on, **empty), follow=True)
+    text = page.content.decode()
+    assert SessionChart.objects.get().status == ChartStatus.DRAFT
+    assert "Before signing, record: fluence or energy, spot size, pulse duration." in text
+    assert "This chart cannot be signed yet." in text
+
+
+def test_signing_is_refused_while_a_required_setting_is_missing_and_names_it(
+    signed_in: SignIn, consented: TreatmentPlan, clinician: StaffUser, practice: Practice
+) -> None:
+    on = device(practice)
+    draft = chart(consented, clinician, on, fluence_j_cm2=None, spot_mm=None)
+    page = signed_in(clinician).post(f"/charts/{draft.public_id}/sign/", follow=True)
+    assert "Missing: fluence or energy, spot size." in page.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == ChartStatus.DRAFT
+    with pytest.raises(charting.ChartingRefused, match="Missing: fluence or energy, spot size"):
+        charting.sign_chart(None, clinician, draft)
+
+
+def test_energy_stands_for_fluence_when_signing(
+    consented: TreatmentPlan, clinician: StaffUser, practice: Practice
+) -> None:
+    draft = chart(consented, clinician, device(practice), fluence_j_cm2=None, energy_mj=Decimal("90"))
+    assert charting.sign_chart(None, clinician, draft).status == ChartStatus.SIGNED
+
+
+def test_a_fractional_device_needs_density_and_passes_before_signing(
+    consented: TreatmentPlan, clinician: StaffUser, practice: Practice
+) -> None:
+    from lasercare.practice.charting import required_settings
+
+    settings = values(density_percent=None, passes=None)
+    assert required_settings.missing("nafl_1550", settings) == ("density or coverage", "passes")
+    assert required_settings.missing("co2_fractional", settings) == ("density or coverage", "passes")
+    assert required_settings.missing("ipl", settings) == ()
+
+
+def test_every_treatment_the_knowledge_knows_has_its_required_settings() -> None:
+    from lasercare.engine import load_knowledge
+    from lasercare.practice.charting import required_settings
+
+    for code in load_knowledge().modalities:
+        requirement = required_settings.for_modality(code)
+        assert requirement.groups and requirement.why and requirement.evidence == "P", code
+
+
+def test_a_device_without_limits_never_says_the_settings_are_within_them(
+    signed_in: SignIn, consented: TreatmentPlan, clinician: StaffUser, practice: Practice
+) -> None:
+    on = device(practice)
+    client = signed_in(clinician)
+    form = client.get(f"/plans/{consented.public_id}/charts/new/?device={on.public_id}").content.decode()
+    assert "This device has no limits on record: the settings were not checked" in form
+    assert "No setting outside the device's limits" not in form
+    page = client.post(f"/plans/{consented.public_id}/charts/new/", form_data(on, fluence_j_cm2="200"), follow=True)
+    text = page.content.decode()
+    assert "This device has no limits on record: the settings were not checked" in text
+    assert "No setting outside the device's limits" not in text
+
+
+def test_a_device_with_limits_says_the_settings_are_within_them(
+    signed_in: SignIn, consented: TreatmentPlan, clinician: StaffUser, practice: Practice
+) -> None:
+    on = device(practice, fluence_j_cm2_min=Decimal("10"), fluence_j_cm2_max=Decimal("20"))
+    text = signed_in(clinician).get(f"/plans/{consented.public_id}/charts/new/?device={on.public_id}").content.decode()
+    assert "No setting outside the device's limits" in text
+    assert "no limits on record" not in text
+
+
+def test_a_clinics_example_limit_is_named_as_such_in_the_warning(
+    consented: TreatmentPlan, clinician: StaffUser, practice: Practice
+) -> None:
+    example = "clinic's example, not a manufacturer's figure"
+    on = device(practice, fluence_j_cm2_max=Decimal("20"), limits_source=example)
+    saved = chart(consented, clinician, on, fluence_j_cm2=Decimal("200"))
+    assert [w["source"] for w in saved.warnings] == [f"the device's limits ({example})"]
 
 
 def test_a_session_charted_sooner_than_the_minimum_interval_is_warned(

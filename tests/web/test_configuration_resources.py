@@ -90,3 +90,39 @@ def test_a_room_is_placed_only_at_the_practices_own_locations(
     own = Location.objects.get(practice=practice)
     assert client.post("/admin/clinic/room/add/", {"name": "Room 9", "location": own.pk}).status_code == 302
     assert Room.objects.get().practice == practice
+
+
+def test_a_device_without_limits_is_flagged_on_its_page_and_in_the_list(
+    signed_in: SignIn, staff: dict[Role, StaffUser], practice: Practice
+) -> None:
+    bare = Device.objects.create(
+        practice=practice,
+        name="Room 2 laser",
+        model="M",
+        serial_number="1",
+        modality="nafl_1550",
+        wavelengths_nm="1550",
+    )
+    client = signed_in(staff[Role.PRACTICE_ADMIN])
+    page = client.get(f"/admin/clinic/device/{bare.pk}/change/").content.decode()
+    assert "This device has no limits on record: charts on it are not checked." in page
+    listing = client.get("/admin/clinic/device/").content.decode()
+    assert "None on record: charts on this device are not checked against its limits" in listing
+
+
+def test_a_device_with_limits_names_their_source_and_gives_no_warning(
+    signed_in: SignIn, staff: dict[Role, StaffUser], practice: Practice
+) -> None:
+    limited = Device.objects.create(
+        practice=practice,
+        name="Room 2 laser",
+        model="M",
+        serial_number="1",
+        modality="nafl_1550",
+        wavelengths_nm="1550",
+        energy_mj_max=Decimal("70"),
+        limits_source="operator's manual",
+    )
+    page = signed_in(staff[Role.PRACTICE_ADMIN]).get(f"/admin/clinic/device/{limited.pk}/change/").content.decode()
+    assert "no limits on record" not in page
+    assert "Yes (operator&#x27;s manual)" in page

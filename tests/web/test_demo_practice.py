@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from lasercare.practice.clinic.models import StaffUser
@@ -126,11 +128,160 @@ def test_every_demo_chart_was_signed_with_eyewear_that_covers_its_device(demo: l
     assert not EyewearOverride.objects.exists()
 
 
-def test_the_demo_eyewear_says_its_ratings_are_examples(demo: list[object]) -> None:
+def test_the_demo_says_its_device_outputs_are_the_clinics_examples_and_marks_its_eyewear_as_labels_do(
+    demo: list[object],
+) -> None:
     from lasercare.practice.safety.models import DeviceBeam, Eyewear
 
-    assert not DeviceBeam.objects.exclude(source__startswith="EXAMPLE").exists()
-    assert not Eyewear.objects.exclude(marking__startswith="EXAMPLE").exists()
+    assert not DeviceBeam.objects.exclude(
+        source="the demo clinic's example output, not a manufacturer's figure"
+    ).exists()
+    for item in Eyewear.objects.all():
+        assert item.marking.endswith("(the demo clinic's inventory)"), item.name
+        assert item.marking.startswith(("OD ", "IPL filter ")), item.marking
+
+
+def test_every_demo_device_has_limits_labelled_as_the_clinics_example(demo: list[object]) -> None:
+    from lasercare.practice.clinic.models import Device
+
+    devices = list(Device.objects.all())
+    assert devices
+    for device in devices:
+        assert device.has_limits, device.name
+        assert device.limits_source == "clinic's example, not a manufacturer's figure", device.name
+        # Named as a clinic names its machines; no maker is claimed for an example device.
+        assert device.name.startswith("Device "), device.name
+        assert device.manufacturer == "" and device.model.startswith("Example "), device.model
+
+
+def test_a_chart_far_outside_the_demo_fractional_lasers_limits_is_warned(demo: list[object]) -> None:
+    from decimal import Decimal
+
+    from lasercare.practice.charting import settings_check
+    from lasercare.practice.charting.services import SPECS, limits_for
+    from lasercare.practice.clinic.models import Device
+
+    laser = Device.objects.get(modality="nafl_1550")
+    found = settings_check.warnings(
+        SPECS,
+        {
+            "fluence_j_cm2": Decimal("200"),
+            "energy_mj": Decimal("150"),
+            "passes": Decimal("8"),
+            "density_percent": Decimal("60"),
+        },
+        limits_for(laser, "nafl_1550", None),
+        wavelength_nm=1550,
+        device_wavelengths=laser.wavelengths,
+    )
+    assert {w.setting for w in found} == {"energy_mj", "density_percent"}
+    assert all("clinic's example, not a manufacturer's figure" in w.message for w in found)
+
+
+# What the demo writes must read as a clinic's records: no placeholder left in any of it.
+PLACEHOLDERS = ("EXAMPLE", "Demo Demo", "DEMO-", "TODO", "lorem", "placeholder")
+
+
+def _texts(model: Any) -> list[tuple[str, str]]:
+    fields = [
+        f.name
+        for f in model._meta.get_fields()
+        # A password hash is random letters, not text anybody reads.
+        if getattr(f, "get_internal_type", None)
+        and f.get_internal_type() in ("CharField", "TextField")
+        and f.name != "password"
+    ]
+    return [
+        (f"{model.__name__}.{name}", str(value)) for row in model.objects.values(*fields) for name, value in row.items()
+    ]
+
+
+def test_nothing_the_demo_writes_is_a_placeholder(demo: list[object]) -> None:
+    from django.apps import apps
+
+    found = []
+    for model in apps.get_models():
+        if model._meta.app_label in ("auth", "contenttypes", "sessions", "admin", "audit"):
+            continue
+        for where, text in _texts(model):
+            for word in PLACEHOLDERS:
+                hit = word in text if word.isupper() or word[0].isupper() else word in text.lower()
+                if hit:
+                    found.append((where, word, text[:80]))
+    assert found == []
+
+
+# Given names by sex as the demo records them: a name of one sex is never recorded with the other.
+def test_every_demo_persons_recorded_sex_matches_their_name(demo: list[object]) -> None:
+    from lasercare.practice.demo import GIVEN
+
+    female, male = set(GIVEN["female"]), set(GIVEN["male"])
+    for patient in Patient.objects.all():
+        first = patient.given_names.split()[0]
+        if patient.sex == "female":
+            assert first not in male, patient.given_names
+        elif patient.sex == "male":
+            assert first not in female, patient.given_names
+        assert first in female | male | set(GIVEN["other"]) | {"Maya"}, first
+    assert Patient.objects.get(email=PORTAL_EMAIL).sex == "female"
+
+
+def _day(moment: Any) -> Any:
+    from django.utils import timezone
+
+    return timezone.localdate(moment)
+
+
+def test_every_demo_patients_records_follow_each_other_in_time(demo: list[object]) -> None:
+    from lasercare.practice.charting.models import AdverseEvent, Outcome, SessionChart
+    from lasercare.practice.consent.models import Consent, ConsentStatus
+    from lasercare.practice.consultations.models import SafetyAnswer
+    from lasercare.practice.scheduling.models import Booking
+
+    checked = 0
+    for patient in Patient.objects.all():
+        visits = list(Consultation.objects.filter(patient=patient).order_by("pk").values_list("held_on", flat=True))
+        assert visits == sorted(visits), patient.pk
+        for plan in TreatmentPlan.objects.filter(patient=patient).select_related("consultation"):
+            held_on = plan.consultation.held_on
+            if plan.proposed_at is not None:
+                assert _day(plan.proposed_at) >= held_on
+            if plan.decided_at is not None:
+                assert _day(plan.decided_at) >= held_on
+            for answer in SafetyAnswer.objects.filter(plan=plan):
+                assert _day(answer.answered_at) >= held_on
+            signed_at = [
+                at
+                for at in Consent.objects.filter(plan=plan, status=ConsentStatus.SIGNED).values_list(
+                    "signed_at", flat=True
+                )
+                if at is not None
+            ]
+            for at in signed_at:
+                assert _day(at) >= held_on
+                assert plan.decided_at is not None and at >= plan.decided_at
+            for booking in Booking.objects.filter(plan=plan):
+                assert _day(booking.starts_at) > held_on
+                assert booking.booked_at <= booking.starts_at
+                assert all(booking.booked_at >= at for at in signed_at)
+            charts = list(SessionChart.objects.filter(plan=plan).select_related("consent", "booking"))
+            for chart in charts:
+                assert chart.consent.signed_at is not None and chart.consent.signed_at <= chart.performed_at
+                assert _day(chart.performed_at) > held_on
+                assert chart.signed_at is not None and chart.performed_at <= chart.signed_at
+                if chart.booking is not None:
+                    assert chart.booking.booked_at <= chart.performed_at
+                checked += 1
+            by_number = sorted(charts, key=lambda chart: chart.session_number)
+            assert [c.performed_at for c in by_number] == sorted(c.performed_at for c in by_number)
+            last = max((c.performed_at for c in charts), default=None)
+            for event in AdverseEvent.objects.filter(plan=plan):
+                assert last is not None and event.onset_on >= _day(min(c.performed_at for c in charts))
+                assert _day(event.recorded_at) >= event.onset_on
+            for outcome in Outcome.objects.filter(plan=plan):
+                assert last is not None and outcome.assessed_on >= _day(min(c.performed_at for c in charts))
+                assert _day(outcome.recorded_at) >= outcome.assessed_on
+    assert checked > 0
 
 
 def test_the_demo_eyewear_covers_every_demo_device_at_each_of_its_wavelengths(demo: list[object]) -> None:

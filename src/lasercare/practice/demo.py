@@ -28,45 +28,64 @@ from lasercare.practice.photos import demo as photos_demo
 from lasercare.practice.portal.demo import create_portal_patient
 from lasercare.practice.safety.demo import equip_safety
 
-GIVEN = [
-    "Amara",
-    "Ana",
-    "Aoife",
-    "Beatriz",
-    "Chen",
-    "Chidi",
-    "Dara",
-    "Elena",
-    "Emeka",
-    "Fatima",
-    "Grace",
-    "Hana",
-    "Ines",
-    "Isabel",
-    "Jamal",
-    "Jin",
-    "Kemi",
-    "Lars",
-    "Layla",
-    "Lucia",
-    "Mai",
-    "Mariam",
-    "Mateo",
-    "Nadia",
-    "Noor",
-    "Olu",
-    "Priya",
-    "Rafael",
-    "Rosa",
-    "Sade",
-    "Sofia",
-    "Tariq",
-    "Thandiwe",
-    "Yara",
-    "Yusuf",
-    "Zainab",
-    "Zoë",
-]
+# Given names by the sex recorded, so that nobody's name and recorded sex disagree; "other" takes names used for
+# any sex.
+GIVEN = {
+    "female": [
+        "Amara",
+        "Ana",
+        "Aoife",
+        "Beatriz",
+        "Elena",
+        "Fatima",
+        "Grace",
+        "Hana",
+        "Ines",
+        "Isabel",
+        "Kemi",
+        "Layla",
+        "Lucia",
+        "Mariam",
+        "Nadia",
+        "Priya",
+        "Rosa",
+        "Sade",
+        "Sofia",
+        "Thandiwe",
+        "Yara",
+        "Zainab",
+        "Zoë",
+    ],
+    "male": [
+        "Amir",
+        "Arjun",
+        "Chidi",
+        "Daniel",
+        "Emeka",
+        "Hugo",
+        "Jamal",
+        "Kenji",
+        "Kwame",
+        "Lars",
+        "Luca",
+        "Mateo",
+        "Oskar",
+        "Rafael",
+        "Tariq",
+        "Yusuf",
+    ],
+    "other": ["Alex", "Dara", "Jin", "Kai", "Noor", "Robin", "Sam"],
+}
+# One draw from the same range as the demo always made (its first list had 37 names): the same seed keeps giving
+# the same patients, plans and courses.
+_NAME_DRAW = 37
+
+
+def _given_name(sex: str, draw: int) -> str:
+    names = GIVEN.get(sex, GIVEN["other"])
+    return names[draw % len(names)]
+
+
 FAMILY = [
     "Adeyemi",
     "Alvarez",
@@ -172,7 +191,7 @@ def random_people(rng: random.Random, count: int, today: date) -> Iterator[dict[
         sex = rng.choice(("female", "female", "female", "male", "other"))
         born = today - timedelta(days=rng.randint(20 * 365, 75 * 365))
         person = {
-            "given_names": rng.choice(GIVEN),
+            "given_names": _given_name(sex, rng.randrange(_NAME_DRAW)),
             "family_name": rng.choice(FAMILY),
             "date_of_birth": born,
             "sex": sex,
@@ -244,14 +263,16 @@ def create_demo_practice(
     for number, person in enumerate(random_people(rng, patients, today), start=1):
         patient = Patient.objects.create(practice=practice, **person)
         visits = rng.choice((1, 1, 1, 2))
+        previous_visit = person["date_of_birth"]
         for visit in range(visits):
             held_on = (
                 today
                 if number <= 4 and visit == visits - 1
                 else today - timedelta(days=rng.randint(1, 300) // (visit + 1))
             )
-            if held_on < person["date_of_birth"]:
-                held_on = today
+            # A second consultation comes after the first.
+            held_on = min(today, max(held_on, previous_visit + timedelta(days=1)))
+            previous_visit = held_on
             intake = random_intake(rng, patient.age_on(held_on), person["sex"], held_on)
             follow_up = held_on + timedelta(days=rng.choice((14, 28, 42))) if rng.random() < 0.4 else None
             plan = services.record_consultation(

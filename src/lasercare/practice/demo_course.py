@@ -3,16 +3,22 @@ consent signed, sessions booked within the plans' intervals, past sessions chart
 one adverse event awaiting review and outcomes after the sessions given.
 
 Everything goes through the same services the pages use, so the demo holds only what the app itself would let a
-clinic record. The patients are fictional; so are their charts. A chart records the device's wavelength and one
-pass, and fluence and pulse only where clinical/REFERENCE.md gives published settings (pulsed dye laser, 595 nm,
-6 ms, 7-9 J/cm2, PubMed 14692924): the demo invents no treatment settings.
+clinic record. The patients are fictional; so are their charts. The devices' limits and the settings the charts
+record come from demo_devices.toml, where each says whose it is: the limits are the clinic's example, labelled so
+on every device, and no number there is presented as a manufacturer's.
+
+The story runs forward: the consultation that made a plan comes first, then its acceptance, the consent (signed
+the day before the first session), the bookings, the sessions charted and signed, and the outcomes after them.
 """
 
 from __future__ import annotations
 
 import random
+import tomllib
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
 from django.db.models import QuerySet
@@ -20,20 +26,30 @@ from django.utils import timezone
 
 from lasercare.engine import load_knowledge
 from lasercare.practice.charting import services as charting
-from lasercare.practice.charting.models import AdverseEvent, Outcome
+from lasercare.practice.charting.models import AdverseEvent, ChartStatus, Outcome, SessionChart
 from lasercare.practice.clinic.models import Device, Location, Practice, Room, StaffUser
 from lasercare.practice.consent import services as consent
 from lasercare.practice.consent.defaults import default_wordings
 from lasercare.practice.consent.models import Consent
 from lasercare.practice.consultations import safety_questions, safety_services
-from lasercare.practice.consultations.models import PlanStatus, TreatmentPlan
+from lasercare.practice.consultations.models import PlanFlag, PlanStatus, SafetyAnswer, TreatmentPlan
 from lasercare.practice.consultations.services import chosen_modality
 from lasercare.practice.safety.demo import eyewear_worn
 from lasercare.practice.scheduling import rules
 from lasercare.practice.scheduling import services as scheduling
+from lasercare.practice.scheduling.models import Booking
 
-# Published settings (clinical/REFERENCE.md, pulsed dye laser, subpurpuric: PubMed 14692924).
-PUBLISHED: dict[str, dict[str, Decimal]] = {"pdl": {"fluence_j_cm2": Decimal("8"), "pulse_ms": Decimal("6")}}
+
+@cache
+def demo_devices() -> dict[str, Any]:
+    return tomllib.loads(files("lasercare.practice").joinpath("demo_devices.toml").read_text("utf-8"))
+
+
+def _decimal(value: object) -> Decimal:
+    # Through str: a float such as 0.45 would carry binary noise into the record.
+    return Decimal(str(value))
+
+
 OPENING_HOURS = range(9, 17)
 # A signature drawn with a finger: two strokes inside the pad's 600 x 200 box.
 SIGNATURE = "M 40 140 L 80 60 L 120 150 L 160 70 L 200 140 M 230 120 L 300 110 L 380 125 L 460 100"
@@ -45,18 +61,25 @@ def equip(practice: Practice, location: Location, admin: StaffUser) -> dict[str,
     for number in (1, 2, 3):
         Room.objects.create(practice=practice, location=location, name=f"Treatment room {number}")
     modalities = load_knowledge().modalities
+    data = demo_devices()
     devices = {}
     for number, (code, modality) in enumerate(sorted(modalities.items()), start=1):
+        entry = data["devices"][code]
         devices[code] = Device.objects.create(
             practice=practice,
             # As a clinic names its machines, not after the treatment: the front desk books by the name, and a
             # treatment's name is clinical content it does not see (docs/security.md).
             name=f"Device {number}",
-            manufacturer="Demo",
-            model=f"Demo {code.upper().replace('_', ' ')}",
-            serial_number=f"DEMO-{code.upper()}",
+            model=entry["model"],
+            serial_number=f"RSC-{number:03d}",
             modality=code,
             wavelengths_nm=", ".join(str(w) for w in modality.wavelengths_nm) or "560",
+            limits_source=data["limits_source"],
+            **{
+                f"{name}_{end}": _decimal(bound)
+                for name, (low, high) in entry["limits"].items()
+                for end, bound in (("min", low), ("max", high))
+            },
         )
     for family, wording in default_wordings().items():
         consent.save_template_version(None, admin, practice, family, wording.title, wording.body)
@@ -105,7 +128,12 @@ def run_courses(
         if modality not in devices:
             continue
         course = scheduling.course(plan)
+        held_on = plan.consultation.held_on
+        # Accepted at the consultation, and the safety questions settled there, before anything is booked.
+        _dated(TreatmentPlan.objects.filter(pk=plan.pk, proposed_at__isnull=False), "proposed_at", on=held_on)
+        _dated(TreatmentPlan.objects.filter(pk=plan.pk), "decided_at", on=held_on)
         settle_safety_questions(plan, clinician)
+        _dated(SafetyAnswer.objects.filter(plan=plan), "answered_at", "recorded_at", on=held_on)
         prepared = consent.prepare_consent(None, clinician, plan)
         consent.sign_consent(
             None,
@@ -116,11 +144,16 @@ def run_courses(
             identity=consent.IdentityConfirmation(method="photo_id"),
         )
         booked: list[rules.Booked] = []
+        bookings: list[Any] = []
         given = 0
         # Courses at every stage: this one has `done` sessions behind it and its next one up to 8 days ahead (today
-        # for some), so the calendars of the coming days have sessions on them and the charts have a history.
+        # for some), so the calendars of the coming days have sessions on them and the charts have a history. No
+        # session comes before the day after the consultation that planned it (the consent is signed in between).
+        ahead = today + timedelta(days=(index * 3) % 9)
         done = index % course.sessions
-        start = today + timedelta(days=(index * 3) % 9) - course.interval * done
+        while done and ahead - course.interval * done <= held_on + timedelta(days=1):
+            done -= 1
+        start = max(ahead - course.interval * done, held_on + timedelta(days=2))
         for number in range(1, course.sessions + 1):
             earliest = rules.window(course, number, booked).earliest
             day = _weekday(max(earliest, start + course.interval * (number - 1)))
@@ -128,14 +161,19 @@ def run_courses(
             if booking is None:
                 break
             booked.append(rules.Booked(number, day))
+            bookings.append(booking)
             if day >= today:
                 break  # the next session is booked; the rest are booked later, as a clinic does
             _chart(plan, booking.practitioner, devices[modality], booking.starts_at, modality)
             given = number
         if booked:
-            _dated(
-                Consent.objects.filter(pk=prepared.pk), "prepared_at", "signed_at", on=booked[0].on - timedelta(days=1)
-            )
+            signed_on = max(held_on, booked[0].on - timedelta(days=1))
+            _dated(Consent.objects.filter(pk=prepared.pk), "prepared_at", "signed_at", on=signed_on)
+            # Session 1 is booked when the consent is signed; each later one at the session before it.
+            for position, booking in enumerate(bookings):
+                made_on = signed_on if position == 0 else booked[position - 1].on
+                _dated(Booking.objects.filter(pk=booking.pk), "booked_at", on=made_on, hour=17)
+            _signed_after_sessions(plan)
         if given and not flagged and modality in ("ipl", "pdl", "nafl_1550"):
             event = charting.record_adverse_event(
                 None,
@@ -147,7 +185,9 @@ def run_courses(
                 description="",
                 treatment="Reassurance; sun protection.",
             )
-            _dated(AdverseEvent.objects.filter(pk=event.pk), "recorded_at", on=booked[given - 1].on + timedelta(days=2))
+            reported_on = min(today, booked[given - 1].on + timedelta(days=2))
+            _dated(AdverseEvent.objects.filter(pk=event.pk), "recorded_at", on=reported_on)
+            _dated(PlanFlag.objects.filter(plan=plan, reference=str(event.public_id)), "raised_at", on=reported_on)
             flagged = True
         if given:
             scores: dict[str, Any] = {"gais_clinician": rng.choice((2, 3)), "gais_patient": rng.choice((2, 3, 3))}
@@ -159,11 +199,19 @@ def run_courses(
             _dated(Outcome.objects.filter(pk=outcome.pk), "recorded_at", on=assessed_on)
 
 
-def _dated(records: QuerySet[Any], *fields: str, on: date) -> None:
+def _signed_after_sessions(plan: TreatmentPlan) -> None:
+    """Each chart signed an hour after its session (not today, when the demo was made)."""
+    for chart in SessionChart.objects.filter(plan=plan, status=ChartStatus.SIGNED):
+        signed = min(chart.performed_at + timedelta(hours=1), timezone.now())
+        SessionChart.objects.filter(pk=chart.pk).update(signed_at=signed)
+
+
+def _dated(records: QuerySet[Any], *fields: str, on: date, hour: int = 8) -> None:
     """The demo's story is written today; its records' times are set to the days the story gives them (a consent
     signed the day before the first session, an outcome recorded on its assessment day). Through an UPDATE: a
-    signed consent's own save() refuses any change, as it must everywhere but in this fiction."""
-    moment = min(_at(on, 12), timezone.now())
+    signed consent's own save() refuses any change, as it must everywhere but in this fiction. At 08:00 unless
+    said otherwise: before the day's first session (09:00)."""
+    moment = min(_at(on, hour), timezone.now())
     records.update(**dict.fromkeys(fields, moment))
 
 
@@ -208,7 +256,6 @@ def _chart(
 ) -> None:
     values: dict[str, Any] = {
         "wavelength_nm": device.wavelengths[0],
-        "passes": Decimal("1"),
         "cooling": "none",
         "anaesthetic": "",
         "eyewear": load_knowledge().modalities[modality].eyewear_text,
@@ -216,7 +263,7 @@ def _chart(
         "endpoint": "",
         "test_spot_result": "",
         "notes": "",
-        **PUBLISHED.get(modality, {}),
+        **{name: _decimal(value) for name, value in demo_devices()["devices"][modality]["chart"].items()},
         **eyewear_worn(device, float(device.wavelengths[0])),
     }
     chart = charting.save_chart(None, practitioner, plan, device=device, values=values, performed_at=performed_at)

@@ -95,11 +95,9 @@ class ChartForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
+        # A draft may be saved with settings still missing; signing is refused until the treatment's required
+        # settings are recorded (required_settings.toml).
         data = super().clean() or {}
-        if not self.errors and all(data.get(name) is None for name, _label, _unit in SETTINGS):
-            self.add_error(
-                None, _("Record the settings used: at least one of fluence, energy, pulse, spot, density or passes.")
-            )
         picked = [data.get("eyewear_patient"), data.get("eyewear_operator"), *(data.get("eyewear_others") or [])]
         picked = [value for value in picked if value]
         if len(picked) != len(set(picked)):

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
-from lasercare.practice.charting import settings_check
+from lasercare.practice.charting import required_settings, settings_check
 from lasercare.practice.charting.models import (
     AdverseEvent,
     AdverseEventKind,
@@ -124,10 +124,13 @@ def devices_for(plan: TreatmentPlan) -> list[Device]:
     )
 
 
-def start_values(plan: TreatmentPlan, device: Device, *, before: SessionChart | None = None) -> SessionChart | None:
-    """The patient's previous chart on this device (under any plan): the form starts from its settings.
-    `before`: a chart being edited, whose own previous one is wanted."""
-    charts = SessionChart.objects.filter(patient_id=plan.patient_id, device=device)
+def start_values(plan: TreatmentPlan, *, before: SessionChart | None = None) -> SessionChart | None:
+    """The patient's previous signed chart of the plan's treatment (under any plan, on any of its devices): the form
+    starts from all of it, device and eyewear included; a draft is no record to start from. `before`: a chart being
+    edited, whose own previous one is wanted."""
+    charts = SessionChart.objects.filter(
+        patient_id=plan.patient_id, status=ChartStatus.SIGNED, device__modality=chosen_modality(plan) or ""
+    ).select_related("device")
     if before is not None:
         charts = charts.exclude(pk=before.pk).filter(performed_at__lte=before.performed_at)
     return charts.order_by("-performed_at", "-pk").first()
@@ -140,11 +143,10 @@ def setting_values(source: SessionChart | Mapping[str, Any]) -> dict[str, Decima
 
 
 def limits_for(device: Device, modality: str, phototype: str | None) -> list[settings_check.Limit]:
-    """The device manual's limits and the practice's clinic-policy ranges for this treatment and phototype."""
+    """The device's limits and the practice's clinic-policy ranges for this treatment and phototype."""
+    source = settings_check.device_source(device.limits_source)
     limits = [
-        settings_check.Limit(
-            name, getattr(device, f"{name}_min"), getattr(device, f"{name}_max"), settings_check.DEVICE_MANUAL
-        )
+        settings_check.Limit(name, getattr(device, f"{name}_min"), getattr(device, f"{name}_max"), source)
         for name in SETTING_NAMES
         if getattr(device, f"{name}_min") is not None or getattr(device, f"{name}_max") is not None
     ]
@@ -169,6 +171,11 @@ class Check:
     previous: SessionChart | None
     changes: tuple[settings_check.Change, ...]
     warnings: tuple[settings_check.SettingWarning, ...]
+    # False: the device has no limits on record, so its settings were not checked against it (the page says so,
+    # and never that the settings are within the device's limits).
+    device_limits: bool = True
+    # The settings the treatment needs that are not recorded (in words): signing is refused until they are.
+    missing: tuple[str, ...] = ()
 
     def change_of(self, setting: str) -> settings_check.Change | None:
         return next((change for change in self.changes if change.setting == setting), None)
@@ -201,6 +208,8 @@ def check(
         previous=previous,
         changes=settings_check.changes(SPECS, settings, setting_values(previous) if previous is not None else None),
         warnings=warnings,
+        device_limits=device.has_limits,
+        missing=required_settings.missing(modality, settings),
     )
 
 
@@ -283,14 +292,14 @@ def save_chart(
             session_number=next_session_number(plan),
             performed_by=user,
         )
-        previous = start_values(plan, device)
+        previous = start_values(plan)
         action = AuditAction.CREATE
     else:
         chart = SessionChart.objects.select_for_update().get(pk=chart.pk)
         _editable(chart, user)
         if chart.plan_id != plan.pk:
             raise ChartingRefused("That chart belongs to another plan.")
-        previous = start_values(plan, device, before=chart)
+        previous = start_values(plan, before=chart)
         action = AuditAction.UPDATE
     consent = covering_consent(plan, chart.session_number, modality)
     if consent is None:
@@ -370,11 +379,14 @@ def may_edit(chart: SessionChart, user: StaffUser) -> bool:
 def sign_chart(request: HttpRequest | None, user: StaffUser, chart: SessionChart) -> SessionChart:
     """The practitioner who performed the session signs the chart (with its warnings on the page before them).
     The booking of the session is marked completed."""
-    chart = SessionChart.objects.select_for_update().select_related("consent", "patient").get(pk=chart.pk)
+    chart = SessionChart.objects.select_for_update().select_related("consent", "patient", "device").get(pk=chart.pk)
     _editable(chart, user)
     eyewear_refusal = safety.sign_refusal(chart)
     if eyewear_refusal is not None:
         raise ChartingRefused(eyewear_refusal)
+    missing = required_settings.missing(chart.device.modality, setting_values(chart))
+    if missing:
+        raise ChartingRefused(required_settings.refusal(missing))
     if chart.consent.withdrawn:
         raise ChartingRefused("The patient withdrew the consent this session was charted under: it cannot be signed.")
     chart.status = ChartStatus.SIGNED

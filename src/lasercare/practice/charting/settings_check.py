@@ -13,6 +13,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 DEVICE_MANUAL = "the device's manual"
+NO_DEVICE_LIMITS = "This device has no limits on record: the settings were not checked against it."
+
+
+def device_source(limits_source: str) -> str:
+    """Whose the device's limits are, as a warning names them: the manual unless the device record says else
+    (a manufacturer's 510(k) summary, or a clinic's example that is no manufacturer's figure)."""
+    return f"the device's limits ({limits_source.strip()})" if limits_source.strip() else DEVICE_MANUAL
+
+
+def is_policy(source: str) -> bool:
+    return source.startswith("clinic policy")
 
 
 @dataclass(frozen=True)
@@ -118,7 +129,7 @@ def warnings(
     wavelength_nm: int | None,
     device_wavelengths: Sequence[int],
 ) -> tuple[SettingWarning, ...]:
-    """Every setting outside a limit (device's manual first, then clinic policy), and a wavelength the device
+    """Every setting outside a limit (the device's first, then clinic policy), and a wavelength the device
     does not emit. A setting not recorded is not checked: the manual may not apply to it (energy vs fluence)."""
     found: list[SettingWarning] = []
     if wavelength_nm is not None and device_wavelengths and wavelength_nm not in device_wavelengths:
@@ -135,7 +146,7 @@ def warnings(
             )
         )
     by_name = {spec.name: spec for spec in specs}
-    ordered = sorted(limits, key=lambda limit: limit.source != DEVICE_MANUAL)
+    ordered = sorted(limits, key=lambda limit: is_policy(limit.source))
     for spec in specs:
         value = values.get(spec.name)
         if value is None:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lasercare.practice.audit.models import AuditAction
 from lasercare.practice.audit.services import record
-from lasercare.practice.charting import services
+from lasercare.practice.charting import required_settings, services
 from lasercare.practice.charting.forms import (
     AddendumForm,
     AdverseEventForm,
@@ -26,7 +26,7 @@ from lasercare.practice.charting.forms import (
 )
 from lasercare.practice.charting.models import AdverseEvent, ChartAddendum, ChartStatus, Outcome, SessionChart
 from lasercare.practice.charting.scales import by_field, relevant
-from lasercare.practice.charting.settings_check import number
+from lasercare.practice.charting.settings_check import NO_DEVICE_LIMITS, number
 from lasercare.practice.clinic.access import in_practice, requires, staff_user
 from lasercare.practice.clinic.models import SETTINGS, Device
 from lasercare.practice.clinic.policy import knowledge_for
@@ -101,11 +101,15 @@ def chart_new(request: HttpRequest, public_id: str) -> HttpResponse:
         # Nothing to fill in: the page says why and offers no form.
         context["draft"] = services.open_draft(plan)
         return render(request, "charting/chart_new.html", context, status=400 if request.method == "POST" else 200)
+    previous = services.start_values(plan)
     device = _device(plan, request.POST.get("device") if request.method == "POST" else request.GET.get("device"))
     if device is None:
-        context["devices"] = services.devices_for(plan)
+        # From last time, the device too: the one used then comes first, marked so.
+        devices = services.devices_for(plan)
+        last = previous.device_id if previous is not None else None
+        context["devices"] = sorted(devices, key=lambda device: device.pk != last)
+        context["last_device"] = last
         return render(request, "charting/chart_new.html", context, status=400 if request.method == "POST" else 200)
-    previous = services.start_values(plan, device)
     eyewear = safety.eyewear_choices(plan.practice_id)
     if request.method == "POST":
         form = ChartForm(request.POST, eyewear_choices=eyewear)
@@ -130,6 +134,8 @@ def chart_new(request: HttpRequest, public_id: str) -> HttpResponse:
         status = 400
     else:
         initial = ChartForm.initial_from(previous)
+        if previous is not None:
+            initial.update(_worn_last_time(previous, eyewear))
         initial.setdefault("wavelength_nm", device.wavelengths[0] if device.wavelengths else None)
         initial.setdefault("eyewear", _eyewear_suggestion(plan))
         initial.update(
@@ -144,11 +150,29 @@ def chart_new(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "charting/chart_new.html", context, status=status)
 
 
+def _worn_last_time(previous: SessionChart, choices: list[tuple[str, str]]) -> dict[str, Any]:
+    """The eyewear chosen last time, as choices on today's form: only items still in the practice's use."""
+    usable = {value for value, _label in choices}
+    worn = safety.worn_initial(previous)
+    return {
+        "eyewear_patient": worn["eyewear_patient"] if worn["eyewear_patient"] in usable else "",
+        "eyewear_operator": worn["eyewear_operator"] if worn["eyewear_operator"] in usable else "",
+        "eyewear_others": [value for value in worn["eyewear_others"] if value in usable],  # type: ignore[attr-defined]
+    }
+
+
 def _saved_message(chart: SessionChart) -> str:
     warned = len(chart.warnings)
     if warned:
-        return f"Draft saved with {warned} warning{'s' if warned != 1 else ''}: read them before signing."
-    return "Draft saved. Check it and sign it."
+        said = f"Draft saved with {warned} warning{'s' if warned != 1 else ''}: read them before signing."
+    else:
+        said = "Draft saved. Check it and sign it."
+    if not chart.device.has_limits:
+        said += " " + NO_DEVICE_LIMITS
+    missing = required_settings.missing(chart.device.modality, services.setting_values(chart))
+    if missing:
+        said += " Before signing, record: " + ", ".join(missing) + "."
+    return said
 
 
 @requires(Action.CHART_SESSION)
@@ -168,7 +192,7 @@ def chart_check(request: HttpRequest, public_id: str) -> HttpResponse:
             chart = SessionChart.objects.filter(plan=plan, public_id=uuid.UUID(editing)).first()
         except ValueError:
             chart = None
-    previous = services.start_values(plan, device, before=chart)
+    previous = services.start_values(plan, before=chart)
     number_of = chart.session_number if chart is not None else services.next_session_number(plan)
     check = services.check(plan, device, _bound_values(form), previous=previous, session_number=number_of)
     return render(
@@ -200,7 +224,7 @@ def _eyewear_gate(plan: TreatmentPlan, device: Device, form: ChartForm) -> Any:
 def chart_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     user = staff_user(request)
     chart = _chart(request, public_id)
-    previous = services.start_values(chart.plan, chart.device, before=chart)
+    previous = services.start_values(chart.plan, before=chart)
     check = services.check(chart.plan, chart.device, services.setting_values(chart), previous=previous)
     record(request, AuditAction.VIEW, "chart", chart.public_id, patient_ref=chart.patient.public_id)
     return render(request, "charting/chart.html", _chart_context(user, chart, check))
@@ -261,7 +285,7 @@ def chart_edit(request: HttpRequest, public_id: str) -> HttpResponse:
             except services.ChartingRefused as refusal:
                 form.add_error(None, str(refusal))
             else:
-                chart.refresh_from_db(fields=["warnings"])
+                chart.refresh_from_db()
                 messages.success(request, _saved_message(chart))
                 return redirect("chart", public_id=chart.public_id)
         elif chosen is None:
@@ -279,7 +303,7 @@ def chart_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         plan,
         device,
         values,
-        previous=services.start_values(plan, device, before=chart),
+        previous=services.start_values(plan, before=chart),
         session_number=chart.session_number,
     )
     context = {"blocker": None, **_form_context(plan, device, form, check, chart)}
@@ -314,7 +338,7 @@ def chart_addendum(request: HttpRequest, public_id: str) -> HttpResponse:
             return redirect("chart", public_id=chart.public_id)
         messages.success(request, "Addendum added.")
         return redirect("chart", public_id=chart.public_id)
-    previous = services.start_values(chart.plan, chart.device, before=chart)
+    previous = services.start_values(chart.plan, before=chart)
     check = services.check(chart.plan, chart.device, services.setting_values(chart), previous=previous)
     record(request, AuditAction.VIEW, "chart", chart.public_id, patient_ref=chart.patient.public_id)
     context = _chart_context(user, chart, check)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import password_validation
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
@@ -275,15 +275,40 @@ class DeviceForm(forms.ModelForm):  # type: ignore[type-arg]
 @admin.register(Device)
 class DeviceAdmin(PracticeScoped):
     form = DeviceForm
-    inlines = [DeviceBeamInline, IplBandInline, availability.DeviceOutageInline]  # output for lasercare.practice.safety
-    list_display = ("name", "model", "modality", "wavelengths_nm", "serial_number", "active")
+    # Its laser output (for lasercare.practice.safety), and the times it is out of service.
+    inlines = [DeviceBeamInline, IplBandInline, availability.DeviceOutageInline]
+    list_display = ("name", "model", "modality", "wavelengths_nm", "serial_number", "active", "limits_on_record")
+    readonly_fields = ("limits_on_record",)
     fieldsets = (
         (None, {"fields": ("name", "manufacturer", "model", "serial_number", "modality", "wavelengths_nm", "active")}),
         (
             "Limits from the manufacturer's manual (leave empty where it gives none)",
-            {"fields": tuple(f"{name}_{end}" for name, _, _ in SETTINGS for end in ("min", "max"))},
+            {
+                "fields": (
+                    "limits_on_record",
+                    "limits_source",
+                    *(f"{name}_{end}" for name, _, _ in SETTINGS for end in ("min", "max")),
+                )
+            },
         ),
     )
+
+    @admin.display(description="Limits on record")
+    def limits_on_record(self, device: Device) -> str:
+        # Without limits a chart's settings are checked against nothing: the warning is where the admin types them.
+        if device.pk is not None and device.has_limits:
+            return f"Yes ({device.limits_source})" if device.limits_source else "Yes"
+        return "None on record: charts on this device are not checked against its limits"
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        device = self.get_object(request, object_id)
+        if device is not None and not device.has_limits and request.method == "GET":
+            messages.warning(
+                request,
+                "This device has no limits on record: charts on it are not checked. Type in the limits from the "
+                "manufacturer's manual.",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         if request.user.is_superuser:

@@ -215,6 +215,14 @@ class Device(models.Model):
     density_percent_max = models.DecimalField("density or coverage max (%)", **_LIMIT)  # type: ignore[arg-type]
     passes_min = models.DecimalField("passes min", **_LIMIT)  # type: ignore[arg-type]
     passes_max = models.DecimalField("passes max", **_LIMIT)  # type: ignore[arg-type]
+    # Whose figures the limits are: a manufacturer's manual or 510(k) summary, or the clinic's own example, so that
+    # nobody takes a clinic's example for the manufacturer's (it is named in every warning the limits give).
+    limits_source = models.CharField(
+        "source of the limits",
+        max_length=300,
+        blank=True,
+        help_text="Where the limits come from, e.g. 'operator's manual, rev. 3, section 4'. Empty: the manual.",
+    )
 
     class Meta:
         constraints = [
@@ -226,6 +234,11 @@ class Device(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.model})"
+
+    @property
+    def has_limits(self) -> bool:
+        """Whether any limit is on record: without one, a chart's settings are not checked against the device."""
+        return any(getattr(self, f"{name}_{end}") is not None for name, _l, _u in SETTINGS for end in ("min", "max"))
 
     @property
     def wavelengths(self) -> tuple[int, ...]:

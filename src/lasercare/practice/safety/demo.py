@@ -2,8 +2,9 @@
 eyewear inventory that covers them, so the eyewear check (which fails closed) lets the demo's charts be signed.
 
 The records come from demo_equipment.toml. No published source gives the demo devices' output (they are not real
-devices), so every number there is an EXAMPLE, labelled so in the records themselves (docs/laser-safety.md says so
-too): a practice types in its own from its devices' manuals and its eyewear's markings.
+devices), so every output there is the demo clinic's example, labelled so in the records themselves
+(docs/laser-safety.md says so too); the eyewear is described as its labels would give it, as the demo clinic's
+inventory. A practice types in its own from its devices' manuals and its eyewear's markings.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def _decimal(value: object) -> Decimal:
 
 
 def equip_safety(practice: Practice, devices: dict[str, Device], officer: StaffUser, *, today: date) -> None:
-    """Appoint the officer, record each demo device's output and the practice's eyewear (all EXAMPLE numbers)."""
+    """Appoint the officer, record each demo device's output (the clinic's example) and the practice's eyewear."""
     data = equipment()
     LaserSafetyOfficer.objects.create(staff=officer, appointed_on=today)
     for code, device in devices.items():
@@ -52,17 +53,20 @@ def equip_safety(practice: Practice, devices: dict[str, Device], officer: StaffU
                 **{name: _decimal(beam[name]) for name in _BEAM_FIELDS if name in beam},
             )
     for entry in data["eyewear"]:
+        # As the label gives it: the optical density over each band ("OD 7+ 570-600 nm").
+        marking = "; ".join(f"OD {od}+ {low}-{high} nm" for low, high, od in entry["ratings"])
         item = Eyewear.objects.create(
-            practice=practice, name=entry["name"], wearer=entry["wearer"], marking=data["marking"]
+            practice=practice, name=entry["name"], wearer=entry["wearer"], marking=f"{marking} ({data['inventory']})"
         )
         for low, high, od in entry["ratings"]:
             EyewearRating.objects.create(eyewear=item, from_nm=low, to_nm=high, od=_decimal(od))
     for entry in data["ipl_eyewear"]:
-        item = Eyewear.objects.create(
-            practice=practice, name=entry["name"], wearer=entry["wearer"], marking=data["marking"]
-        )
         low, high = entry["band"]
-        EyewearRating.objects.create(eyewear=item, from_nm=low, to_nm=high, ipl_rating="EXAMPLE: rated for IPL")
+        rating = f"IPL filter {low}-{high} nm"
+        item = Eyewear.objects.create(
+            practice=practice, name=entry["name"], wearer=entry["wearer"], marking=f"{rating} ({data['inventory']})"
+        )
+        EyewearRating.objects.create(eyewear=item, from_nm=low, to_nm=high, ipl_rating=rating)
 
 
 def eyewear_worn(device: Device, wavelength_nm: float) -> dict[str, str]:
