@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -143,7 +144,20 @@ def medicine_classes(codes: Iterable[str]) -> str:
 
 
 def _code_words() -> dict[str, str]:
-    knowledge = _knowledge()
+    knowledge, language = _knowledge(), translation.get_language() or ""
+    kept = _WORDS.get((id(knowledge), language))
+    if kept is None or kept[0] is not knowledge:
+        kept = (knowledge, _code_words_for(knowledge))
+        _WORDS[(id(knowledge), language)] = kept
+    return kept[1]
+
+
+# Once per knowledge base and language, not per sentence: the plan page puts some 50 sentences through in_words, and
+# building this anew each time translated every label of it again (bench/page_cost.py plan --instructions).
+_WORDS: dict[tuple[int, str], tuple[Knowledge, dict[str, str]]] = {}
+
+
+def _code_words_for(knowledge: Knowledge) -> dict[str, str]:
     words: dict[str, str] = {}
     words.update({code: str(label).lower() for code, label in CONCERNS.items()})
     words.update({code: str(label).lower() for code, label in CONDITIONS.items()})
