@@ -23,6 +23,8 @@ def _sign_consent(page: Page) -> None:
     page.get_by_role("button", name="Prepare a consent to sign").click()
     page.get_by_label(re.compile("full name", re.IGNORECASE)).fill(NAME)
     draw_signature(page)
+    page.get_by_label("I confirmed the identity of the person signing").check()
+    page.get_by_label("photo ID seen").check()
     page.get_by_role("button", name="I consent: sign").click()
     expect(page.locator(".status").first).to_contain_text("Signed")
 

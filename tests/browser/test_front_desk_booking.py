@@ -40,7 +40,8 @@ def test_the_front_desk_books_a_new_plans_first_session_from_the_ready_to_book_l
     # Booked: the plan leaves session 1 behind, and the list offers its session 2 instead.
     page.get_by_role("link", name="Rosalind Ebury").click()
     expect(page.get_by_role("link", name="Book session 2")).to_be_visible()
-    expect(page.get_by_role("region", name="Courses and appointments")).to_contain_text("Treatment room 2")
+    courses = page.get_by_role("region", name="Courses and appointments")
+    expect(courses).to_contain_text(re.compile(r"Treatment room \d"))
 
 
 def test_the_front_desk_books_a_new_plans_first_session_from_the_patients_page(

@@ -26,6 +26,8 @@ def consented_plan(page: Page, given: str, family: str) -> str:
     page.get_by_role("button", name="Prepare a consent to sign").click()
     page.get_by_label(re.compile("full name", re.IGNORECASE)).fill(f"{given} {family}")
     draw_signature(page)
+    page.get_by_label("I confirmed the identity of the person signing").check()
+    page.get_by_label("photo ID seen").check()
     page.get_by_role("button", name="I consent: sign").click()
     expect(page.locator(".status").first).to_contain_text("Signed")
     return plan_url

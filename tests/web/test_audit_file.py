@@ -115,7 +115,8 @@ def _as_before_the_merge(var_dir: Path) -> None:
     connection = sqlite3.connect(var_dir / "lasercare.sqlite3", isolation_level=None)
     audit_file.attach(connection, str(var_dir / "lasercare.sqlite3"))
     audit_file.move(connection, "main", "audit")
-    connection.execute("DELETE FROM main.django_migrations WHERE app = 'audit' AND name = ?", [MERGE])
+    # The merge and every audit migration after it had not run then.
+    connection.execute("DELETE FROM main.django_migrations WHERE app = 'audit' AND name >= ?", [MERGE])
     connection.close()
 
 

@@ -24,7 +24,7 @@ from lasercare.practice.patients.models import Patient
 from tests.web.booking_helpers import accepted_plan
 from tests.web.charting_helpers import chart, consent, device, values
 from tests.web.portal_helpers import PatientWithCourse, jane, portal_client
-from tests.web.test_access_matrix import POST, ROUTES, url_for
+from tests.web.test_access_matrix import GET, POST, ROUTES, url_for
 from tests.web.test_form_fuzz import _forms, row_counts, values_for
 
 __all__ = ["jane"]
@@ -44,10 +44,10 @@ def _report() -> Any:
     print(f"\nportal and chart form fuzz: {SENT['requests']} requests, {SENT['server_errors']} server errors")
 
 
-def _fuzz(client: Callable[[], Client], url: str, fields: dict[str, list[str]]) -> None:
+def _fuzz(client: Callable[[], Client], url: str, fields: dict[str, list[str]] | None) -> None:
     """Post generated values to `url`, each example from a fresh `client()` (a changed password or a signed
     consent must not turn the next examples into sign-in redirects)."""
-    assert fields, f"no form posts to {url}"
+    assert fields is not None, f"no form posts to {url}"
 
     @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(data=values_for(fields))
@@ -69,18 +69,25 @@ def _fuzz(client: Callable[[], Client], url: str, fields: dict[str, list[str]]) 
     posted()
 
 
-def _form_posting_to(client: Client, page: str, url: str) -> dict[str, list[str]]:
+def _form_posting_to(client: Client, page: str, url: str) -> dict[str, list[str]] | None:
+    """The fields of the form on `page` that posts to `url` (none for a form that is a lone button), or None."""
     for form in _forms(client, page):
         if form.action.split("?")[0] == url:
             return form.fields
-    return {}
+    return None
 
 
 @pytest.mark.parametrize("key", PORTAL_POST_ROUTES)
 def test_no_portal_form_answers_odd_values_with_a_server_error_or_half_saves(key: str, jane: PatientWithCourse) -> None:
+    # Online booking on, with no notice: the booking, moving and cancelling forms are on their pages.
+    practice = jane.patient.practice
+    practice.online_booking, practice.online_notice_hours = True, 0
+    practice.save(update_fields=["online_booking", "online_notice_hours"])
     records = {"plan": jane.plan, "consent": jane.consent, "booking": jane.first, "skin_photo": jane.photo}
     url = url_for(key, ROUTES[key], records)
-    fields = _form_posting_to(portal_client(jane.account), url, url)
+    # Moving and cancelling have no page of their own: their forms are on the appointment's change page.
+    page = url if GET in ROUTES[key].methods else url_for("portal_change", ROUTES["portal_change"], records)
+    fields = _form_posting_to(portal_client(jane.account), page, url)
     _fuzz(lambda: portal_client(jane.account), url, fields)
 
 

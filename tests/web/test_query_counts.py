@@ -43,8 +43,10 @@ def queries(client: Client, method: str, url: str, data: dict[str, str] | None =
 BASELINE = {
     "/patients/": 6,
     "search": 7,
-    "/": 11,  # with the portal's two lists: change requests and side-effect reports
-    "patients": 14,  # the timeline reads each kind of record once: consultations to side-effect reports and photos
+    "/": 12,  # with the portal's two lists (change requests, side-effect reports) and the plans ready to book
+    # The timeline reads each kind of record once (consultations to side-effect reports and photos), and the course's
+    # next session to book.
+    "patients": 15,
     "plans": 6,
     "today": 6,
     "follow-ups": 6,
