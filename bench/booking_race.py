@@ -21,9 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -37,24 +35,11 @@ import web_load
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench-booking"
-PG_SERVER = web_load.PG_SERVER
 PG_DATABASE = "lasercare_booking_race"
 SEED = 2026
 PRACTITIONERS, ROOMS, DEVICES = 3, 3, 3
 # Starts every 15 minutes over two hours, 45 minutes each: a booking overlaps up to five others' times.
 STARTS = 8
-
-
-def child_env(database: str) -> dict[str, str]:
-    web_load.use_dataset(BENCH_DIR, PG_DATABASE)
-    return web_load.bench_env(database)
-
-
-def postgres(statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(statement)
 
 
 # --- in the child: Django set up for one database --------------------------------------------------------------
@@ -256,29 +241,17 @@ def child(attempts: int, threads: int) -> None:
 
 
 def run(database: str, attempts: int, threads: int) -> dict[str, Any]:
-    shutil.rmtree(BENCH_DIR / database, ignore_errors=True)
-    (BENCH_DIR / database).mkdir(parents=True)
-    if database == "postgres":
-        postgres(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        postgres(f"CREATE DATABASE {PG_DATABASE}")
-    try:
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", "--attempts", str(attempts), "--threads", str(threads)],
-            env=child_env(database),
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    finally:
-        if database == "postgres":
-            postgres(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        shutil.rmtree(BENCH_DIR / database, ignore_errors=True)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"{database}: the race did not finish")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return web_load.child_on_fresh_database(
+        database,
+        BENCH_DIR,
+        PG_DATABASE,
+        __file__,
+        "--attempts",
+        str(attempts),
+        "--threads",
+        str(threads),
+        what="the race",
+    )
 
 
 def main() -> None:

@@ -22,9 +22,7 @@ import argparse
 import json
 import os
 import random
-import shutil
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date, datetime, timedelta
@@ -38,18 +36,10 @@ import web_load
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench-slots"
-PG_SERVER = web_load.PG_SERVER
 PG_DATABASE = "lasercare_bench_slots"
 SEED = 2026
 PRACTITIONERS, ROOMS, DEVICES, BOOKINGS, PLANS = 10, 8, 20, 5000, 40
 TARGET_MS = 50.0
-
-
-def postgres(statement: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(statement)
 
 
 def populate() -> list[int]:
@@ -228,30 +218,9 @@ def child(searches: int) -> None:
 
 
 def run(database: str, searches: int) -> dict[str, Any]:
-    shutil.rmtree(BENCH_DIR / database, ignore_errors=True)
-    (BENCH_DIR / database).mkdir(parents=True)
-    if database == "postgres":
-        postgres(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        postgres(f"CREATE DATABASE {PG_DATABASE}")
-    web_load.use_dataset(BENCH_DIR, PG_DATABASE)
-    try:
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", "--searches", str(searches)],
-            env=web_load.bench_env(database),
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    finally:
-        if database == "postgres":
-            postgres(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        shutil.rmtree(BENCH_DIR / database, ignore_errors=True)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        raise SystemExit(f"{database}: the benchmark did not finish")
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return web_load.child_on_fresh_database(
+        database, BENCH_DIR, PG_DATABASE, __file__, "--searches", str(searches), what="the benchmark"
+    )
 
 
 def main() -> None:

@@ -85,6 +85,45 @@ def bench_env(database: str, src: Path | None = None) -> dict[str, str]:
     return env
 
 
+def postgres_statement(statement: str) -> None:
+    """One statement on the server's maintenance database (creating or dropping a benchmark's database)."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(statement)
+
+
+def child_on_fresh_database(
+    database: str, directory: Path, pg_database: str, script: str, *args: str, what: str
+) -> dict[str, Any]:
+    """Run `script --child ARGS` on a database of its own, made empty for it and removed after (SQLite under
+    `directory`, PostgreSQL as `pg_database`), and return the JSON of its last line of output."""
+    shutil.rmtree(directory / database, ignore_errors=True)
+    (directory / database).mkdir(parents=True)
+    if database == "postgres":
+        postgres_statement(f"DROP DATABASE IF EXISTS {pg_database} WITH (FORCE)")
+        postgres_statement(f"CREATE DATABASE {pg_database}")
+    use_dataset(directory, pg_database)
+    try:
+        done = subprocess.run(
+            [sys.executable, script, "--child", *args],
+            env=bench_env(database),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        if database == "postgres":
+            postgres_statement(f"DROP DATABASE IF EXISTS {pg_database} WITH (FORCE)")
+        shutil.rmtree(directory / database, ignore_errors=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"{database}: {what} did not finish")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 def ensure_postgres_database(rebuild: bool) -> None:
     import psycopg
 
