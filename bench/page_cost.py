@@ -56,7 +56,10 @@ def main() -> int:
         "--requests", type=int, default=300, help="requests measured (default 300; 100 with --instructions)"
     )
     parser.add_argument("--instructions", action="store_true", help="count instructions under valgrind")
-    parser.add_argument("--profile", action="store_true", help="print cProfile's 40 costliest functions")
+    parser.add_argument("--profile", action="store_true", help="print cProfile's costliest functions")
+    parser.add_argument("--sort", default="tottime", help="with --profile: pstats' order (tottime, cumulative)")
+    parser.add_argument("--lines", type=int, default=40, help="with --profile: how many functions")
+    parser.add_argument("--callers", default="", help="with --profile: also who calls the functions matching this")
     parser.add_argument("--src", type=Path, help="serve the lasercare package under this folder (A/B)")
     parser.add_argument(
         "--other-writes",
@@ -196,7 +199,10 @@ def serve(args: argparse.Namespace) -> None:
         for i in range(args.requests):
             request(i)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
+        stats = pstats.Stats(profiler).sort_stats(args.sort)
+        stats.print_stats(args.lines)
+        if args.callers:
+            stats.print_callers(args.callers)
         return
     runs = []
     for _ in range(3):

@@ -19,8 +19,10 @@ The target: at most 50 ms (p95) for a three-month search.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import random
 import statistics
 import sys
@@ -177,7 +179,7 @@ def populate() -> list[int]:
     return plans
 
 
-def measure(searches: int) -> dict[str, Any]:
+def measure(searches: int, profile: bool = False) -> dict[str, Any]:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
@@ -186,14 +188,19 @@ def measure(searches: int) -> dict[str, Any]:
 
     plans = list(TreatmentPlan.objects.filter(pk__in=populate()).select_related("patient"))
     results: dict[str, Any] = {}
+    profiler = cProfile.Profile() if profile else None
     for name, options in (("next 8", {}), ("3 months", {"limit": 1000})):
         times: list[float] = []
         cpu: list[float] = []
         found = 0
         for n in range(searches):
             plan = plans[n % len(plans)]
+            if profiler is not None and name == "3 months":
+                profiler.enable()
             began, began_cpu = time.perf_counter(), time.process_time()
             search = availability.next_free_slots(plan, **options)  # type: ignore[arg-type]
+            if profiler is not None:
+                profiler.disable()
             times.append((time.perf_counter() - began) * 1000)
             cpu.append((time.process_time() - began_cpu) * 1000)
             found += len(search.slots)
@@ -207,19 +214,23 @@ def measure(searches: int) -> dict[str, Any]:
             "cpu_p95_ms": ordered_cpu[max(0, int(len(ordered_cpu) * 0.95) - 1)],
             "slots": found / searches,
         }
+    if profiler is not None:
+        # On stderr: stdout carries the figures as JSON to the parent.
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(35)
     return results
 
 
-def child(searches: int) -> None:
+def child(searches: int, profile: bool) -> None:
     import django
 
     django.setup()
-    print(json.dumps(measure(searches)))
+    print(json.dumps(measure(searches, profile)))
 
 
-def run(database: str, searches: int) -> dict[str, Any]:
+def run(database: str, searches: int, profile: bool = False) -> dict[str, Any]:
+    extra = ["--profile"] if profile else []
     return web_load.child_on_fresh_database(
-        database, BENCH_DIR, PG_DATABASE, __file__, "--searches", str(searches), what="the benchmark"
+        database, BENCH_DIR, PG_DATABASE, __file__, "--searches", str(searches), *extra, what="the benchmark"
     )
 
 
@@ -227,10 +238,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--searches", type=int, default=200)
+    parser.add_argument(
+        "--profile", action="store_true", help="print cProfile's costliest calls of the three-month searches"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.searches)
+        child(args.searches, args.profile)
         return
     databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
@@ -239,7 +253,7 @@ def main() -> None:
     )
     worst = 0.0
     for database in databases:
-        for name, r in run(database, args.searches).items():
+        for name, r in run(database, args.searches, args.profile).items():
             print(
                 f"{database:<10} {name:<9} {r['median_ms']:>10.1f} {r['p95_ms']:>8.1f} {r['cpu_median_ms']:>11.1f} "
                 f"{r['cpu_p95_ms']:>8.1f} {r['slots']:>6.0f}"

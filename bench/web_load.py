@@ -117,8 +117,8 @@ def child_on_fresh_database(
         if database == "postgres":
             postgres_statement(f"DROP DATABASE IF EXISTS {pg_database} WITH (FORCE)")
         shutil.rmtree(directory / database, ignore_errors=True)
+    sys.stderr.write(done.stderr)  # a failure's traceback, or what the child was asked to print (a profile)
     if done.returncode != 0:
-        sys.stderr.write(done.stderr)
         raise SystemExit(f"{database}: {what} did not finish")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result

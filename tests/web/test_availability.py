@@ -281,6 +281,32 @@ def test_every_free_slot_found_is_really_bookable(
         transaction.set_rollback(True)
 
 
+@pytest.mark.parametrize("zone", ["America/New_York", "Australia/Sydney"])
+def test_a_booked_time_is_busy_at_its_own_wall_clock_hour_in_a_zone_away_from_utc(
+    setup: Setup, hours: Location, zone: str
+) -> None:
+    # The busy times are read as the database's text and turned to the practice's wall clock (by PostgreSQL
+    # itself, or in Python on SQLite): a zone hours away from UTC shows a conversion done twice or not at all.
+    with timezone.override(zone):
+        day = next_weekday(1, after=max(setup.day(1), timezone.localdate()))
+        other = _other_patient_plan(setup)
+        services.book(
+            None,
+            setup.clinician,
+            other,
+            session_number=1,
+            practitioner=setup.clinician,
+            room=setup.room,
+            device=setup.device,
+            starts_at=at(day, 9),
+            minutes=45,
+        )
+        search = availability.next_free_slots(
+            setup.plan, from_day=day, only_practitioner_id=setup.clinician.pk, minutes=45, limit=1
+        )
+        assert [timezone.localtime(s.starts_at) for s in search.slots] == [at(day, 9, 45)]
+
+
 def _other_patient_plan(s: Setup) -> TreatmentPlan:
     from tests.web.booking_helpers import accepted_plan
     from tests.web.conftest import make_patient

@@ -109,7 +109,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         awaiting, _ = worklists.head(worklists.AWAITING_SIGN_OFF, practice, today, DASHBOARD_LINES)
         context["awaiting"] = awaiting
-        waiting = worklists.AWAITING_SIGN_OFF.keys(practice, today)[: AWAITING_COUNTED_UP_TO + 1].count()
+        waiting = worklists.count_up_to(worklists.AWAITING_SIGN_OFF, practice, today, AWAITING_COUNTED_UP_TO)
         context["awaiting_count"] = (
             f"more than {AWAITING_COUNTED_UP_TO}" if waiting > AWAITING_COUNTED_UP_TO else str(waiting)
         )

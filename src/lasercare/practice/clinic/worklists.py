@@ -27,6 +27,7 @@ from lasercare.practice.scheduling.models import Booking, BookingStatus, ReadyTo
 from lasercare.practice.scheduling.ready import weekday_text
 from lasercare.practice.scheduling.rules import day_text
 from lasercare.site.routes import paths_of
+from lasercare.web import compiled_reads
 from lasercare.web.dates import days_month_year
 
 FOLLOW_UP_OVERDUE_DAYS = 30  # an overdue follow-up stays on the list this long (practice policy, not clinical)
@@ -336,6 +337,17 @@ FOLLOW_UPS_DUE = Worklist(
 
 
 def head(worklist: Worklist, practice: int, today: date, lines: int) -> tuple[list[Line], bool]:
-    """The first `lines` of a list, and whether it goes on (one row more is read to know)."""
-    rows = list(worklist.rows(practice, today)[: lines + 1])
+    """The first `lines` of a list, and whether it goes on (one row more is read to know). The dashboard asks for
+    every list's head on each visit with the same arguments all day: the statement is compiled once per process
+    (web/compiled_reads.py)."""
+    key = ("head", worklist.route, practice, today, lines, timezone.get_current_timezone_name())
+    rows = compiled_reads.rows(key, lambda: worklist.rows(practice, today)[: lines + 1])
     return worklist.lines(rows[:lines], today), len(rows) > lines
+
+
+def count_up_to(worklist: Worklist, practice: int, today: date, most: int) -> int:
+    """How many records the list holds, counted up to `most` + 1 (from the keys, on the list's index)."""
+    key = ("count", worklist.route, practice, today, most, timezone.get_current_timezone_name())
+    return len(
+        compiled_reads.rows(key, lambda: worklist.records(practice, today).values_list(worklist.key)[: most + 1])
+    )

@@ -10,13 +10,15 @@ times already held, in a handful of queries, and asks the pure finder. Its signa
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.db import connections
-from django.db.models import CharField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import CharField, F, Func, Q, QuerySet, Value
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from lasercare.practice.clinic import plausible
@@ -194,9 +196,13 @@ def busy(
     people: dict[int, list[slots.Interval]] = defaultdict(list)
     rooms: dict[int, list[slots.Interval]] = defaultdict(list)
     devices: dict[int, list[slots.Interval]] = defaultdict(list)
-    wall = _Wall(timezone.get_current_timezone())
+    zone = timezone.get_current_timezone()
+    # PostgreSQL's text is the wall clock already (_WallText); SQLite's is UTC.
+    wall: Callable[[str], datetime] = (
+        datetime.fromisoformat if connections[rows.db].vendor == "postgresql" else _Wall(zone)
+    )
     for begins, finishes, person, room, device in _raw(
-        rows.annotate(begins=_text("starts_at"), finishes=_text("ends_at")).values_list(
+        rows.annotate(begins=_WallText("starts_at", zone), finishes=_WallText("ends_at", zone)).values_list(
             "begins", "finishes", "practitioner_id", "room_id", "device_id"
         )
     ):
@@ -211,22 +217,37 @@ def busy(
     )
     if excluding is not None:
         mine = mine.exclude(pk=excluding)
-    times = mine.annotate(begins=_text("starts_at"), finishes=_text("ends_at")).values_list("begins", "finishes")
+    times = mine.annotate(begins=_WallText("starts_at", zone), finishes=_WallText("ends_at", zone)).values_list(
+        "begins", "finishes"
+    )
     patient = [(wall(b), wall(e)) for b, e in _raw(times)]
     return slots.Busy(patient, people, rooms, devices)
 
 
-def _text(field: str) -> Cast:
-    """A time as the database's text ("2026-12-08 09:00:00+00" on PostgreSQL, SQLite's own): parsed by
-    datetime.fromisoformat, in C. psycopg's loader for timestamptz parses each value in Python: 0.6 of the 1.9 s
-    that 30 three-month searches on PostgreSQL spent reading busy times (bench/slot_search.py, cProfile)."""
-    return Cast(field, output_field=CharField())
+class _WallText(Func):
+    """A time as text the parser reads in C (`datetime.fromisoformat`). PostgreSQL turns it to the practice's wall
+    clock itself ("2026-12-08 09:00:00"), so no time is converted in Python; SQLite, which knows no time zones,
+    gives its UTC text and `_Wall` converts it. psycopg's loader for timestamptz parses each value in Python, and
+    the conversion to the wall clock in Python cost as much again: 0.6 and 0.8 of the 1.9 and 4.1 s that 30 and 60
+    three-month searches on PostgreSQL spent (bench/slot_search.py --profile)."""
+
+    template = "CAST(%(expressions)s AS text)"
+    arg_joiner = " AT TIME ZONE "  # PostgreSQL: CAST(starts_at AT TIME ZONE 'Europe/London' AS text)
+    output_field = CharField()
+
+    def __init__(self, field: str, zone: tzinfo) -> None:
+        super().__init__(F(field), Value(str(zone)))
+
+    def as_sqlite(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any) -> Any:
+        clone = self.copy()
+        clone.set_source_expressions(self.get_source_expressions()[:1])
+        return clone.as_sql(compiler, connection, **extra)
 
 
 def _raw(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
     """The rows without Django's per-value converters: a three-month search reads thousands of times, and
     SQLite's converter (a regular expression and a time zone per value) cost more than the search itself
-    (docs/performance.md). The datetimes come back as SQLite's UTC text or PostgreSQL's aware values."""
+    (docs/performance.md)."""
     sql, params = query.query.sql_with_params()
     with connections[query.db].cursor() as cursor:
         cursor.execute(sql, params)
@@ -243,11 +264,10 @@ class _Wall:
         self.zone = zone
         self.offsets: dict[date, timedelta | None] = {}
 
-    def __call__(self, value: Any) -> datetime:
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
+    def __call__(self, text: str) -> datetime:
+        value = datetime.fromisoformat(text)
         if value.tzinfo is not None:
-            value = (value - value.utcoffset()).replace(tzinfo=None)
+            value = value.astimezone(UTC).replace(tzinfo=None)
         day = value.date()
         if day not in self.offsets:
             midnight = datetime.combine(day, time(), UTC)
@@ -256,8 +276,8 @@ class _Wall:
             self.offsets[day] = before if before == after else None
         offset = self.offsets[day]
         if offset is None:
-            return value.replace(tzinfo=UTC).astimezone(self.zone).replace(tzinfo=None)  # type: ignore[no-any-return]
-        return value + offset  # type: ignore[no-any-return]
+            return value.replace(tzinfo=UTC).astimezone(self.zone).replace(tzinfo=None)
+        return value + offset
 
 
 @dataclass(frozen=True)
@@ -399,10 +419,12 @@ def next_free_slots(
     names = {p.id: p.name for p in found.people}
     room_names = {r.id: r.name for r in found.rooms}
     device_names = {d.id: d.name for d in found.devices}
+    # As timezone.make_aware does for a zoneinfo zone, without its checks for each of hundreds of slots.
+    zone = timezone.get_current_timezone()
     free = tuple(
         FreeSlot(
-            aware(s.starts),
-            aware(s.ends),
+            s.starts.replace(tzinfo=zone),
+            s.ends.replace(tzinfo=zone),
             minutes,
             s.practitioner_id,
             names[s.practitioner_id],
