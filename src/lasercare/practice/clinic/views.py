@@ -121,8 +121,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def _worklist_page(request: HttpRequest, worklist: worklists.Worklist) -> HttpResponse:
     practice = practice_id(request)
     today = timezone.localdate()
-    page = Paginator(worklist.keys(practice, today), WORKLIST_PAGE_LINES).get_page(request.GET.get("page"))
-    lines = worklist.lines(worklist.page_rows(practice, today, list(page.object_list)), today)
+    # The paginator numbers the pages from the count; the page's rows are read by the list (`page_rows`).
+    page = Paginator(range(worklist.count(practice, today)), WORKLIST_PAGE_LINES).get_page(request.GET.get("page"))
+    offset = page.start_index() - 1 if page.paginator.count else 0
+    lines = worklist.lines(worklist.page_rows(practice, today, offset, WORKLIST_PAGE_LINES), today)
     record(request, AuditAction.LIST, worklist.route, detail=f"page {page.number}, {len(lines)} shown")
     context = {"today": today, "worklist": worklist, "page": page, "lines": lines}
     return render(request, "clinic/worklist.html", context)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from lasercare.practice.charting.models import AdverseEvent, Severity
@@ -69,16 +69,28 @@ class Worklist:
     def rows(self, practice: int, today: date) -> QuerySet[Any, tuple[Any, ...]]:
         return self.records(practice, today).values_list(*self.columns)
 
-    def keys(self, practice: int, today: date) -> QuerySet[Any, Any]:
-        """The records' primary keys in the list's order, read without the joins the lines need: what a page of it
-        is counted and cut from (see `page_rows`)."""
-        return self.records(practice, today).values_list(self.key, flat=True)
+    def count(self, practice: int, today: date) -> int:
+        """How many records the list holds (a page's heading says so)."""
+        key = ("count", self.route, practice, today, timezone.get_current_timezone_name())
+        found = compiled_reads.rows(
+            key,
+            lambda: (
+                self.records(practice, today).order_by().values("practice_id").annotate(n=Count("pk")).values_list("n")
+            ),
+        )
+        return int(found[0][0]) if found else 0
 
-    def page_rows(self, practice: int, today: date, keys: Sequence[Any]) -> list[tuple[Any, ...]]:
-        """The rows of one page, given its keys. A page far down the list is cut from the keys alone and joined
-        with the patients and staff for its own 50 rows only: cutting the joined rows made PostgreSQL join all
-        3,000 plans of a backlog for its last page (26 ms; docs/performance.md)."""
-        return list(self.rows(practice, today).filter(**{f"{self.key}__in": keys}))
+    def page_rows(self, practice: int, today: date, offset: int, size: int) -> list[tuple[Any, ...]]:
+        """The rows of one page: its keys are cut from the list's index alone, and only they are joined with the
+        patients and staff. Cutting the joined rows made PostgreSQL join all 3,000 plans of a backlog for its last
+        page (26 ms; docs/performance.md). One statement per page, compiled once per process."""
+        key = ("page", self.route, practice, today, offset, size, timezone.get_current_timezone_name())
+
+        def build() -> QuerySet[Any, tuple[Any, ...]]:
+            keys = self.records(practice, today).values_list(self.key, flat=True)[offset : offset + size]
+            return self.rows(practice, today).filter(**{f"{self.key}__in": keys})
+
+        return compiled_reads.rows(key, build)
 
 
 def _todays_records(practice: int, today: date) -> QuerySet[Consultation]:
