@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
@@ -51,11 +52,16 @@ def rows(
         if query.db != using:
             raise ValueError(f"compiled_reads: the query reads {query.db!r}, not {using!r}")
         compiler = query.query.get_compiler(using=using)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # `pk__in=[]`: Django answers no rows without asking the database
+            sql, params = "", ()
         compiled = _Compiled(sql, tuple(params), compiler)
         if len(kept) >= KEPT_STATEMENTS:
             kept.clear()
         kept[key] = compiled
+    if not compiled.sql:
+        return []
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, compiled.params)
         fetched = cursor.fetchall()
