@@ -144,17 +144,22 @@ def medicine_classes(codes: Iterable[str]) -> str:
 
 
 def _code_words() -> dict[str, str]:
+    return _kept()[1]
+
+
+def _kept() -> tuple[Knowledge, dict[str, str], dict[str, str]]:
+    """The words for codes and the sentences already put in words, for the knowledge base and language in use."""
     knowledge, language = _knowledge(), translation.get_language() or ""
     kept = _WORDS.get((id(knowledge), language))
     if kept is None or kept[0] is not knowledge:
-        kept = (knowledge, _code_words_for(knowledge))
+        kept = (knowledge, _code_words_for(knowledge), {})
         _WORDS[(id(knowledge), language)] = kept
-    return kept[1]
+    return kept
 
 
 # Once per knowledge base and language, not per sentence: the plan page puts some 50 sentences through in_words, and
 # building this anew each time translated every label of it again (bench/page_cost.py plan --instructions).
-_WORDS: dict[tuple[int, str], tuple[Knowledge, dict[str, str]]] = {}
+_WORDS: dict[tuple[int, str], tuple[Knowledge, dict[str, str], dict[str, str]]] = {}
 
 
 def _code_words_for(knowledge: Knowledge) -> dict[str, str]:
@@ -181,6 +186,23 @@ def in_words(text: str) -> str:
     knowledge base it names in words. Works on stored plans too: their documents keep the codes."""
     if not text:
         return text
+    # The engine's sentences repeat from plan to plan (the same rationale for every patient it fits): each is put
+    # in words once per language and knowledge base. Four regular expressions per sentence were a twentieth of the
+    # plan page's time (bench/page_cost.py plan --profile).
+    said = _kept()[2]
+    found = said.get(text)
+    if found is None:
+        found = _in_words(text)
+        if len(said) >= _SAID_MOST:
+            said.clear()
+        said[text] = found
+    return found
+
+
+_SAID_MOST = 20_000  # sentences kept per language and knowledge base
+
+
+def _in_words(text: str) -> str:
     words = _code_words()
 
     def listed(match: re.Match[str]) -> str:
