@@ -72,10 +72,12 @@ class Worklist:
     def count(self, practice: int, today: date) -> int:
         """How many records the list holds (a page's heading says so)."""
         key = ("count", self.route, practice, today, timezone.get_current_timezone_name())
+        # COUNT(*), not of the primary key: PostgreSQL then counts from the list's index alone, which does not hold
+        # the key (5.5 ms for 3,044 plans awaiting sign-off, against 0.5 from the index).
         found = compiled_reads.rows(
             key,
             lambda: (
-                self.records(practice, today).order_by().values("practice_id").annotate(n=Count("pk")).values_list("n")
+                self.records(practice, today).order_by().values("practice_id").annotate(n=Count("*")).values_list("n")
             ),
         )
         return int(found[0][0]) if found else 0
