@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.test import Client
@@ -114,3 +115,12 @@ def test_a_decided_plan_cannot_be_overridden(
     )
     assert response.status_code == 400
     assert not PlanOverride.objects.exists()
+
+
+def test_a_superseded_plan_links_to_the_plan_that_replaced_it(
+    signed_in: SignIn, clinician: StaffUser, patient: Patient, plan: TreatmentPlan
+) -> None:
+    newer = services.record_consultation(None, clinician, patient, held_on=date(2026, 12, 1), intake=basic_intake())
+    page = signed_in(clinician).get(f"/plans/{plan.public_id}/").content.decode()
+    assert "This plan was superseded" in page and f'href="/plans/{newer.public_id}/"' in page
+    assert "This plan was superseded" not in signed_in(clinician).get(f"/plans/{newer.public_id}/").content.decode()

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import BooleanField, Prefetch, QuerySet
+from django.db.models import BooleanField, Prefetch, QuerySet, UUIDField
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -253,6 +253,13 @@ _HAS_FLAGS = RawSQL(
     (),
     output_field=BooleanField(),
 )
+# The plan that superseded this one, for the link to it (more than half of a practice's plans are superseded).
+_SUCCESSOR = RawSQL(
+    f"(SELECT s.public_id FROM {TreatmentPlan._meta.db_table} AS s "
+    f"WHERE s.supersedes_id = {TreatmentPlan._meta.db_table}.id LIMIT 1)",
+    (),
+    output_field=UUIDField(),
+)
 
 
 def _plan_to_show(request: HttpRequest, public_id: str) -> tuple[TreatmentPlan, list[PlanOverride]]:
@@ -285,7 +292,7 @@ def _plan_shown(practice: int, public_id: UUID | str) -> QuerySet[TreatmentPlan]
         TreatmentPlan.objects.filter(practice_id=practice, public_id=public_id)
         .select_related("patient", "consultation", "proposed_by", "decided_by")
         .only(*_SHOWN)
-        .annotate(has_overrides=_HAS_OVERRIDES, has_flags=_HAS_FLAGS)
+        .annotate(has_overrides=_HAS_OVERRIDES, has_flags=_HAS_FLAGS, successor=_SUCCESSOR)
     )
 
 
@@ -305,9 +312,7 @@ def _plan_context(plan: TreatmentPlan, overrides: list[PlanOverride]) -> dict[st
         "labels": labels,
         "overrides": overrides,
         # Only a superseded plan has a successor (services._new_plan links it as it supersedes it).
-        "superseded_by": TreatmentPlan.objects.filter(supersedes=plan).only("public_id").first()
-        if plan.status == PlanStatus.SUPERSEDED
-        else None,
+        "superseded_by": _successor(plan),
         "protocol_parts": [
             ("preparation", _("Preparation")),
             ("day_of", _("Day of treatment")),
@@ -316,6 +321,15 @@ def _plan_context(plan: TreatmentPlan, overrides: list[PlanOverride]) -> dict[st
         # The plan page's own query says whether the plan has flags; a plan read otherwise is asked.
         "safety": safety_services.states(plan, has_flags=getattr(plan, "has_flags", None)),
     }
+
+
+def _successor(plan: TreatmentPlan) -> UUID | None:
+    """The id of the plan that superseded this one: from the plan page's own statement, or asked."""
+    if plan.status != PlanStatus.SUPERSEDED:
+        return None
+    if hasattr(plan, "successor"):
+        return plan.successor  # type: ignore[no-any-return]
+    return TreatmentPlan.objects.filter(supersedes=plan).values_list("public_id", flat=True).first()
 
 
 def _answer_forms(
