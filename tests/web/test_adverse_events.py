@@ -197,3 +197,14 @@ def test_adverse_events_are_audited(
         ("update", "reviewed"),
         ("view", ""),
     ]
+
+
+def test_the_plan_page_says_how_many_events_await_review_until_reviewed(
+    signed_in: SignIn, consented: TreatmentPlan, clinician: StaffUser, nurse: StaffUser
+) -> None:
+    first, second = event_of(consented, nurse), event_of(consented, nurse)
+    plan_page = f"/plans/{consented.public_id}/"
+    assert "2 adverse events awaiting a clinician" in signed_in(clinician).get(plan_page).content.decode()
+    for event in (first, second):
+        charting.review_adverse_event(None, clinician, event, "Settled with cool compresses; continue as planned.")
+    assert "awaiting a clinician's review" not in signed_in(clinician).get(plan_page).content.decode()

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import BooleanField, Prefetch, QuerySet, UUIDField
+from django.db.models import BooleanField, IntegerField, Prefetch, QuerySet, UUIDField
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -253,6 +253,13 @@ _HAS_FLAGS = RawSQL(
     (),
     output_field=BooleanField(),
 )
+# How many adverse events await a clinician's review: they flag an accepted plan until reviewed.
+_FLAGGED = RawSQL(
+    f"(SELECT COUNT(*) FROM {AdverseEvent._meta.db_table} AS a "
+    f"WHERE a.plan_id = {TreatmentPlan._meta.db_table}.id AND a.reviewed_at IS NULL)",
+    (),
+    output_field=IntegerField(),
+)
 # The plan that superseded this one, for the link to it (more than half of a practice's plans are superseded).
 _SUCCESSOR = RawSQL(
     f"(SELECT s.public_id FROM {TreatmentPlan._meta.db_table} AS s "
@@ -292,7 +299,7 @@ def _plan_shown(practice: int, public_id: UUID | str) -> QuerySet[TreatmentPlan]
         TreatmentPlan.objects.filter(practice_id=practice, public_id=public_id)
         .select_related("patient", "consultation", "proposed_by", "decided_by")
         .only(*_SHOWN)
-        .annotate(has_overrides=_HAS_OVERRIDES, has_flags=_HAS_FLAGS, successor=_SUCCESSOR)
+        .annotate(has_overrides=_HAS_OVERRIDES, has_flags=_HAS_FLAGS, successor=_SUCCESSOR, flagged=_FLAGGED)
     )
 
 
@@ -359,7 +366,7 @@ def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         context["decision_form"] = DecisionForm()
     if plan.status == PlanStatus.ACCEPTED:
         # An adverse event flags the plan until a clinician reviews it; only an accepted plan has sessions.
-        context["flagged"] = AdverseEvent.objects.filter(plan=plan, reviewed_at__isnull=True).count()
+        context["flagged"] = plan.flagged  # type: ignore[attr-defined]  # _plan_shown counts them
     if user.may(Action.ANSWER_SAFETY_QUESTION) and plan.is_open:
         context["answer_forms"] = _answer_forms(plan, context["safety"])
     record(request, AuditAction.VIEW, "plan", plan.public_id, patient_ref=plan.patient.public_id)
