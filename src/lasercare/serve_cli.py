@@ -22,8 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--workers",
         type=int,
         default=None,
-        help="worker processes (default: CPUs + 1 with SQLite or a database on this machine, 2 x CPUs + 1 with a "
-        "database on another machine, at most 8)",
+        help="worker processes (default: CPUs + 1 with SQLite, CPUs + 2 with PostgreSQL on this machine, 2 x CPUs + 1 "
+        "with a database on another machine, at most 8)",
     )
     parser.add_argument(
         "--threads",
@@ -104,13 +104,18 @@ def _demo(patients: int) -> None:
 
 
 def default_workers(cpus: int, database_url: str) -> int:
-    """One worker per CPU and one more, when the database works on this machine: the requests are CPU-bound, and
+    """One worker per CPU and one more with SQLite, which works inside the worker: the requests are CPU-bound, and
     more processes only took turns on the same cores (5 workers on 2 CPUs cost 20-25% more CPU per request than 3:
-    docs/performance.md). A database on another machine leaves a worker's CPU idle while it waits on the network,
-    and twice as many workers keep the CPUs busy (gunicorn's own advice)."""
+    docs/performance.md). One more again with PostgreSQL on this machine: a worker waits for each statement's round
+    trip and each commit, and a fourth worker on 2 CPUs kept them busy (bench/web_load.py, the same minutes: the plan
+    page's p95 125 -> 92 ms, the awaiting list's 98 -> 93, at no more CPU per request). A database on another
+    machine leaves a worker's CPU idle while it waits on the network, and twice as many workers keep the CPUs busy
+    (gunicorn's own advice)."""
+    if not database_url:
+        return min(8, cpus + 1)
     host = unquote(urlsplit(database_url).hostname or "")  # none, or a socket's folder, is this machine too
     local = host in {"", "localhost", "127.0.0.1", "::1"} or host.startswith("/")
-    return min(8, (cpus + 1) if local else (2 * cpus + 1))
+    return min(8, (cpus + 2) if local else (2 * cpus + 1))
 
 
 def run(args: argparse.Namespace) -> int:
