@@ -247,17 +247,7 @@ def test_every_free_slot_found_is_really_bookable(
         other = _other_patient_plan(setup)
         for offset, hour in booked:
             try:
-                services.book(
-                    None,
-                    setup.clinician,
-                    other,
-                    session_number=1,
-                    practitioner=setup.clinician,
-                    room=setup.room,
-                    device=setup.device,
-                    starts_at=at(today + timedelta(days=offset), hour),
-                    outside_hours_note="Test",
-                )
+                _book_other(setup, other, at(today + timedelta(days=offset), hour), outside_hours_note="Test")
             except services.BookingRefused:
                 continue
             break
@@ -290,21 +280,26 @@ def test_a_booked_time_is_busy_at_its_own_wall_clock_hour_in_a_zone_away_from_ut
     with timezone.override(zone):
         day = next_weekday(1, after=max(setup.day(1), timezone.localdate()))
         other = _other_patient_plan(setup)
-        services.book(
-            None,
-            setup.clinician,
-            other,
-            session_number=1,
-            practitioner=setup.clinician,
-            room=setup.room,
-            device=setup.device,
-            starts_at=at(day, 9),
-            minutes=45,
-        )
+        _book_other(setup, other, at(day, 9), minutes=45)
         search = availability.next_free_slots(
             setup.plan, from_day=day, only_practitioner_id=setup.clinician.pk, minutes=45, limit=1
         )
         assert [timezone.localtime(s.starts_at) for s in search.slots] == [at(day, 9, 45)]
+
+
+def _book_other(s: Setup, other: TreatmentPlan, starts_at: datetime, **changes: Any) -> Booking:
+    """Another patient's first session with the setup's clinician, room and device."""
+    return services.book(
+        None,
+        s.clinician,
+        other,
+        session_number=1,
+        practitioner=s.clinician,
+        room=s.room,
+        device=s.device,
+        starts_at=starts_at,
+        **changes,
+    )
 
 
 def _other_patient_plan(s: Setup) -> TreatmentPlan:
