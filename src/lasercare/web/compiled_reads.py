@@ -62,21 +62,7 @@ def rows(
     """The rows of the `values_list` query that `build` makes, as Django would return them. `build` is called only
     the first time `key` is asked for on this thread's connection."""
     connection = connections[using]
-    kept = _KEPT.setdefault(connection, {})
-    compiled = kept.get(key)
-    if compiled is None:
-        query = build()
-        if query.db != using:
-            raise ValueError(f"compiled_reads: the query reads {query.db!r}, not {using!r}")
-        compiler = query.query.get_compiler(using=using)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:  # `pk__in=[]`: Django answers no rows without asking the database
-            sql, params = "", ()
-        compiled = _Compiled(sql, tuple(params), compiler)
-        if len(kept) >= KEPT_STATEMENTS:
-            kept.clear()
-        kept[key] = compiled
+    compiled = _kept(key, lambda: _compile(build, using), connection)
     if not compiled.sql:
         return []
     with connection.cursor() as cursor:
@@ -97,13 +83,7 @@ def one(
     finds, or None. Model instances are made as Django's ModelIterable makes them: `Model.from_db` and its
     populators for `select_related`."""
     connection = connections[using]
-    kept = _KEPT.setdefault(connection, {})
-    compiled = kept.get(key)
-    if compiled is None:
-        compiled = _compile_with_arguments(build, arguments, using)
-        if len(kept) >= KEPT_STATEMENTS:
-            kept.clear()
-        kept[key] = compiled
+    compiled = _kept(key, lambda: _compile_with_arguments(build, arguments, using), connection)
     params = list(compiled.params)
     for slot, argument in zip(compiled.slots, arguments, strict=True):
         params[slot] = argument.field.get_db_prep_value(argument.value, connection)
@@ -128,6 +108,30 @@ def one(
     for name, position in (annotation_col_map or {}).items():
         setattr(instance, name, row[position])
     return instance
+
+
+def _kept(key: Hashable, make: Callable[[], _Compiled], connection: BaseDatabaseWrapper) -> _Compiled:
+    """The statement kept under `key` on this connection, compiled the first time it is asked for."""
+    kept = _KEPT.setdefault(connection, {})
+    compiled = kept.get(key)
+    if compiled is None:
+        compiled = make()
+        if len(kept) >= KEPT_STATEMENTS:
+            kept.clear()
+        kept[key] = compiled
+    return compiled
+
+
+def _compile(build: Callable[[], QuerySet[Any, tuple[Any, ...]]], using: str) -> _Compiled:
+    query = build()
+    if query.db != using:
+        raise ValueError(f"compiled_reads: the query reads {query.db!r}, not {using!r}")
+    compiler = query.query.get_compiler(using=using)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # `pk__in=[]`: Django answers no rows without asking the database
+        sql, params = "", ()
+    return _Compiled(sql, tuple(params), compiler)
 
 
 def _compile_with_arguments(
