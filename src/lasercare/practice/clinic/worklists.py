@@ -368,7 +368,7 @@ def head(worklist: Worklist, practice: int, today: date, lines: int) -> tuple[li
 
 def count_up_to(worklist: Worklist, practice: int, today: date, most: int) -> int:
     """How many records the list holds, counted up to `most` + 1 (from the keys, on the list's index)."""
-    key = ("count", worklist.route, practice, today, most, timezone.get_current_timezone_name())
+    key = ("count up to", worklist.route, practice, today, most, timezone.get_current_timezone_name())
     return len(
         compiled_reads.rows(key, lambda: worklist.records(practice, today).values_list(worklist.key)[: most + 1])
     )
